@@ -1,0 +1,7 @@
+//! routelint: finds the requests that will get 404 or 405 between a frontend and the service
+//! that should answer them, by joining every routing layer of a repository into one graph.
+
+pub mod model;
+pub mod source_file;
+pub mod sources;
+pub mod tree;

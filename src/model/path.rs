@@ -1,0 +1,911 @@
+//! Request paths, route matchers and rewrites, with each router's matching semantics.
+//!
+//! A request path is a [`ReqPath`]: literal text and parameters (a client's `${id}`, one
+//! non-empty segment whose value is not known). Matching is three-valued ([`Tri`]) because a
+//! parameter may or may not equal a route's literal. Rewrites work on the same type so a path
+//! can be pushed hop by hop without ever being re-parsed from a string.
+
+use std::fmt;
+
+use regex::Regex;
+
+/// Three-valued match result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Tri {
+    No,
+    Maybe,
+    Yes,
+}
+
+impl Tri {
+    pub fn and(self, other: Tri) -> Tri {
+        self.min(other)
+    }
+    pub fn matched(self) -> bool {
+        self != Tri::No
+    }
+    fn from_bool(b: bool) -> Tri {
+        if b { Tri::Yes } else { Tri::No }
+    }
+}
+
+/// One piece of a request path.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Piece {
+    /// Literal text; may contain `/`.
+    Lit(String),
+    /// A value the client fills in at run time: non-empty, without `/`.
+    Param(String),
+}
+
+/// A request path as a client sends it: `/blog/api/posts/{id}`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct ReqPath {
+    pieces: Vec<Piece>,
+}
+
+/// A request path split into segments; each segment is a list of pieces without `/`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Segments {
+    pub leading_slash: bool,
+    pub segs: Vec<Vec<Piece>>,
+    pub trailing_slash: bool,
+}
+
+impl ReqPath {
+    /// A path from pieces; adjacent literals are merged and empty literals dropped.
+    pub fn from_pieces(pieces: impl IntoIterator<Item = Piece>) -> ReqPath {
+        let mut out: Vec<Piece> = Vec::new();
+        for p in pieces {
+            match p {
+                Piece::Lit(s) if s.is_empty() => {}
+                Piece::Lit(s) => match out.last_mut() {
+                    Some(Piece::Lit(prev)) => prev.push_str(&s),
+                    _ => out.push(Piece::Lit(s)),
+                },
+                param => out.push(param),
+            }
+        }
+        ReqPath { pieces: out }
+    }
+
+    /// Parses `/posts/{id}` (braces mark parameters). Used for template-shaped input such as
+    /// the output of a regex rewrite or a path typed on the command line.
+    pub fn parse(s: &str) -> ReqPath {
+        let mut pieces = Vec::new();
+        let mut rest = s;
+        while let Some(open) = rest.find('{') {
+            let Some(close_rel) = rest[open..].find('}') else {
+                break;
+            };
+            let name = &rest[open + 1..open + close_rel];
+            if name.is_empty() || name.contains('/') {
+                pieces.push(Piece::Lit(rest[..open + close_rel + 1].to_owned()));
+            } else {
+                pieces.push(Piece::Lit(rest[..open].to_owned()));
+                pieces.push(Piece::Param(name.to_owned()));
+            }
+            rest = &rest[open + close_rel + 1..];
+        }
+        pieces.push(Piece::Lit(rest.to_owned()));
+        ReqPath::from_pieces(pieces)
+    }
+
+    pub fn literal(s: &str) -> ReqPath {
+        ReqPath::from_pieces([Piece::Lit(s.to_owned())])
+    }
+
+    pub fn pieces(&self) -> &[Piece] {
+        &self.pieces
+    }
+
+    /// The literal text before the first parameter.
+    pub fn literal_head(&self) -> &str {
+        match self.pieces.first() {
+            Some(Piece::Lit(s)) => s,
+            _ => "",
+        }
+    }
+
+    pub fn is_literal(&self) -> bool {
+        self.pieces.iter().all(|p| matches!(p, Piece::Lit(_)))
+    }
+
+    pub fn has_params(&self) -> bool {
+        !self.is_literal()
+    }
+
+    /// The path with parameters rendered by `f`.
+    pub fn render_with(&self, f: impl Fn(&str) -> String) -> String {
+        let mut s = String::new();
+        for p in &self.pieces {
+            match p {
+                Piece::Lit(l) => s.push_str(l),
+                Piece::Param(n) => s.push_str(&f(n)),
+            }
+        }
+        s
+    }
+
+    pub fn segments(&self) -> Segments {
+        let mut segs: Vec<Vec<Piece>> = vec![Vec::new()];
+        for p in &self.pieces {
+            match p {
+                Piece::Param(_) => segs.last_mut().map(|s| s.push(p.clone())).unwrap_or(()),
+                Piece::Lit(l) => {
+                    let mut first = true;
+                    for part in l.split('/') {
+                        if !first {
+                            segs.push(Vec::new());
+                        }
+                        first = false;
+                        if !part.is_empty() {
+                            if let Some(s) = segs.last_mut() {
+                                s.push(Piece::Lit(part.to_owned()));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let leading_slash = matches!(self.pieces.first(), Some(Piece::Lit(l)) if l.starts_with('/'));
+        if leading_slash {
+            segs.remove(0);
+        }
+        let mut trailing_slash = false;
+        if segs.last().is_some_and(|s| s.is_empty()) && (segs.len() > 1 || leading_slash) {
+            segs.pop();
+            trailing_slash = true;
+        }
+        if segs.len() == 1 && segs[0].is_empty() && !leading_slash {
+            segs.clear();
+        }
+        Segments {
+            leading_slash,
+            segs,
+            trailing_slash,
+        }
+    }
+
+    /// Whether the path starts with the string `prefix` (a string prefix, not segment-wise).
+    pub fn starts_with_str(&self, prefix: &str, ignore_case: bool) -> Tri {
+        let head = self.literal_head();
+        if head.len() >= prefix.len() {
+            let cand = head.get(..prefix.len());
+            return Tri::from_bool(cand.is_some_and(|c| str_eq(c, prefix, ignore_case)));
+        }
+        // The literal head is shorter than the prefix: it must agree as far as it goes, and
+        // a parameter covers the rest.
+        let agrees = prefix
+            .get(..head.len())
+            .is_some_and(|p| str_eq(p, head, ignore_case));
+        if !agrees {
+            return Tri::No;
+        }
+        if self.pieces.len() <= 1 {
+            return Tri::No;
+        }
+        Tri::Maybe
+    }
+
+    /// Segment-wise prefix (Gateway API `PathPrefix`, Ingress `Prefix`): `/api` matches `/api`,
+    /// `/api/` and `/api/x`, not `/apix`. The trailing slash of the prefix is ignored.
+    pub fn starts_with_segments(&self, prefix: &str, ignore_case: bool) -> Tri {
+        let want: Vec<&str> = prefix.split('/').filter(|s| !s.is_empty()).collect();
+        let have = self.segments();
+        if !have.leading_slash || have.segs.len() < want.len() {
+            return Tri::No;
+        }
+        want.iter()
+            .zip(&have.segs)
+            .map(|(w, h)| seg_eq_lit(h, w, ignore_case))
+            .fold(Tri::Yes, Tri::and)
+    }
+
+    /// Whole-path equality with a literal (`exact` matches).
+    pub fn eq_str(&self, other: &str, ignore_case: bool) -> Tri {
+        if self.is_literal() {
+            return Tri::from_bool(str_eq(self.literal_head(), other, ignore_case));
+        }
+        let pat = Pattern::literal(other);
+        pat.match_path(self, ignore_case)
+    }
+
+    /// Whether a whole-path regex matches: parameters are tried with sample values.
+    pub fn matches_regex(&self, re: &Regex) -> Tri {
+        if self.is_literal() {
+            return Tri::from_bool(re.is_match(self.literal_head()));
+        }
+        let a = re.is_match(&self.render_with(|_| "1".to_owned()));
+        let b = re.is_match(&self.render_with(|_| "x".to_owned()));
+        match (a, b) {
+            (true, true) => Tri::Yes,
+            (false, false) => Tri::No,
+            _ => Tri::Maybe,
+        }
+    }
+
+    /// Replaces the first `n` bytes of the literal head with `with`. `None` when the head is
+    /// shorter than `n` (a parameter sits inside the part to replace).
+    pub fn replace_head(&self, n: usize, with: &str) -> Option<ReqPath> {
+        let head = self.literal_head();
+        if head.len() < n || !head.is_char_boundary(n) {
+            return None;
+        }
+        let mut pieces = vec![Piece::Lit(with.to_owned()), Piece::Lit(head[n..].to_owned())];
+        pieces.extend(self.pieces.iter().skip(1).cloned());
+        Some(ReqPath::from_pieces(pieces))
+    }
+
+    /// Adds `prefix` in front.
+    pub fn prepend(&self, prefix: &str) -> ReqPath {
+        let mut pieces = vec![Piece::Lit(prefix.to_owned())];
+        pieces.extend(self.pieces.iter().cloned());
+        ReqPath::from_pieces(pieces)
+    }
+
+    /// Drops the first `n` segments (`/a/b/c`, 1 → `/b/c`). `None` if the path has fewer.
+    pub fn drop_segments(&self, n: usize) -> Option<ReqPath> {
+        let s = self.segments();
+        if s.segs.len() < n {
+            return None;
+        }
+        Some(Segments {
+            leading_slash: true,
+            segs: s.segs[n..].to_vec(),
+            trailing_slash: s.trailing_slash,
+        }
+        .to_path())
+    }
+
+    /// Replaces the first `n` segments with the literal `prefix`.
+    pub fn replace_segments(&self, n: usize, prefix: &str) -> Option<ReqPath> {
+        let rest = self.drop_segments(n)?;
+        let p = prefix.trim_end_matches('/');
+        Some(rest.prepend(p))
+    }
+
+    /// The same path with the trailing slash added or removed.
+    pub fn toggle_trailing_slash(&self) -> Option<ReqPath> {
+        let s = self.segments();
+        if s.segs.is_empty() {
+            return None;
+        }
+        Some(
+            Segments {
+                trailing_slash: !s.trailing_slash,
+                ..s
+            }
+            .to_path(),
+        )
+    }
+
+    /// `//` collapsed to `/`, as nginx and Kong's `path_handling: v0` do.
+    pub fn collapse_slashes(&self) -> ReqPath {
+        ReqPath::from_pieces(self.pieces.iter().map(|p| match p {
+            Piece::Lit(l) => {
+                let mut s = String::with_capacity(l.len());
+                for c in l.chars() {
+                    if !(c == '/' && s.ends_with('/')) {
+                        s.push(c);
+                    }
+                }
+                Piece::Lit(s)
+            }
+            other => other.clone(),
+        }))
+    }
+
+    pub fn has_double_slash(&self) -> bool {
+        let mut prev_slash = false;
+        for p in &self.pieces {
+            match p {
+                Piece::Lit(l) => {
+                    for c in l.chars() {
+                        if c == '/' && prev_slash {
+                            return true;
+                        }
+                        prev_slash = c == '/';
+                    }
+                }
+                Piece::Param(_) => prev_slash = false,
+            }
+        }
+        false
+    }
+
+    pub fn to_lowercase(&self) -> ReqPath {
+        ReqPath::from_pieces(self.pieces.iter().map(|p| match p {
+            Piece::Lit(l) => Piece::Lit(l.to_lowercase()),
+            other => other.clone(),
+        }))
+    }
+
+    /// Number of leading literal segments.
+    pub fn literal_segment_count(&self) -> usize {
+        self.segments()
+            .segs
+            .iter()
+            .take_while(|s| s.iter().all(|p| matches!(p, Piece::Lit(_))))
+            .count()
+    }
+}
+
+impl Segments {
+    pub fn to_path(&self) -> ReqPath {
+        let mut pieces = Vec::new();
+        for (i, seg) in self.segs.iter().enumerate() {
+            if i > 0 || self.leading_slash {
+                pieces.push(Piece::Lit("/".to_owned()));
+            }
+            pieces.extend(seg.iter().cloned());
+        }
+        if self.trailing_slash || (self.segs.is_empty() && self.leading_slash) {
+            pieces.push(Piece::Lit("/".to_owned()));
+        }
+        let p = ReqPath::from_pieces(pieces);
+        // `/` + trailing slash on an empty path would render as `//`.
+        if p.pieces == [Piece::Lit("//".to_owned())] {
+            return ReqPath::literal("/");
+        }
+        p
+    }
+}
+
+impl fmt::Display for ReqPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self.render_with(|n| format!("{{{n}}}"));
+        if s.is_empty() { f.write_str("(empty)") } else { f.write_str(&s) }
+    }
+}
+
+fn str_eq(a: &str, b: &str, ignore_case: bool) -> bool {
+    if ignore_case {
+        a.eq_ignore_ascii_case(b) || a.to_lowercase() == b.to_lowercase()
+    } else {
+        a == b
+    }
+}
+
+/// Whether a request segment (pieces) equals the literal `lit`.
+fn seg_eq_lit(seg: &[Piece], lit: &str, ignore_case: bool) -> Tri {
+    match seg {
+        [] => Tri::from_bool(lit.is_empty()),
+        [Piece::Lit(s)] => Tri::from_bool(str_eq(s, lit, ignore_case)),
+        _ => {
+            // Literal parts must appear in order for a parameter to fill the gaps.
+            let mut rest = if ignore_case {
+                lit.to_lowercase()
+            } else {
+                lit.to_owned()
+            };
+            for p in seg {
+                if let Piece::Lit(l) = p {
+                    let l = if ignore_case { l.to_lowercase() } else { l.clone() };
+                    match rest.find(&l) {
+                        Some(i) => rest = rest[i + l.len()..].to_owned(),
+                        None => return Tri::No,
+                    }
+                }
+            }
+            Tri::Maybe
+        }
+    }
+}
+
+/// One segment of a route template.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PatSeg {
+    Lit(String),
+    /// `{id}`: one whole non-empty segment.
+    Param(String),
+    /// `{rest...}`, `{*rest}`, `**`: the remaining segments (possibly none).
+    Rest(String),
+}
+
+/// A segment template: OpenAPI paths, Go 1.22 patterns, framework routes.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Pattern {
+    pub segs: Vec<PatSeg>,
+    /// `/posts/` (OpenAPI) or `/posts/{$}` (Go): the path must end with a slash.
+    pub trailing_slash: bool,
+    /// Go's `/posts/`: the pattern matches the path and everything below it.
+    pub subtree: bool,
+}
+
+impl Pattern {
+    /// A template with `{name}` parameters, as OpenAPI writes it.
+    pub fn openapi(path: &str) -> Pattern {
+        let trimmed = path.trim();
+        let trailing_slash = trimmed.len() > 1 && trimmed.ends_with('/') || trimmed == "/";
+        let segs = trimmed
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                if s.starts_with('{') && s.ends_with('}') && s.len() > 2 {
+                    PatSeg::Param(s[1..s.len() - 1].to_owned())
+                } else {
+                    PatSeg::Lit(s.to_owned())
+                }
+            })
+            .collect();
+        Pattern {
+            segs,
+            trailing_slash,
+            subtree: false,
+        }
+    }
+
+    /// A pattern of literal segments only.
+    pub fn literal(path: &str) -> Pattern {
+        let trailing_slash = path.len() > 1 && path.ends_with('/') || path == "/";
+        Pattern {
+            segs: path
+                .split('/')
+                .filter(|s| !s.is_empty())
+                .map(|s| PatSeg::Lit(s.to_owned()))
+                .collect(),
+            trailing_slash,
+            subtree: false,
+        }
+    }
+
+    /// Matches a whole request path.
+    pub fn match_path(&self, path: &ReqPath, ignore_case: bool) -> Tri {
+        let s = path.segments();
+        if !s.leading_slash {
+            return Tri::No;
+        }
+        let mut result = Tri::Yes;
+        for (i, ps) in self.segs.iter().enumerate() {
+            match ps {
+                PatSeg::Rest(_) => return result,
+                PatSeg::Lit(l) => {
+                    let Some(seg) = s.segs.get(i) else {
+                        return Tri::No;
+                    };
+                    result = result.and(seg_eq_lit(seg, l, ignore_case));
+                }
+                PatSeg::Param(_) => {
+                    let Some(seg) = s.segs.get(i) else {
+                        return Tri::No;
+                    };
+                    if seg.is_empty() {
+                        return Tri::No;
+                    }
+                }
+            }
+            if result == Tri::No {
+                return Tri::No;
+            }
+        }
+        let n = self.segs.len();
+        if self.subtree {
+            // `/a/` matches `/a/` and `/a/x...`, not `/a` (that one is redirected).
+            if s.segs.len() > n || (s.segs.len() == n && s.trailing_slash) {
+                return result;
+            }
+            if n == 0 {
+                return result;
+            }
+            return Tri::No;
+        }
+        if s.segs.len() != n {
+            return Tri::No;
+        }
+        if s.trailing_slash != self.trailing_slash {
+            return Tri::No;
+        }
+        result
+    }
+
+    /// Number of parameters (for "a concrete path wins over a templated one").
+    pub fn param_count(&self) -> usize {
+        self.segs
+            .iter()
+            .filter(|s| !matches!(s, PatSeg::Lit(_)))
+            .count()
+    }
+
+    /// The literal segments before the first parameter, as a path prefix (`/blog/api`).
+    pub fn literal_prefix(&self) -> String {
+        let mut s = String::new();
+        for seg in &self.segs {
+            match seg {
+                PatSeg::Lit(l) => {
+                    s.push('/');
+                    s.push_str(l);
+                }
+                _ => break,
+            }
+        }
+        s
+    }
+
+    /// Orders patterns by specificity: literal over parameter over rest, segment by segment;
+    /// a longer pattern over a shorter one; an exact pattern over a subtree.
+    pub fn specificity_cmp(&self, other: &Pattern) -> std::cmp::Ordering {
+        use std::cmp::Ordering;
+        fn rank(s: &PatSeg) -> u8 {
+            match s {
+                PatSeg::Lit(_) => 2,
+                PatSeg::Param(_) => 1,
+                PatSeg::Rest(_) => 0,
+            }
+        }
+        for (a, b) in self.segs.iter().zip(&other.segs) {
+            match rank(a).cmp(&rank(b)) {
+                Ordering::Equal => {}
+                o => return o,
+            }
+        }
+        self.segs
+            .len()
+            .cmp(&other.segs.len())
+            .then((!self.subtree).cmp(&!other.subtree))
+            .then(self.trailing_slash.cmp(&other.trailing_slash))
+    }
+}
+
+impl fmt::Display for Pattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.segs.is_empty() {
+            return f.write_str("/");
+        }
+        for s in &self.segs {
+            match s {
+                PatSeg::Lit(l) => write!(f, "/{l}")?,
+                PatSeg::Param(p) => write!(f, "/{{{p}}}")?,
+                PatSeg::Rest(p) => write!(f, "/{{{p}...}}")?,
+            }
+        }
+        if self.trailing_slash || self.subtree {
+            f.write_str("/")?;
+        }
+        Ok(())
+    }
+}
+
+/// How a route matches the request path.
+#[derive(Clone, Debug)]
+pub enum PathMatch {
+    /// Whole path equal (Istio `exact`, Ingress `Exact`, nginx `=`).
+    Exact { path: String, ignore_case: bool },
+    /// String prefix (Istio `prefix`, nginx prefix location, Kong plain path, Go `StripPrefix`):
+    /// `/api` also matches `/apix`.
+    StringPrefix { prefix: String, ignore_case: bool },
+    /// Segment-wise prefix (Gateway API `PathPrefix`, Ingress `Prefix`).
+    SegmentPrefix { prefix: String, ignore_case: bool },
+    /// A regular expression over the whole path (Istio `regex`: RE2, full match).
+    Regex { source: String, re: Regex },
+    /// A segment template (Go 1.22 pattern, OpenAPI path).
+    Template { pattern: Pattern, ignore_case: bool },
+    /// Matches every path (a rule without a match).
+    Any,
+}
+
+impl PathMatch {
+    /// Builds a full-match regex; `None` if it does not compile.
+    pub fn regex(source: &str) -> Option<PathMatch> {
+        let anchored = format!("^(?:{source})$");
+        Regex::new(&anchored).ok().map(|re| PathMatch::Regex {
+            source: source.to_owned(),
+            re,
+        })
+    }
+
+    pub fn matches(&self, path: &ReqPath) -> Tri {
+        match self {
+            PathMatch::Exact { path: p, ignore_case } => path.eq_str(p, *ignore_case),
+            PathMatch::StringPrefix {
+                prefix,
+                ignore_case,
+            } => path.starts_with_str(prefix, *ignore_case),
+            PathMatch::SegmentPrefix {
+                prefix,
+                ignore_case,
+            } => path.starts_with_segments(prefix, *ignore_case),
+            PathMatch::Regex { re, .. } => path.matches_regex(re),
+            PathMatch::Template {
+                pattern,
+                ignore_case,
+            } => pattern.match_path(path, *ignore_case),
+            PathMatch::Any => Tri::Yes,
+        }
+    }
+
+    /// The same matcher with case ignored (for case-mismatch near misses).
+    pub fn ignoring_case(&self) -> PathMatch {
+        match self {
+            PathMatch::Exact { path, .. } => PathMatch::Exact {
+                path: path.clone(),
+                ignore_case: true,
+            },
+            PathMatch::StringPrefix { prefix, .. } => PathMatch::StringPrefix {
+                prefix: prefix.clone(),
+                ignore_case: true,
+            },
+            PathMatch::SegmentPrefix { prefix, .. } => PathMatch::SegmentPrefix {
+                prefix: prefix.clone(),
+                ignore_case: true,
+            },
+            PathMatch::Template { pattern, .. } => PathMatch::Template {
+                pattern: pattern.clone(),
+                ignore_case: true,
+            },
+            PathMatch::Regex { source, .. } => PathMatch::regex(&format!("(?i:{source})"))
+                .unwrap_or_else(|| self.clone()),
+            PathMatch::Any => PathMatch::Any,
+        }
+    }
+
+    /// The literal path prefix every matching request starts with (for near-miss search):
+    /// `/blog/api/` for a prefix, the literal head for exact paths and templates.
+    pub fn literal_prefix(&self) -> Option<String> {
+        match self {
+            PathMatch::Exact { path, .. } => Some(path.clone()),
+            PathMatch::StringPrefix { prefix, .. } | PathMatch::SegmentPrefix { prefix, .. } => {
+                Some(prefix.clone())
+            }
+            PathMatch::Template { pattern, .. } => Some(pattern.literal_prefix()),
+            PathMatch::Regex { source, .. } => {
+                let lit: String = source
+                    .trim_start_matches('^')
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || matches!(c, '/' | '-' | '_'))
+                    .collect();
+                (!lit.is_empty()).then_some(lit)
+            }
+            PathMatch::Any => None,
+        }
+    }
+
+    /// Specificity for routers that pick the most specific match. Higher wins.
+    pub fn kind_rank(&self) -> u8 {
+        match self {
+            PathMatch::Exact { .. } => 4,
+            PathMatch::Template { .. } => 3,
+            PathMatch::Regex { .. } => 2,
+            PathMatch::StringPrefix { .. } | PathMatch::SegmentPrefix { .. } => 1,
+            PathMatch::Any => 0,
+        }
+    }
+}
+
+impl fmt::Display for PathMatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let case = |ic: bool| if ic { " (any case)" } else { "" };
+        match self {
+            PathMatch::Exact { path, ignore_case } => write!(f, "exact {path}{}", case(*ignore_case)),
+            PathMatch::StringPrefix {
+                prefix,
+                ignore_case,
+            } => write!(f, "prefix {prefix}{}", case(*ignore_case)),
+            PathMatch::SegmentPrefix {
+                prefix,
+                ignore_case,
+            } => write!(f, "path prefix {prefix}{}", case(*ignore_case)),
+            PathMatch::Regex { source, .. } => write!(f, "regex {source}"),
+            PathMatch::Template { pattern, .. } => write!(f, "{pattern}"),
+            PathMatch::Any => f.write_str("any path"),
+        }
+    }
+}
+
+/// How a route changes the path before it forwards the request.
+#[derive(Clone, Debug)]
+pub enum Rewrite {
+    /// Istio `rewrite.uri`: replaces the part of the path the match covered (the prefix for a
+    /// prefix match, the whole path otherwise).
+    ReplaceMatched(String),
+    /// Go `http.StripPrefix`: trims a string prefix; a path without it gets 404 there.
+    StripPrefix(String),
+    /// A regex replacement over the whole path (`\1` or `$1` captures).
+    RegexReplace { re: Regex, with: String },
+    /// Replaces the whole path.
+    ReplaceFull(String),
+}
+
+/// What a rewrite did.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Rewritten {
+    Path(ReqPath),
+    /// The rewrite rejects the request (`StripPrefix` without the prefix: 404).
+    Rejected,
+    /// The rewrite depends on a parameter's value.
+    Unknown,
+}
+
+impl Rewrite {
+    pub fn apply(&self, matcher: &PathMatch, path: &ReqPath) -> Rewritten {
+        match self {
+            Rewrite::ReplaceMatched(with) => match matcher {
+                PathMatch::StringPrefix { prefix, .. } | PathMatch::SegmentPrefix { prefix, .. } => {
+                    match path.replace_head(prefix.len(), with) {
+                        Some(p) => Rewritten::Path(p),
+                        None => Rewritten::Unknown,
+                    }
+                }
+                _ => Rewritten::Path(ReqPath::parse(with)),
+            },
+            Rewrite::StripPrefix(prefix) => match path.starts_with_str(prefix, false) {
+                Tri::Yes => match path.replace_head(prefix.len(), "") {
+                    Some(p) => Rewritten::Path(p),
+                    None => Rewritten::Unknown,
+                },
+                Tri::Maybe => Rewritten::Unknown,
+                Tri::No => Rewritten::Rejected,
+            },
+            Rewrite::RegexReplace { re, with } => {
+                let rendered = path.render_with(|n| format!("{{{n}}}"));
+                if !re.is_match(&rendered) {
+                    return Rewritten::Path(path.clone());
+                }
+                let with = convert_backrefs(with);
+                Rewritten::Path(ReqPath::parse(&re.replace(&rendered, with.as_str())))
+            }
+            Rewrite::ReplaceFull(with) => Rewritten::Path(ReqPath::parse(with)),
+        }
+    }
+}
+
+impl fmt::Display for Rewrite {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rewrite::ReplaceMatched(w) => write!(f, "rewrite to {w}"),
+            Rewrite::StripPrefix(p) => write!(f, "strip {p}"),
+            Rewrite::RegexReplace { re, with } => write!(f, "rewrite {} → {with}", re.as_str()),
+            Rewrite::ReplaceFull(w) => write!(f, "set path {w}"),
+        }
+    }
+}
+
+/// `\1` (RE2/Istio style) to `${1}` (regex crate style).
+fn convert_backrefs(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' && chars.peek().is_some_and(|d| d.is_ascii_digit()) {
+            let mut n = String::new();
+            while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                n.push(*d);
+                chars.next();
+            }
+            out.push_str(&format!("${{{n}}}"));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Tri::*;
+
+    fn p(s: &str) -> ReqPath {
+        ReqPath::parse(s)
+    }
+
+    #[test]
+    fn string_prefix_over_and_under_matches() {
+        // semantics.md: a string prefix without a trailing slash over-matches, with one it
+        // under-matches.
+        let table = [
+            ("/api", "/api", Yes),
+            ("/api", "/apix", Yes),
+            ("/api", "/api/users", Yes),
+            ("/api/", "/api", No),
+            ("/api/", "/api/x", Yes),
+            ("/blog/api/", "/api/posts", No),
+            ("/api/posts/", "/api/{id}", Maybe),
+            ("/API", "/api", No),
+        ];
+        for (prefix, path, want) in table {
+            assert_eq!(p(path).starts_with_str(prefix, false), want, "{prefix} vs {path}");
+        }
+        assert_eq!(p("/API/x").starts_with_str("/api", true), Yes);
+    }
+
+    #[test]
+    fn segment_prefix_is_segment_wise() {
+        let table = [
+            ("/api", "/api", Yes),
+            ("/api", "/api/", Yes),
+            ("/api", "/api/x", Yes),
+            ("/api", "/apix", No),
+            ("/api/", "/api", Yes),
+            ("/", "/anything", Yes),
+            ("/api/v1", "/api/{v}", Maybe),
+        ];
+        for (prefix, path, want) in table {
+            assert_eq!(p(path).starts_with_segments(prefix, false), want, "{prefix} vs {path}");
+        }
+    }
+
+    #[test]
+    fn templates_match_segments() {
+        let table = [
+            ("/posts/{id}", "/posts/5", Yes),
+            ("/posts/{id}", "/posts/{postId}", Yes),
+            ("/posts/{id}", "/posts", No),
+            ("/posts/{id}", "/posts/", No),
+            ("/posts/{id}", "/posts/5/", No),
+            ("/posts/me", "/posts/{id}", Maybe),
+            ("/posts", "/posts/", No),
+            ("/posts/", "/posts/", Yes),
+            ("/", "/", Yes),
+        ];
+        for (tpl, path, want) in table {
+            assert_eq!(Pattern::openapi(tpl).match_path(&p(path), false), want, "{tpl} vs {path}");
+        }
+    }
+
+    #[test]
+    fn subtree_patterns_match_below() {
+        let sub = Pattern {
+            segs: vec![PatSeg::Lit("blog".into()), PatSeg::Lit("api".into())],
+            trailing_slash: false,
+            subtree: true,
+        };
+        assert_eq!(sub.match_path(&p("/blog/api/posts"), false), Yes);
+        assert_eq!(sub.match_path(&p("/blog/api/"), false), Yes);
+        assert_eq!(sub.match_path(&p("/blog/api"), false), No);
+        assert_eq!(sub.match_path(&p("/api/posts"), false), No);
+        let root = Pattern {
+            segs: vec![],
+            trailing_slash: false,
+            subtree: true,
+        };
+        assert_eq!(root.match_path(&p("/x/y"), false), Yes);
+    }
+
+    #[test]
+    fn istio_prefix_rewrite_slash_arithmetic() {
+        // semantics.md: `prefix: /api` + `rewrite: /` turns `/api/x` into `//x`.
+        let m = PathMatch::StringPrefix {
+            prefix: "/api".into(),
+            ignore_case: false,
+        };
+        let r = Rewrite::ReplaceMatched("/".into());
+        assert_eq!(r.apply(&m, &p("/api/x")), Rewritten::Path(p("//x")));
+        let m2 = PathMatch::StringPrefix {
+            prefix: "/api/".into(),
+            ignore_case: false,
+        };
+        assert_eq!(r.apply(&m2, &p("/api/x/{id}")), Rewritten::Path(p("/x/{id}")));
+    }
+
+    #[test]
+    fn go_strip_prefix_is_a_string_trim() {
+        let m = PathMatch::Any;
+        let r = Rewrite::StripPrefix("/api/".into());
+        assert_eq!(r.apply(&m, &p("/api/users")), Rewritten::Path(p("users")));
+        assert_eq!(r.apply(&m, &p("/v1/users")), Rewritten::Rejected);
+        let r = Rewrite::StripPrefix("/blog/api".into());
+        assert_eq!(r.apply(&m, &p("/blog/api/posts/{id}")), Rewritten::Path(p("/posts/{id}")));
+    }
+
+    #[test]
+    fn regex_rewrite_keeps_parameters() {
+        let re = Regex::new("^/api/(.*)$").unwrap();
+        let r = Rewrite::RegexReplace {
+            re,
+            with: "/v2/\\1".into(),
+        };
+        assert_eq!(r.apply(&PathMatch::Any, &p("/api/posts/{id}")), Rewritten::Path(p("/v2/posts/{id}")));
+    }
+
+    #[test]
+    fn segment_edits() {
+        assert_eq!(p("/api/posts").replace_segments(1, "/blog/api/"), Some(p("/blog/api/posts")));
+        assert_eq!(p("/a/b/").toggle_trailing_slash(), Some(p("/a/b")));
+        assert_eq!(p("/a/b").toggle_trailing_slash(), Some(p("/a/b/")));
+        assert_eq!(p("//x").collapse_slashes(), p("/x"));
+        assert!(p("//x").has_double_slash());
+        assert!(!p("/x/{id}/y").has_double_slash());
+        assert_eq!(p("/").segments().segs.len(), 0);
+        assert_eq!(p("/").drop_segments(0), Some(p("/")));
+    }
+}

@@ -1,0 +1,3 @@
+//! Reads Istio resources. (Being written.)
+use super::{Facts, Input};
+pub fn extract(_input: Input<'_>) -> Facts { Facts::default() }

@@ -1,0 +1,240 @@
+//! Extractors: one module per input format, each a pure function from one file's text to
+//! [`Facts`] with byte spans. An extractor knows its format and nothing else: it never looks at
+//! another file and never decides whether something is wrong.
+
+pub mod go_mux;
+pub mod istio;
+pub mod js_calls;
+pub mod k8s;
+pub mod openapi;
+
+use crate::model::method::{Method, MethodSet};
+use crate::model::path::{PathMatch, Pattern, ReqPath, Rewrite};
+use crate::source_file::{FileId, Span};
+
+/// What an extractor is given: one file.
+#[derive(Clone, Copy, Debug)]
+pub struct Input<'a> {
+    pub file: FileId,
+    /// Display path relative to the checked root, `/`-separated (`api-gateway/main.go`).
+    pub path: &'a str,
+    pub text: &'a str,
+}
+
+impl Input<'_> {
+    /// A span from byte offsets within this file.
+    pub fn span(&self, start: usize, end: usize) -> Span {
+        Span::new(self.file, start, end)
+    }
+}
+
+/// Which component a fact belongs to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Owner {
+    /// The component that owns the file; topology decides it from the file's location,
+    /// bindings and `routelint.toml`.
+    File,
+    /// A component named in the file itself (an Istio Gateway a VirtualService binds to).
+    Named(String),
+}
+
+/// The router semantics a route or endpoint follows. Decides match order and miss statuses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    /// Envoy under Istio: first match in order; no route (method included) is 404.
+    Istio,
+    /// Go `net/http.ServeMux`; `modern` is Go 1.22+ (methods, wildcards, 405 with Allow).
+    GoServeMux { modern: bool },
+    /// Endpoints from an OpenAPI document: the framework behind it is not known; a method
+    /// miss is assumed to be 405 as most frameworks answer.
+    OpenApi,
+}
+
+/// Where a route sends a matching request.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Target {
+    /// Proxies to a host (a component name, short or FQDN, possibly with a port).
+    Forward {
+        host: String,
+        port: Option<u16>,
+        span: Span,
+    },
+    /// Continues in another routing table of the same component (a Go mux mounted in a mux).
+    Table(String),
+    /// The component answers the request itself (a gateway's own handler).
+    Serve { handler: String },
+    /// A handler routelint cannot follow: requests that reach it are unknown, never 404.
+    Opaque { why: String },
+}
+
+/// A routing rule of an edge router or gateway.
+#[derive(Clone, Debug)]
+pub struct RouteFact {
+    pub owner: Owner,
+    /// Routing table the route belongs to (the mux variable, the VirtualService name).
+    pub table: String,
+    /// Human name of where it is declared: `VirtualService blog-virtualservice`.
+    pub origin: String,
+    /// Declaration order within the file.
+    pub order: u32,
+    pub matcher: PathMatch,
+    pub methods: MethodSet,
+    pub rewrite: Option<Rewrite>,
+    pub rewrite_span: Option<Span>,
+    pub target: Target,
+    /// The match itself (`prefix: /blog/api/`, `"/blog/api/"`).
+    pub span: Span,
+    /// The whole rule or registration (for "forwards the path unchanged" snippets).
+    pub rule_span: Span,
+    /// Hosts the route answers for (Istio VirtualService `hosts`); empty means any.
+    pub hosts: Vec<String>,
+    /// Istio `gateways:` the route binds to (`mesh` when empty).
+    pub gateways: Vec<String>,
+    pub dialect: Dialect,
+}
+
+/// An operation a service answers.
+#[derive(Clone, Debug)]
+pub struct EndpointFact {
+    pub owner: Owner,
+    pub method: Method,
+    pub pattern: Pattern,
+    /// The path key (`/posts/{id}:`).
+    pub span: Span,
+    /// The method key (`patch:`).
+    pub method_span: Span,
+    pub operation_id: Option<String>,
+    pub dialect: Dialect,
+}
+
+/// The URL of a client call.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CallUrl {
+    Resolved {
+        /// `http://blog-service:8005` for absolute URLs; `None` for same-origin paths.
+        origin: Option<String>,
+        path: ReqPath,
+    },
+    /// The URL could not be resolved statically; `why` says which part.
+    Unresolved { why: String },
+}
+
+/// A request a client sends.
+#[derive(Clone, Debug)]
+pub struct CallFact {
+    /// `None` when the method could not be resolved (then every method is accepted).
+    pub method: Option<Method>,
+    pub url: CallUrl,
+    /// The URL argument.
+    pub span: Span,
+    /// `fetch`, `axios.patch`, `api.get` (an axios instance).
+    pub client: String,
+}
+
+/// A component declared in a file: an Istio Gateway, a Kubernetes Service.
+#[derive(Clone, Debug)]
+pub struct ComponentFact {
+    pub name: String,
+    pub kind: ComponentKind,
+    /// Other names that refer to it (`ns/name`, FQDNs, selector labels).
+    pub aliases: Vec<String>,
+    /// Hosts it serves (Istio Gateway `servers[].hosts`).
+    pub hosts: Vec<String>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ComponentKind {
+    /// Entry point of outside traffic (Istio Gateway).
+    Edge,
+    /// A Kubernetes Service: a name other layers forward to.
+    Service,
+}
+
+/// A name that identifies the component owning this file (an OpenAPI `servers` host).
+#[derive(Clone, Debug)]
+pub struct Binding {
+    pub name: String,
+    pub span: Span,
+}
+
+/// A file (or part of one) that could not be read.
+#[derive(Clone, Debug)]
+pub struct Problem {
+    pub span: Span,
+    pub message: String,
+}
+
+/// Everything one file says.
+#[derive(Clone, Debug, Default)]
+pub struct Facts {
+    pub routes: Vec<RouteFact>,
+    pub endpoints: Vec<EndpointFact>,
+    pub calls: Vec<CallFact>,
+    pub components: Vec<ComponentFact>,
+    pub bindings: Vec<Binding>,
+    pub problems: Vec<Problem>,
+    /// Routing tables that receive the component's traffic (the mux given to
+    /// `http.ListenAndServe`). Empty: the first table declared.
+    pub entry_tables: Vec<String>,
+    /// Go language version from `go.mod` (`go 1.22` → `(1, 22)`).
+    pub go_version: Option<(u32, u32)>,
+}
+
+impl Facts {
+    pub fn problem(&mut self, span: Span, message: impl Into<String>) {
+        self.problems.push(Problem {
+            span,
+            message: message.into(),
+        });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.routes.is_empty()
+            && self.endpoints.is_empty()
+            && self.calls.is_empty()
+            && self.components.is_empty()
+            && self.bindings.is_empty()
+            && self.problems.is_empty()
+            && self.go_version.is_none()
+    }
+}
+
+/// The kinds of file routelint reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SourceKind {
+    /// Kubernetes manifests: Istio resources, Services (YAML).
+    Kubernetes,
+    OpenApi,
+    Go,
+    GoMod,
+    JavaScript,
+}
+
+impl SourceKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            SourceKind::Kubernetes => "kubernetes",
+            SourceKind::OpenApi => "openapi",
+            SourceKind::Go => "go",
+            SourceKind::GoMod => "go.mod",
+            SourceKind::JavaScript => "js/ts",
+        }
+    }
+
+    /// Runs the extractor for this kind.
+    pub fn extract(self, input: Input<'_>) -> Facts {
+        match self {
+            SourceKind::Kubernetes => {
+                let mut facts = istio::extract(input);
+                let k = k8s::extract(input);
+                facts.components.extend(k.components);
+                facts
+            }
+            SourceKind::OpenApi => openapi::extract(input),
+            SourceKind::Go => go_mux::extract(input),
+            SourceKind::GoMod => go_mux::extract_go_mod(input),
+            SourceKind::JavaScript => js_calls::extract(input),
+        }
+    }
+}
