@@ -142,7 +142,9 @@ impl SourceMap {
     }
 
     pub fn display(&self, id: FileId) -> &str {
-        self.get(id).map(|f| f.display.as_str()).unwrap_or("<unknown>")
+        self.get(id)
+            .map(|f| f.display.as_str())
+            .unwrap_or("<unknown>")
     }
 
     pub fn line_col(&self, span: Span) -> LineCol {

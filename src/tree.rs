@@ -162,12 +162,22 @@ impl<'de> Deserialize<'de> for RawNode {
         let span = loc.span();
         let start = span.byte_offset().unwrap_or(0) as usize;
         let len = span.byte_len().unwrap_or(0) as usize;
+        let mut range = Range {
+            start,
+            end: start + len,
+        };
+        // Block collections come with an empty range: cover their children instead.
+        let last_end = match &s.value.0 {
+            Value::Seq(items) => items.last().map(|n| n.range.end),
+            Value::Map(entries) => entries.last().map(|(_, v)| v.range.end),
+            _ => None,
+        };
+        if let Some(end) = last_end {
+            range.end = range.end.max(end);
+        }
         Ok(RawNode(Node {
             value: s.value.0,
-            range: Range {
-                start,
-                end: start + len,
-            },
+            range,
         }))
     }
 }
@@ -214,7 +224,9 @@ impl<'de> Visitor<'de> for RawVisitor {
         Ok(RawValue(Value::Str(v)))
     }
     fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<RawValue, E> {
-        Ok(RawValue(Value::Str(String::from_utf8_lossy(v).into_owned())))
+        Ok(RawValue(Value::Str(
+            String::from_utf8_lossy(v).into_owned(),
+        )))
     }
     fn visit_none<E: de::Error>(self) -> Result<RawValue, E> {
         Ok(RawValue(Value::Null))
@@ -292,9 +304,9 @@ fn split_documents(text: &str) -> Vec<Range> {
         end: text.len(),
     });
     docs.retain(|r| {
-        text[r.start..r.end]
-            .lines()
-            .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#') && !l.starts_with('%'))
+        text[r.start..r.end].lines().any(|l| {
+            !l.trim().is_empty() && !l.trim_start().starts_with('#') && !l.starts_with('%')
+        })
     });
     docs
 }
@@ -617,17 +629,33 @@ mod tests {
     }
 
     #[test]
+    fn block_collections_cover_their_children() {
+        let text = "rule:\n  match:\n  - uri: {prefix: /a}\n  route: x\n";
+        let docs = parse_yaml(text);
+        let d = docs[0].result.as_ref().unwrap();
+        let rule = d.get("rule").unwrap();
+        assert_eq!(
+            &text[rule.range.start..rule.range.end],
+            "match:\n  - uri: {prefix: /a}\n  route: x"
+        );
+    }
+
+    #[test]
     fn broken_document_does_not_hide_the_others() {
         let text = "a: [1\n---\nb: 2\n";
         let docs = parse_yaml(text);
         assert_eq!(docs.len(), 2);
         assert!(docs[0].result.is_err());
-        assert_eq!(docs[1].result.as_ref().unwrap().get("b").unwrap().as_i64(), Some(2));
+        assert_eq!(
+            docs[1].result.as_ref().unwrap().get("b").unwrap().as_i64(),
+            Some(2)
+        );
     }
 
     #[test]
     fn alias_bomb_is_rejected() {
-        let mut text = String::from("a: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\n");
+        let mut text =
+            String::from("a: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\n");
         let mut prev = 'a';
         for c in 'b'..='k' {
             text.push_str(&format!(

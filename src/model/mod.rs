@@ -1,4 +1,6 @@
 //! The path/method model: paths and matchers, the component graph, and how layers link.
 
+pub mod graph;
 pub mod method;
 pub mod path;
+pub mod topology;

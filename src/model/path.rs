@@ -131,7 +131,11 @@ impl ReqPath {
         let mut segs: Vec<Vec<Piece>> = vec![Vec::new()];
         for p in &self.pieces {
             match p {
-                Piece::Param(_) => segs.last_mut().map(|s| s.push(p.clone())).unwrap_or(()),
+                Piece::Param(_) => {
+                    if let Some(s) = segs.last_mut() {
+                        s.push(p.clone());
+                    }
+                }
                 Piece::Lit(l) => {
                     let mut first = true;
                     for part in l.split('/') {
@@ -139,16 +143,17 @@ impl ReqPath {
                             segs.push(Vec::new());
                         }
                         first = false;
-                        if !part.is_empty() {
-                            if let Some(s) = segs.last_mut() {
-                                s.push(Piece::Lit(part.to_owned()));
-                            }
+                        if !part.is_empty()
+                            && let Some(s) = segs.last_mut()
+                        {
+                            s.push(Piece::Lit(part.to_owned()));
                         }
                     }
                 }
             }
         }
-        let leading_slash = matches!(self.pieces.first(), Some(Piece::Lit(l)) if l.starts_with('/'));
+        let leading_slash =
+            matches!(self.pieces.first(), Some(Piece::Lit(l)) if l.starts_with('/'));
         if leading_slash {
             segs.remove(0);
         }
@@ -232,7 +237,10 @@ impl ReqPath {
         if head.len() < n || !head.is_char_boundary(n) {
             return None;
         }
-        let mut pieces = vec![Piece::Lit(with.to_owned()), Piece::Lit(head[n..].to_owned())];
+        let mut pieces = vec![
+            Piece::Lit(with.to_owned()),
+            Piece::Lit(head[n..].to_owned()),
+        ];
         pieces.extend(self.pieces.iter().skip(1).cloned());
         Some(ReqPath::from_pieces(pieces))
     }
@@ -250,12 +258,14 @@ impl ReqPath {
         if s.segs.len() < n {
             return None;
         }
-        Some(Segments {
-            leading_slash: true,
-            segs: s.segs[n..].to_vec(),
-            trailing_slash: s.trailing_slash,
-        }
-        .to_path())
+        Some(
+            Segments {
+                leading_slash: true,
+                segs: s.segs[n..].to_vec(),
+                trailing_slash: s.trailing_slash,
+            }
+            .to_path(),
+        )
     }
 
     /// Replaces the first `n` segments with the literal `prefix`.
@@ -355,7 +365,11 @@ impl Segments {
 impl fmt::Display for ReqPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let s = self.render_with(|n| format!("{{{n}}}"));
-        if s.is_empty() { f.write_str("(empty)") } else { f.write_str(&s) }
+        if s.is_empty() {
+            f.write_str("(empty)")
+        } else {
+            f.write_str(&s)
+        }
     }
 }
 
@@ -381,7 +395,11 @@ fn seg_eq_lit(seg: &[Piece], lit: &str, ignore_case: bool) -> Tri {
             };
             for p in seg {
                 if let Piece::Lit(l) = p {
-                    let l = if ignore_case { l.to_lowercase() } else { l.clone() };
+                    let l = if ignore_case {
+                        l.to_lowercase()
+                    } else {
+                        l.clone()
+                    };
                     match rest.find(&l) {
                         Some(i) => rest = rest[i + l.len()..].to_owned(),
                         None => return Tri::No,
@@ -596,7 +614,10 @@ impl PathMatch {
 
     pub fn matches(&self, path: &ReqPath) -> Tri {
         match self {
-            PathMatch::Exact { path: p, ignore_case } => path.eq_str(p, *ignore_case),
+            PathMatch::Exact {
+                path: p,
+                ignore_case,
+            } => path.eq_str(p, *ignore_case),
             PathMatch::StringPrefix {
                 prefix,
                 ignore_case,
@@ -633,8 +654,9 @@ impl PathMatch {
                 pattern: pattern.clone(),
                 ignore_case: true,
             },
-            PathMatch::Regex { source, .. } => PathMatch::regex(&format!("(?i:{source})"))
-                .unwrap_or_else(|| self.clone()),
+            PathMatch::Regex { source, .. } => {
+                PathMatch::regex(&format!("(?i:{source})")).unwrap_or_else(|| self.clone())
+            }
             PathMatch::Any => PathMatch::Any,
         }
     }
@@ -676,7 +698,9 @@ impl fmt::Display for PathMatch {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let case = |ic: bool| if ic { " (any case)" } else { "" };
         match self {
-            PathMatch::Exact { path, ignore_case } => write!(f, "exact {path}{}", case(*ignore_case)),
+            PathMatch::Exact { path, ignore_case } => {
+                write!(f, "exact {path}{}", case(*ignore_case))
+            }
             PathMatch::StringPrefix {
                 prefix,
                 ignore_case,
@@ -704,6 +728,8 @@ pub enum Rewrite {
     RegexReplace { re: Regex, with: String },
     /// Replaces the whole path.
     ReplaceFull(String),
+    /// Puts a prefix in front (a reverse proxy target with a path, Spring `PrefixPath`).
+    PrefixPath(String),
 }
 
 /// What a rewrite did.
@@ -720,7 +746,8 @@ impl Rewrite {
     pub fn apply(&self, matcher: &PathMatch, path: &ReqPath) -> Rewritten {
         match self {
             Rewrite::ReplaceMatched(with) => match matcher {
-                PathMatch::StringPrefix { prefix, .. } | PathMatch::SegmentPrefix { prefix, .. } => {
+                PathMatch::StringPrefix { prefix, .. }
+                | PathMatch::SegmentPrefix { prefix, .. } => {
                     match path.replace_head(prefix.len(), with) {
                         Some(p) => Rewritten::Path(p),
                         None => Rewritten::Unknown,
@@ -745,6 +772,9 @@ impl Rewrite {
                 Rewritten::Path(ReqPath::parse(&re.replace(&rendered, with.as_str())))
             }
             Rewrite::ReplaceFull(with) => Rewritten::Path(ReqPath::parse(with)),
+            Rewrite::PrefixPath(prefix) => {
+                Rewritten::Path(path.prepend(prefix.trim_end_matches('/')))
+            }
         }
     }
 }
@@ -756,6 +786,7 @@ impl fmt::Display for Rewrite {
             Rewrite::StripPrefix(p) => write!(f, "strip {p}"),
             Rewrite::RegexReplace { re, with } => write!(f, "rewrite {} → {with}", re.as_str()),
             Rewrite::ReplaceFull(w) => write!(f, "set path {w}"),
+            Rewrite::PrefixPath(p) => write!(f, "prefix with {p}"),
         }
     }
 }
@@ -803,7 +834,11 @@ mod tests {
             ("/API", "/api", No),
         ];
         for (prefix, path, want) in table {
-            assert_eq!(p(path).starts_with_str(prefix, false), want, "{prefix} vs {path}");
+            assert_eq!(
+                p(path).starts_with_str(prefix, false),
+                want,
+                "{prefix} vs {path}"
+            );
         }
         assert_eq!(p("/API/x").starts_with_str("/api", true), Yes);
     }
@@ -820,7 +855,11 @@ mod tests {
             ("/api/v1", "/api/{v}", Maybe),
         ];
         for (prefix, path, want) in table {
-            assert_eq!(p(path).starts_with_segments(prefix, false), want, "{prefix} vs {path}");
+            assert_eq!(
+                p(path).starts_with_segments(prefix, false),
+                want,
+                "{prefix} vs {path}"
+            );
         }
     }
 
@@ -838,7 +877,11 @@ mod tests {
             ("/", "/", Yes),
         ];
         for (tpl, path, want) in table {
-            assert_eq!(Pattern::openapi(tpl).match_path(&p(path), false), want, "{tpl} vs {path}");
+            assert_eq!(
+                Pattern::openapi(tpl).match_path(&p(path), false),
+                want,
+                "{tpl} vs {path}"
+            );
         }
     }
 
@@ -874,7 +917,10 @@ mod tests {
             prefix: "/api/".into(),
             ignore_case: false,
         };
-        assert_eq!(r.apply(&m2, &p("/api/x/{id}")), Rewritten::Path(p("/x/{id}")));
+        assert_eq!(
+            r.apply(&m2, &p("/api/x/{id}")),
+            Rewritten::Path(p("/x/{id}"))
+        );
     }
 
     #[test]
@@ -884,7 +930,10 @@ mod tests {
         assert_eq!(r.apply(&m, &p("/api/users")), Rewritten::Path(p("users")));
         assert_eq!(r.apply(&m, &p("/v1/users")), Rewritten::Rejected);
         let r = Rewrite::StripPrefix("/blog/api".into());
-        assert_eq!(r.apply(&m, &p("/blog/api/posts/{id}")), Rewritten::Path(p("/posts/{id}")));
+        assert_eq!(
+            r.apply(&m, &p("/blog/api/posts/{id}")),
+            Rewritten::Path(p("/posts/{id}"))
+        );
     }
 
     #[test]
@@ -894,12 +943,18 @@ mod tests {
             re,
             with: "/v2/\\1".into(),
         };
-        assert_eq!(r.apply(&PathMatch::Any, &p("/api/posts/{id}")), Rewritten::Path(p("/v2/posts/{id}")));
+        assert_eq!(
+            r.apply(&PathMatch::Any, &p("/api/posts/{id}")),
+            Rewritten::Path(p("/v2/posts/{id}"))
+        );
     }
 
     #[test]
     fn segment_edits() {
-        assert_eq!(p("/api/posts").replace_segments(1, "/blog/api/"), Some(p("/blog/api/posts")));
+        assert_eq!(
+            p("/api/posts").replace_segments(1, "/blog/api/"),
+            Some(p("/blog/api/posts"))
+        );
         assert_eq!(p("/a/b/").toggle_trailing_slash(), Some(p("/a/b")));
         assert_eq!(p("/a/b").toggle_trailing_slash(), Some(p("/a/b/")));
         assert_eq!(p("//x").collapse_slashes(), p("/x"));

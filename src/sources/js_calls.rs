@@ -1,3 +1,2809 @@
-//! Reads frontend HTTP calls from JS/TS. (Being written.)
-use super::{Facts, Input};
-pub fn extract(_input: Input<'_>) -> Facts { Facts::default() }
+//! Reads the HTTP requests a JavaScript or TypeScript file sends with `fetch` or axios.
+//!
+//! The file is parsed with oxc; every `fetch(...)`, `axios.<verb>(...)`, `axios(...)`,
+//! `axios.request(...)` and axios-instance call (`const api = axios.create({ baseURL })`) is
+//! found wherever it is written, and its URL is evaluated from string literals, templates,
+//! `+` concatenations and the constants this file declares. A `${id}` becomes a path
+//! parameter; a URL whose beginning depends on something this file does not fix (an import,
+//! a parameter, an environment variable) is reported as unresolved with the reason.
+//!
+//! What this module must not do: read any other file or follow imports, decide whether a
+//! request is wrong, guess a value it cannot see, or panic or overflow the stack on any input.
+//! The parser is recursive, so it runs on a thread whose stack is sized from the text; every
+//! recursion written here is depth-limited.
+
+use std::collections::{HashMap, HashSet};
+use std::thread;
+
+use oxc_allocator::Allocator;
+use oxc_ast::ast as js;
+use oxc_parser::Parser;
+use oxc_span::{GetSpan, SourceType};
+
+use super::{CallFact, CallUrl, Facts, Input};
+use crate::model::method::Method;
+use crate::model::path::{Piece, ReqPath};
+
+/// Statements and expressions nested deeper than this are not read.
+const MAX_WALK_DEPTH: usize = 400;
+/// How deep the evaluation of one value may go (AST levels and constant look-ups together).
+const MAX_EVAL_DEPTH: usize = 64;
+/// How many expressions the evaluation of one URL may visit.
+const EVAL_FUEL: usize = 4096;
+/// Longest string value followed, in bytes.
+const MAX_VALUE_LEN: usize = 16 * 1024;
+/// How many object look-ups resolving one object literal may chain.
+const MAX_OBJECT_HOPS: usize = 16;
+/// Stack for the parser thread before the per-byte allowance.
+const STACK_BASE: usize = 16 << 20;
+/// Files whose stack allowance exceeds this are not parsed.
+const STACK_LIMIT: usize = 1 << 30;
+
+/// axios request methods, the HTTP method each sends, and whether a `data` argument comes
+/// between the URL and the config.
+const AXIOS_VERBS: [(&str, Method, bool); 10] = [
+    ("get", Method::Get, false),
+    ("delete", Method::Delete, false),
+    ("head", Method::Head, false),
+    ("options", Method::Options, false),
+    ("post", Method::Post, true),
+    ("put", Method::Put, true),
+    ("patch", Method::Patch, true),
+    ("postForm", Method::Post, true),
+    ("putForm", Method::Put, true),
+    ("patchForm", Method::Patch, true),
+];
+
+/// Reads the requests one JS/TS file sends. Never reads another file.
+///
+/// A syntax error adds one problem at the first error; calls are still read from the part
+/// the parser recovered.
+pub fn extract(input: Input<'_>) -> Facts {
+    let stack = stack_allowance(input.text);
+    if stack > STACK_LIMIT {
+        return problem_only(
+            input,
+            format!(
+                "JavaScript file too large to read safely ({} bytes)",
+                input.text.len()
+            ),
+        );
+    }
+    let outcome = thread::scope(|scope| {
+        thread::Builder::new()
+            .name("routelint-js".into())
+            .stack_size(stack)
+            .spawn_scoped(scope, move || extract_here(input))
+            .map(|handle| handle.join())
+    });
+    match outcome {
+        Ok(Ok(facts)) => facts,
+        Ok(Err(_)) => problem_only(input, "the JavaScript parser failed on this file"),
+        Err(err) => problem_only(
+            input,
+            format!("could not start the JavaScript reader: {err}"),
+        ),
+    }
+}
+
+/// Facts holding one problem at the start of the file.
+fn problem_only(input: Input<'_>, message: impl Into<String>) -> Facts {
+    let mut facts = Facts::default();
+    facts.problem(input.span(0, 0), message);
+    facts
+}
+
+/// An upper bound of the stack the parser may need for `text`: a base plus an allowance per
+/// byte, larger for bytes that can open a nested construct. Measured costs per nesting level
+/// stay below these weights with a margin.
+fn stack_allowance(text: &str) -> usize {
+    text.bytes().fold(STACK_BASE, |total, b| {
+        let weight = match b {
+            b'(' | b'[' | b'{' | b'<' => 2048,
+            b'=' | b'?' | b':' | b'!' | b'-' | b'+' | b'~' | b'*' | b'>' | b'&' | b'|' | b'/'
+            | b'%' | b'^' | b'@' | b'#' => 640,
+            b if b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80 => 160,
+            _ => 0,
+        };
+        total.saturating_add(weight)
+    })
+}
+
+/// The source type for a path: from its extension (JavaScript files also accept JSX), TSX
+/// when the extension is unknown.
+fn source_type(path: &str) -> SourceType {
+    match SourceType::from_path(path) {
+        Ok(st) if st.is_javascript() => st.with_jsx(true),
+        Ok(st) => st,
+        Err(_) => SourceType::tsx(),
+    }
+}
+
+/// Parses and reads on the current thread.
+fn extract_here(input: Input<'_>) -> Facts {
+    let allocator = Allocator::default();
+    let parsed = Parser::new(&allocator, input.text, source_type(input.path)).parse();
+    let mut facts = Facts::default();
+    if let Some(error) = parsed.diagnostics.errors().next() {
+        let len = input.text.len();
+        let (start, end) = error.labels.first().map_or((0, 0), |label| {
+            let start = label.offset() as usize;
+            (start, start.saturating_add(label.len() as usize))
+        });
+        let start = start.min(len);
+        facts.problem(
+            input.span(start, end.min(len).max(start)),
+            format!("JavaScript syntax error: {}", error.message),
+        );
+    }
+    if parsed.panicked {
+        return facts;
+    }
+    let mut reader = Reader::new(input);
+    reader.read(&parsed.program);
+    facts.calls = reader.calls;
+    if let Some(span) = reader.too_deep {
+        facts.problem(
+            input.span(span.start as usize, span.end as usize),
+            format!(
+                "JavaScript nested more than {MAX_WALK_DEPTH} levels deep: requests inside were not read"
+            ),
+        );
+    }
+    facts
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values
+
+/// A piece of a string being evaluated.
+#[derive(Clone, Debug, PartialEq)]
+enum Part {
+    Lit(String),
+    /// A value only known at run time.
+    Hole {
+        name: String,
+        unknown: Unknown,
+    },
+}
+
+/// Why a value is not known: the expression and a clause saying why.
+#[derive(Clone, Debug, PartialEq)]
+struct Unknown {
+    /// Source text of the expression, shortened.
+    source: String,
+    /// `which is not a constant in this file`.
+    reason: String,
+}
+
+/// What an expression evaluates to as a string.
+#[derive(Clone, Debug, PartialEq)]
+enum Value {
+    Known(Vec<Part>),
+    Unknown(Unknown),
+}
+
+const NOT_CONSTANT: &str = "which is not a constant in this file";
+
+/// Merges adjacent literals and drops empty ones.
+fn normalize(parts: Vec<Part>) -> Vec<Part> {
+    let mut out: Vec<Part> = Vec::new();
+    for part in parts {
+        match part {
+            Part::Lit(s) if s.is_empty() => {}
+            Part::Lit(s) => match out.last_mut() {
+                Some(Part::Lit(prev)) => prev.push_str(&s),
+                _ => out.push(Part::Lit(s)),
+            },
+            hole => out.push(hole),
+        }
+    }
+    out
+}
+
+/// The literal text of a value without holes.
+fn literal_text(parts: &[Part]) -> Option<String> {
+    let mut s = String::new();
+    for part in parts {
+        match part {
+            Part::Lit(l) => s.push_str(l),
+            Part::Hole { .. } => return None,
+        }
+    }
+    Some(s)
+}
+
+fn literal_len(parts: &[Part]) -> usize {
+    parts
+        .iter()
+        .map(|p| match p {
+            Part::Lit(l) => l.len(),
+            Part::Hole { .. } => 0,
+        })
+        .sum()
+}
+
+/// Drops everything from the first `?` or `#` of literal text on.
+fn cut_query(parts: Vec<Part>) -> Vec<Part> {
+    let mut out = Vec::new();
+    for part in parts {
+        if let Part::Lit(l) = &part
+            && let Some(i) = l.find(['?', '#'])
+        {
+            out.push(Part::Lit(l.get(..i).unwrap_or_default().to_owned()));
+            break;
+        }
+        out.push(part);
+    }
+    out
+}
+
+/// How a URL begins.
+enum Head {
+    /// `http://`, `https://` or `//`: the host starts at this byte.
+    Absolute(usize),
+    /// Another scheme (`data:`, `blob:`, `ws://`): not an HTTP request routelint follows.
+    OtherScheme,
+    Relative,
+}
+
+fn classify_head(head: &str) -> Head {
+    if head.starts_with("//") {
+        return Head::Absolute(2);
+    }
+    let scheme_len = head
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+        .count();
+    let starts_alpha = head.bytes().next().is_some_and(|b| b.is_ascii_alphabetic());
+    if scheme_len == 0 || !starts_alpha || head.as_bytes().get(scheme_len) != Some(&b':') {
+        return Head::Relative;
+    }
+    let scheme = head.get(..scheme_len).unwrap_or_default();
+    let http = scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https");
+    let after = head.get(scheme_len + 1..).unwrap_or_default();
+    if http && after.starts_with("//") {
+        Head::Absolute(scheme_len + 3)
+    } else {
+        Head::OtherScheme
+    }
+}
+
+/// Whether axios treats the URL as absolute (`/^([a-z][a-z\d+\-.]*:)?\/\//i`).
+fn axios_absolute(parts: &[Part]) -> bool {
+    let Some(Part::Lit(head)) = parts.first() else {
+        return false;
+    };
+    if head.starts_with("//") {
+        return true;
+    }
+    let scheme_len = head
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+        .count();
+    let starts_alpha = head.bytes().next().is_some_and(|b| b.is_ascii_alphabetic());
+    starts_alpha
+        && head
+            .get(scheme_len..)
+            .is_some_and(|rest| rest.starts_with("://"))
+}
+
+/// axios `combineURLs`: the base without one or two trailing slashes, `/`, the URL without
+/// leading slashes; an empty URL leaves the base alone.
+fn axios_join(base: Vec<Part>, url: Vec<Part>) -> Vec<Part> {
+    let mut url = normalize(url);
+    if url.is_empty() {
+        return base;
+    }
+    let mut base = normalize(base);
+    if let Some(Part::Lit(last)) = base.last_mut() {
+        let cut = if last.ends_with("//") {
+            2
+        } else {
+            usize::from(last.ends_with('/'))
+        };
+        last.truncate(last.len() - cut);
+    }
+    if let Some(Part::Lit(first)) = url.first_mut() {
+        *first = first.trim_start_matches('/').to_owned();
+    }
+    base.push(Part::Lit("/".into()));
+    base.extend(url);
+    normalize(base)
+}
+
+/// A relative URL resolved against `/`.
+fn from_root(head: &str) -> String {
+    let mut h = head;
+    loop {
+        if let Some(rest) = h.strip_prefix("./") {
+            h = rest;
+        } else if let Some(rest) = h.strip_prefix("../") {
+            h = rest;
+        } else {
+            break;
+        }
+    }
+    if h == "." || h == ".." {
+        h = "";
+    }
+    format!("/{h}")
+}
+
+/// The request URL from a fully evaluated value; `None` when it is not an HTTP URL.
+fn finish(parts: Vec<Part>) -> Option<CallUrl> {
+    let parts = normalize(cut_query(normalize(parts)));
+    let mut rest = parts.into_iter();
+    let head = match rest.next() {
+        None => String::new(),
+        Some(Part::Hole { unknown, .. }) => {
+            return Some(CallUrl::Unresolved {
+                why: format!(
+                    "the URL starts with `{}`, {}",
+                    unknown.source, unknown.reason
+                ),
+            });
+        }
+        Some(Part::Lit(head)) => head,
+    };
+    let rest: Vec<Part> = rest.collect();
+    let (origin, path_head) = match classify_head(&head) {
+        Head::OtherScheme => return None,
+        Head::Relative if head.starts_with('/') => (None, head),
+        Head::Relative => (None, from_root(&head)),
+        Head::Absolute(host_at) => {
+            let host_end = head
+                .get(host_at..)
+                .and_then(|h| h.find('/'))
+                .map(|i| host_at + i);
+            match host_end {
+                Some(end) => (
+                    Some(head.get(..end).unwrap_or_default().to_owned()),
+                    head.get(end..).unwrap_or_default().to_owned(),
+                ),
+                None => {
+                    if let Some(Part::Hole { unknown, .. }) = rest.first() {
+                        return Some(CallUrl::Unresolved {
+                            why: format!(
+                                "the host of the URL continues with `{}`, {}",
+                                unknown.source, unknown.reason
+                            ),
+                        });
+                    }
+                    (Some(head), "/".to_owned())
+                }
+            }
+        }
+    };
+    let pieces = std::iter::once(Piece::Lit(path_head)).chain(rest.into_iter().map(|p| match p {
+        Part::Lit(l) => Piece::Lit(l),
+        Part::Hole { name, .. } => Piece::Param(name),
+    }));
+    Some(CallUrl::Resolved {
+        origin,
+        path: ReqPath::from_pieces(pieces),
+    })
+}
+
+/// The parameter name for a run-time value inside a URL: `id` for `id`, `post.id` and
+/// `encodeURIComponent(id)`; `param` otherwise.
+fn param_name(expr: &js::Expression<'_>) -> String {
+    let mut e = expr;
+    for _ in 0..16 {
+        e = match e.get_inner_expression() {
+            js::Expression::Identifier(id) => return id.name.to_string(),
+            js::Expression::StaticMemberExpression(m) => return m.property.name.to_string(),
+            js::Expression::ComputedMemberExpression(m) => {
+                return m
+                    .static_property_name()
+                    .map_or_else(|| "param".to_owned(), |s| s.to_string());
+            }
+            js::Expression::ChainExpression(c) => match c.expression.member_expression() {
+                Some(m) => match m.static_property_name() {
+                    Some(name) => return name.to_owned(),
+                    None => return "param".to_owned(),
+                },
+                None => match &c.expression {
+                    js::ChainElement::CallExpression(call) => match call_inner(call) {
+                        Some(inner) => inner,
+                        None => break,
+                    },
+                    _ => break,
+                },
+            },
+            js::Expression::CallExpression(call) => match call_inner(call) {
+                Some(inner) => inner,
+                None => break,
+            },
+            js::Expression::AwaitExpression(a) => &a.argument,
+            _ => break,
+        };
+    }
+    "param".to_owned()
+}
+
+/// The expression naming a call's value: its first argument, or the object of a method
+/// called without arguments (`id.toString()`).
+fn call_inner<'b, 'a>(call: &'b js::CallExpression<'a>) -> Option<&'b js::Expression<'a>> {
+    match call.arguments.first() {
+        Some(arg) => arg.as_expression(),
+        None => call
+            .callee
+            .get_inner_expression()
+            .as_member_expression()
+            .map(|m| m.object()),
+    }
+}
+
+/// Source text shortened for a message: whitespace collapsed, at most 60 characters.
+fn shorten(text: &str) -> String {
+    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if collapsed.chars().count() <= 60 {
+        return collapsed;
+    }
+    let mut out: String = collapsed.chars().take(57).collect();
+    out.push('…');
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scopes
+
+/// What a name declared in this file stands for.
+#[derive(Clone, Copy, Debug)]
+enum Binding<'a> {
+    /// `const`/`let`/`var` with an initialiser.
+    Value {
+        init: &'a js::Expression<'a>,
+        constant: bool,
+    },
+    /// The axios module (`import http from 'axios'`, `require('axios')`).
+    Axios,
+    /// `axios.create(config)`.
+    Instance {
+        config: Option<&'a js::Expression<'a>>,
+    },
+    Enum(&'a js::TSEnumDeclaration<'a>),
+    /// A name whose value this file does not fix.
+    Opaque(Opaque<'a>),
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Opaque<'a> {
+    Param,
+    Import(&'a str),
+    NoValue,
+    Destructured,
+    Other,
+}
+
+impl Opaque<'_> {
+    fn reason(self) -> String {
+        match self {
+            Opaque::Param => "which is a parameter, not a constant in this file".into(),
+            Opaque::Import(from) => {
+                format!("which is imported from `{from}`, not a constant in this file")
+            }
+            Opaque::NoValue => "which is declared without a value in this file".into(),
+            Opaque::Destructured => {
+                "which is destructured from another value, not a constant in this file".into()
+            }
+            Opaque::Other => NOT_CONSTANT.into(),
+        }
+    }
+}
+
+type Scope<'a> = HashMap<&'a str, Binding<'a>>;
+
+/// Where an evaluation stands: the scopes it may see (`scopes[..limit]`) and its depth.
+#[derive(Clone, Copy)]
+struct Frame {
+    limit: usize,
+    depth: usize,
+}
+
+impl Frame {
+    fn deeper(self) -> Frame {
+        Frame {
+            depth: self.depth + 1,
+            ..self
+        }
+    }
+}
+
+/// A property looked up in an object literal.
+enum Lookup<'a> {
+    /// No such property (or no object at all).
+    Absent,
+    /// The value, and the scope limit to evaluate it in.
+    Found(&'a js::Expression<'a>, usize),
+    /// The object is not a literal this file fixes, or a spread may hold the property.
+    Unknown,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requests
+
+/// A recognised client call.
+enum Client<'a> {
+    Fetch,
+    Axios {
+        name: &'a str,
+        verb: Option<&'static str>,
+    },
+    Instance {
+        name: &'a str,
+        verb: Option<&'static str>,
+        config: Option<&'a js::Expression<'a>>,
+        level: usize,
+    },
+}
+
+/// The URL argument of a request.
+enum UrlArg<'a> {
+    Expr(&'a js::Expression<'a>),
+    /// Not an expression routelint can evaluate (a spread, an opaque config).
+    Opaque {
+        span: js::Span,
+        why: String,
+    },
+}
+
+/// The base URL a request's URL is joined to (axios `baseURL`).
+enum Base<'a> {
+    None,
+    /// Values assigned to the base (several assignments must agree); `label` names it in
+    /// messages: "the base URL of `api`".
+    Exprs {
+        exprs: Vec<&'a js::Expression<'a>>,
+        limit: usize,
+        label: String,
+    },
+    Unknown(String),
+}
+
+/// A request ready to be evaluated.
+struct Request<'a> {
+    client: String,
+    url: UrlArg<'a>,
+    method: Option<Method>,
+    base: Base<'a>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    /// Notes reassigned names and `X.defaults.baseURL = ...` assignments.
+    Collect,
+    /// Emits the calls.
+    Extract,
+}
+
+/// Walks one program and collects its calls.
+struct Reader<'a, 's> {
+    input: Input<'s>,
+    pass: Pass,
+    scopes: Vec<Scope<'a>>,
+    /// Names assigned somewhere in the file (a `let` holding one is not a constant).
+    reassigned: HashSet<&'a str>,
+    /// `X.defaults.baseURL = value` assignments by `X`.
+    base_assignments: HashMap<&'a str, Vec<&'a js::Expression<'a>>>,
+    calls: Vec<CallFact>,
+    too_deep: Option<js::Span>,
+}
+
+impl<'a, 's> Reader<'a, 's> {
+    fn new(input: Input<'s>) -> Self {
+        Reader {
+            input,
+            pass: Pass::Collect,
+            scopes: Vec::new(),
+            reassigned: HashSet::new(),
+            base_assignments: HashMap::new(),
+            calls: Vec::new(),
+            too_deep: None,
+        }
+    }
+
+    fn read(&mut self, program: &'a js::Program<'a>) {
+        for pass in [Pass::Collect, Pass::Extract] {
+            self.pass = pass;
+            self.scopes.clear();
+            self.block(&program.body, 0);
+        }
+    }
+
+    // -- scopes ------------------------------------------------------------------------------
+
+    fn bind(&mut self, name: &'a str, binding: Binding<'a>) {
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.insert(name, binding);
+        }
+    }
+
+    /// The binding of `name` visible in `scopes[..limit]`, with its scope index.
+    fn lookup(&self, name: &str, limit: usize) -> Option<(usize, Binding<'a>)> {
+        let limit = limit.min(self.scopes.len());
+        (0..limit)
+            .rev()
+            .find_map(|i| self.scopes.get(i)?.get(name).map(|b| (i, *b)))
+    }
+
+    fn here(&self) -> Frame {
+        Frame {
+            limit: self.scopes.len(),
+            depth: 0,
+        }
+    }
+
+    /// Declares what a statement list declares before it is walked (hoisting).
+    fn declare_statements(&mut self, stmts: &'a [js::Statement<'a>], depth: usize) {
+        for stmt in stmts {
+            if let Some(decl) = stmt.as_declaration() {
+                self.declare(decl, depth);
+                continue;
+            }
+            match stmt {
+                js::Statement::ImportDeclaration(import) => self.declare_import(import),
+                js::Statement::ExportDeclaration(export) => {
+                    self.declare(&export.declaration, depth);
+                }
+                js::Statement::ExportDefaultDeclaration(export) => match &export.declaration {
+                    js::ExportDefaultDeclarationKind::FunctionDeclaration(f) => {
+                        if let Some(id) = &f.id {
+                            self.bind(id.name.as_str(), Binding::Opaque(Opaque::Other));
+                        }
+                    }
+                    js::ExportDefaultDeclarationKind::ClassDeclaration(c) => {
+                        if let Some(id) = &c.id {
+                            self.bind(id.name.as_str(), Binding::Opaque(Opaque::Other));
+                        }
+                    }
+                    _ => {}
+                },
+                _ => {}
+            }
+        }
+    }
+
+    fn declare(&mut self, decl: &'a js::Declaration<'a>, depth: usize) {
+        match decl {
+            js::Declaration::VariableDeclaration(var) => self.declare_var(var, depth),
+            js::Declaration::FunctionDeclaration(f) => {
+                if let Some(id) = &f.id {
+                    self.bind(id.name.as_str(), Binding::Opaque(Opaque::Other));
+                }
+            }
+            js::Declaration::ClassDeclaration(c) => {
+                if let Some(id) = &c.id {
+                    self.bind(id.name.as_str(), Binding::Opaque(Opaque::Other));
+                }
+            }
+            js::Declaration::TSEnumDeclaration(e) => {
+                self.bind(e.id.name.as_str(), Binding::Enum(e))
+            }
+            js::Declaration::TSImportEqualsDeclaration(i) => {
+                self.bind(i.id.name.as_str(), Binding::Opaque(Opaque::Other));
+            }
+            _ => {}
+        }
+    }
+
+    fn declare_var(&mut self, var: &'a js::VariableDeclaration<'a>, depth: usize) {
+        let constant = var.kind == js::VariableDeclarationKind::Const;
+        for decl in &var.declarations {
+            match (&decl.id, &decl.init) {
+                (js::BindingPattern::BindingIdentifier(id), Some(init)) => {
+                    let binding = self.classify_init(init, constant);
+                    self.bind(id.name.as_str(), binding);
+                }
+                (js::BindingPattern::BindingIdentifier(id), None) => {
+                    self.bind(id.name.as_str(), Binding::Opaque(Opaque::NoValue));
+                }
+                (pattern, _) => self.declare_pattern(pattern, Opaque::Destructured, depth),
+            }
+        }
+    }
+
+    /// What a variable initialised with `init` stands for.
+    fn classify_init(&self, init: &'a js::Expression<'a>, constant: bool) -> Binding<'a> {
+        if let js::Expression::CallExpression(call) = init.get_inner_expression() {
+            if let Some(m) = call.callee.get_inner_expression().as_member_expression()
+                && m.static_property_name() == Some("create")
+                && let js::Expression::Identifier(obj) = m.object().get_inner_expression()
+                && self.is_axios(obj.name.as_str())
+            {
+                let config = call.arguments.first().and_then(|a| a.as_expression());
+                return Binding::Instance { config };
+            }
+            if is_require_axios(call) {
+                return Binding::Axios;
+            }
+        }
+        if let Some(m) = init.get_inner_expression().as_member_expression()
+            && m.static_property_name() == Some("default")
+            && let js::Expression::CallExpression(call) = m.object().get_inner_expression()
+            && is_require_axios(call)
+        {
+            return Binding::Axios;
+        }
+        Binding::Value { init, constant }
+    }
+
+    /// Whether `name` is the axios module here.
+    fn is_axios(&self, name: &str) -> bool {
+        match self.lookup(name, self.scopes.len()) {
+            Some((_, Binding::Axios)) => true,
+            Some((_, Binding::Instance { .. })) => false,
+            _ => name == "axios",
+        }
+    }
+
+    fn declare_import(&mut self, import: &'a js::ImportDeclaration<'a>) {
+        let from = import.source.value.as_str();
+        let Some(specifiers) = &import.specifiers else {
+            return;
+        };
+        for spec in specifiers {
+            let (local, default) = match spec {
+                js::ImportDeclarationSpecifier::ImportSpecifier(s) => {
+                    let imported = match &s.imported {
+                        js::ModuleExportName::IdentifierName(n) => n.name.as_str(),
+                        js::ModuleExportName::IdentifierReference(n) => n.name.as_str(),
+                        js::ModuleExportName::StringLiteral(n) => n.value.as_str(),
+                    };
+                    (&s.local, imported == "default")
+                }
+                js::ImportDeclarationSpecifier::ImportDefaultSpecifier(s) => (&s.local, true),
+                js::ImportDeclarationSpecifier::ImportNamespaceSpecifier(s) => (&s.local, true),
+            };
+            let binding = if default && from == "axios" {
+                Binding::Axios
+            } else {
+                Binding::Opaque(Opaque::Import(from))
+            };
+            self.bind(local.name.as_str(), binding);
+        }
+    }
+
+    /// Binds every name a destructuring pattern declares as opaque.
+    fn declare_pattern(
+        &mut self,
+        pattern: &'a js::BindingPattern<'a>,
+        why: Opaque<'a>,
+        depth: usize,
+    ) {
+        if depth > MAX_WALK_DEPTH {
+            return;
+        }
+        match pattern {
+            js::BindingPattern::BindingIdentifier(id) => {
+                self.bind(id.name.as_str(), Binding::Opaque(why));
+            }
+            js::BindingPattern::ObjectPattern(obj) => {
+                for prop in &obj.properties {
+                    self.declare_pattern(&prop.value, why, depth + 1);
+                }
+                if let Some(rest) = &obj.rest {
+                    self.declare_pattern(&rest.argument, why, depth + 1);
+                }
+            }
+            js::BindingPattern::ArrayPattern(arr) => {
+                for item in arr.elements.iter().flatten() {
+                    self.declare_pattern(item, why, depth + 1);
+                }
+                if let Some(rest) = &arr.rest {
+                    self.declare_pattern(&rest.argument, why, depth + 1);
+                }
+            }
+            js::BindingPattern::AssignmentPattern(a) => {
+                self.declare_pattern(&a.left, why, depth + 1)
+            }
+        }
+    }
+
+    fn declare_params(&mut self, params: &'a js::FormalParameters<'a>, depth: usize) {
+        for param in &params.items {
+            self.declare_pattern(&param.pattern, Opaque::Param, depth);
+        }
+        if let Some(rest) = &params.rest {
+            self.declare_pattern(&rest.rest.argument, Opaque::Param, depth);
+        }
+    }
+
+    // -- walking -----------------------------------------------------------------------------
+
+    /// Whether `depth` is past the limit (noting where it was first passed).
+    fn stop(&mut self, depth: usize, span: js::Span) -> bool {
+        if depth <= MAX_WALK_DEPTH {
+            return false;
+        }
+        if self.too_deep.is_none() {
+            self.too_deep = Some(span);
+        }
+        true
+    }
+
+    fn block(&mut self, stmts: &'a [js::Statement<'a>], depth: usize) {
+        self.scopes.push(Scope::default());
+        self.declare_statements(stmts, depth);
+        for stmt in stmts {
+            self.statement(stmt, depth + 1);
+        }
+        self.scopes.pop();
+    }
+
+    fn function(&mut self, f: &'a js::Function<'a>, depth: usize) {
+        self.scopes.push(Scope::default());
+        self.declare_params(&f.params, depth);
+        self.param_defaults(&f.params, depth);
+        if let Some(body) = &f.body {
+            self.declare_statements(&body.statements, depth);
+            for stmt in &body.statements {
+                self.statement(stmt, depth + 1);
+            }
+        }
+        self.scopes.pop();
+    }
+
+    fn arrow(&mut self, f: &'a js::ArrowFunctionExpression<'a>, depth: usize) {
+        self.scopes.push(Scope::default());
+        self.declare_params(&f.params, depth);
+        self.param_defaults(&f.params, depth);
+        if let Some(body) = f.body.as_function_body() {
+            self.declare_statements(&body.statements, depth);
+            for stmt in &body.statements {
+                self.statement(stmt, depth + 1);
+            }
+        } else if let Some(expr) = f.body.as_expression() {
+            self.expression(expr, depth + 1);
+        }
+        self.scopes.pop();
+    }
+
+    fn param_defaults(&mut self, params: &'a js::FormalParameters<'a>, depth: usize) {
+        for param in &params.items {
+            if let Some(init) = &param.initializer {
+                self.expression(init, depth + 1);
+            }
+        }
+    }
+
+    fn class(&mut self, class: &'a js::Class<'a>, depth: usize) {
+        if let Some(heritage) = &class.heritage {
+            self.expression(&heritage.expression, depth + 1);
+        }
+        for element in &class.body.body {
+            match element {
+                js::ClassElement::StaticBlock(b) => self.block(&b.body, depth + 1),
+                js::ClassElement::MethodDefinition(m) => {
+                    self.computed_key(&m.key, m.computed, depth);
+                    self.function(&m.value, depth + 1);
+                }
+                js::ClassElement::PropertyDefinition(p) => {
+                    self.computed_key(&p.key, p.computed, depth);
+                    if let Some(value) = &p.value {
+                        self.expression(value, depth + 1);
+                    }
+                }
+                js::ClassElement::AccessorProperty(p) => {
+                    self.computed_key(&p.key, p.computed, depth);
+                    if let Some(value) = &p.value {
+                        self.expression(value, depth + 1);
+                    }
+                }
+                js::ClassElement::TSIndexSignature(_) => {}
+            }
+        }
+    }
+
+    fn computed_key(&mut self, key: &'a js::PropertyKey<'a>, computed: bool, depth: usize) {
+        if computed && let Some(expr) = key.as_expression() {
+            self.expression(expr, depth + 1);
+        }
+    }
+
+    fn statement(&mut self, stmt: &'a js::Statement<'a>, depth: usize) {
+        if self.stop(depth, stmt.span()) {
+            return;
+        }
+        let d = depth + 1;
+        match stmt {
+            js::Statement::BlockStatement(b) => self.block(&b.body, d),
+            js::Statement::ExpressionStatement(e) => self.expression(&e.expression, d),
+            js::Statement::IfStatement(s) => {
+                self.expression(&s.test, d);
+                self.statement(&s.consequent, d);
+                if let Some(alt) = &s.alternate {
+                    self.statement(alt, d);
+                }
+            }
+            js::Statement::DoWhileStatement(s) => {
+                self.statement(&s.body, d);
+                self.expression(&s.test, d);
+            }
+            js::Statement::WhileStatement(s) => {
+                self.expression(&s.test, d);
+                self.statement(&s.body, d);
+            }
+            js::Statement::ForStatement(s) => self.for_statement(s, d),
+            js::Statement::ForInStatement(s) => self.for_each(&s.left, &s.right, &s.body, d),
+            js::Statement::ForOfStatement(s) => self.for_each(&s.left, &s.right, &s.body, d),
+            js::Statement::ReturnStatement(s) => {
+                if let Some(arg) = &s.argument {
+                    self.expression(arg, d);
+                }
+            }
+            js::Statement::ThrowStatement(s) => self.expression(&s.argument, d),
+            js::Statement::LabeledStatement(s) => self.statement(&s.body, d),
+            js::Statement::SwitchStatement(s) => {
+                self.expression(&s.discriminant, d);
+                self.scopes.push(Scope::default());
+                for case in &s.cases {
+                    self.declare_statements(&case.consequent, d);
+                }
+                for case in &s.cases {
+                    if let Some(test) = &case.test {
+                        self.expression(test, d);
+                    }
+                    for stmt in &case.consequent {
+                        self.statement(stmt, d);
+                    }
+                }
+                self.scopes.pop();
+            }
+            js::Statement::TryStatement(s) => {
+                self.block(&s.block.body, d);
+                if let Some(handler) = &s.handler {
+                    self.scopes.push(Scope::default());
+                    if let Some(param) = &handler.param {
+                        self.declare_pattern(&param.pattern, Opaque::Other, d);
+                    }
+                    self.block(&handler.body.body, d);
+                    self.scopes.pop();
+                }
+                if let Some(finalizer) = &s.finalizer {
+                    self.block(&finalizer.body, d);
+                }
+            }
+            js::Statement::WithStatement(s) => {
+                self.expression(&s.object, d);
+                self.statement(&s.body, d);
+            }
+            js::Statement::ExportDeclaration(e) => self.declaration(&e.declaration, d),
+            js::Statement::ExportDefaultDeclaration(e) => match &e.declaration {
+                js::ExportDefaultDeclarationKind::FunctionDeclaration(f) => self.function(f, d),
+                js::ExportDefaultDeclarationKind::ClassDeclaration(c) => self.class(c, d),
+                other => {
+                    if let Some(expr) = other.as_expression() {
+                        self.expression(expr, d);
+                    }
+                }
+            },
+            js::Statement::TSExportAssignment(e) => self.expression(&e.expression, d),
+            other => {
+                if let Some(decl) = other.as_declaration() {
+                    self.declaration(decl, d);
+                }
+            }
+        }
+    }
+
+    fn declaration(&mut self, decl: &'a js::Declaration<'a>, depth: usize) {
+        match decl {
+            js::Declaration::VariableDeclaration(var) => {
+                for declarator in &var.declarations {
+                    if let Some(init) = &declarator.init {
+                        self.expression(init, depth);
+                    }
+                }
+            }
+            js::Declaration::FunctionDeclaration(f) => self.function(f, depth),
+            js::Declaration::ClassDeclaration(c) => self.class(c, depth),
+            js::Declaration::TSNamespaceDeclaration(ns) => self.namespace(ns, depth),
+            js::Declaration::TSExternalModuleDeclaration(m) => {
+                if let Some(body) = &m.body {
+                    self.block(&body.body, depth);
+                }
+            }
+            js::Declaration::TSGlobalDeclaration(g) => self.block(&g.body.body, depth),
+            _ => {}
+        }
+    }
+
+    fn namespace(&mut self, ns: &'a js::TSNamespaceDeclaration<'a>, depth: usize) {
+        if self.stop(depth, ns.span) {
+            return;
+        }
+        match &ns.body {
+            js::TSNamespaceDeclarationBody::TSModuleBlock(b) => self.block(&b.body, depth + 1),
+            js::TSNamespaceDeclarationBody::TSNamespaceDeclaration(inner) => {
+                self.namespace(inner, depth + 1);
+            }
+        }
+    }
+
+    fn for_statement(&mut self, s: &'a js::ForStatement<'a>, depth: usize) {
+        self.scopes.push(Scope::default());
+        match &s.init {
+            Some(js::ForStatementInit::VariableDeclaration(var)) => {
+                self.declare_var(var, depth);
+                for declarator in &var.declarations {
+                    if let Some(init) = &declarator.init {
+                        self.expression(init, depth);
+                    }
+                }
+            }
+            Some(init) => {
+                if let Some(expr) = init.as_expression() {
+                    self.expression(expr, depth);
+                }
+            }
+            None => {}
+        }
+        if let Some(test) = &s.test {
+            self.expression(test, depth);
+        }
+        if let Some(update) = &s.update {
+            self.expression(update, depth);
+        }
+        self.statement(&s.body, depth);
+        self.scopes.pop();
+    }
+
+    fn for_each(
+        &mut self,
+        left: &'a js::ForStatementLeft<'a>,
+        right: &'a js::Expression<'a>,
+        body: &'a js::Statement<'a>,
+        depth: usize,
+    ) {
+        self.expression(right, depth);
+        self.scopes.push(Scope::default());
+        match left {
+            js::ForStatementLeft::VariableDeclaration(var) => {
+                for declarator in &var.declarations {
+                    self.declare_pattern(&declarator.id, Opaque::Other, depth);
+                }
+            }
+            target => {
+                if let Some(target) = target.as_assignment_target() {
+                    self.note_targets(target, depth);
+                }
+            }
+        }
+        self.statement(body, depth);
+        self.scopes.pop();
+    }
+
+    fn expression(&mut self, expr: &'a js::Expression<'a>, depth: usize) {
+        if self.stop(depth, expr.span()) {
+            return;
+        }
+        let d = depth + 1;
+        use js::Expression as E;
+        match expr {
+            E::CallExpression(call) => self.call(call, d),
+            E::ChainExpression(chain) => match &chain.expression {
+                js::ChainElement::CallExpression(call) => self.call(call, d),
+                js::ChainElement::TSNonNullExpression(t) => self.expression(&t.expression, d),
+                other => {
+                    if let Some(m) = other.member_expression() {
+                        self.member(m, d);
+                    }
+                }
+            },
+            E::NewExpression(n) => {
+                self.expression(&n.callee, d);
+                self.arguments(&n.arguments, d);
+            }
+            E::TemplateLiteral(t) => {
+                for e in &t.expressions {
+                    self.expression(e, d);
+                }
+            }
+            E::TaggedTemplateExpression(t) => {
+                self.expression(&t.tag, d);
+                for e in &t.quasi.expressions {
+                    self.expression(e, d);
+                }
+            }
+            E::ArrayExpression(a) => {
+                for element in &a.elements {
+                    match element {
+                        js::ArrayExpressionElement::SpreadElement(s) => {
+                            self.expression(&s.argument, d);
+                        }
+                        other => {
+                            if let Some(e) = other.as_expression() {
+                                self.expression(e, d);
+                            }
+                        }
+                    }
+                }
+            }
+            E::ObjectExpression(o) => {
+                for prop in &o.properties {
+                    match prop {
+                        js::ObjectPropertyKind::ObjectProperty(p) => {
+                            self.computed_key(&p.key, p.computed, d);
+                            self.expression(&p.value, d);
+                        }
+                        js::ObjectPropertyKind::SpreadProperty(s) => {
+                            self.expression(&s.argument, d);
+                        }
+                    }
+                }
+            }
+            E::ArrowFunctionExpression(f) => self.arrow(f, d),
+            E::FunctionExpression(f) => self.function(f, d),
+            E::ClassExpression(c) => self.class(c, d),
+            E::AssignmentExpression(a) => self.assignment(a, d),
+            E::AwaitExpression(a) => self.expression(&a.argument, d),
+            E::BinaryExpression(_) | E::LogicalExpression(_) => self.operands(expr, d),
+            E::ConditionalExpression(c) => {
+                self.expression(&c.test, d);
+                self.expression(&c.consequent, d);
+                self.expression(&c.alternate, d);
+            }
+            E::ImportExpression(i) => {
+                self.expression(&i.source, d);
+                if let Some(options) = &i.options {
+                    self.expression(options, d);
+                }
+            }
+            E::ParenthesizedExpression(p) => self.expression(&p.expression, d),
+            E::SequenceExpression(s) => {
+                for e in &s.expressions {
+                    self.expression(e, d);
+                }
+            }
+            E::UnaryExpression(u) => self.expression(&u.argument, d),
+            E::UpdateExpression(u) => {
+                if let Some(name) = u.argument.get_identifier_name() {
+                    self.reassigned.insert(name);
+                }
+                if let Some(m) = u.argument.as_member_expression() {
+                    self.member(m, d);
+                }
+            }
+            E::YieldExpression(y) => {
+                if let Some(arg) = &y.argument {
+                    self.expression(arg, d);
+                }
+            }
+            E::PrivateInExpression(p) => self.expression(&p.right, d),
+            E::JSXElement(el) => self.jsx_element(el, d),
+            E::JSXFragment(f) => self.jsx_children(&f.children, d),
+            E::TSAsExpression(t) => self.expression(&t.expression, d),
+            E::TSSatisfiesExpression(t) => self.expression(&t.expression, d),
+            E::TSTypeAssertion(t) => self.expression(&t.expression, d),
+            E::TSNonNullExpression(t) => self.expression(&t.expression, d),
+            E::TSInstantiationExpression(t) => self.expression(&t.expression, d),
+            E::V8IntrinsicExpression(v) => self.arguments(&v.arguments, d),
+            other => {
+                if let Some(m) = other.as_member_expression() {
+                    self.member(m, d);
+                }
+            }
+        }
+    }
+
+    /// Walks a chain of binary or logical operators along its left spine without recursing
+    /// on it (long `a + b + c + ...` chains are common in generated code).
+    fn operands(&mut self, expr: &'a js::Expression<'a>, depth: usize) {
+        let mut rights = Vec::new();
+        let mut left = expr;
+        loop {
+            match left {
+                js::Expression::BinaryExpression(b) => {
+                    rights.push(&b.right);
+                    left = &b.left;
+                }
+                js::Expression::LogicalExpression(l) => {
+                    rights.push(&l.right);
+                    left = &l.left;
+                }
+                _ => break,
+            }
+        }
+        self.expression(left, depth);
+        for right in rights.into_iter().rev() {
+            self.expression(right, depth);
+        }
+    }
+
+    fn member(&mut self, m: &'a js::MemberExpression<'a>, depth: usize) {
+        self.expression(m.object(), depth);
+        if let js::MemberExpression::ComputedMemberExpression(c) = m {
+            self.expression(&c.expression, depth);
+        }
+    }
+
+    fn arguments(&mut self, args: &'a [js::Argument<'a>], depth: usize) {
+        for arg in args {
+            match arg {
+                js::Argument::SpreadElement(s) => self.expression(&s.argument, depth),
+                other => {
+                    if let Some(e) = other.as_expression() {
+                        self.expression(e, depth);
+                    }
+                }
+            }
+        }
+    }
+
+    fn call(&mut self, call: &'a js::CallExpression<'a>, depth: usize) {
+        if self.pass == Pass::Extract
+            && let Some(request) = self.request(call)
+        {
+            self.emit(request);
+        }
+        self.expression(&call.callee, depth);
+        self.arguments(&call.arguments, depth);
+    }
+
+    fn assignment(&mut self, a: &'a js::AssignmentExpression<'a>, depth: usize) {
+        if self.pass == Pass::Collect {
+            self.note_targets(&a.left, depth);
+            if a.operator == js::AssignmentOperator::Assign
+                && let Some(owner) = defaults_base_owner(&a.left)
+            {
+                self.base_assignments
+                    .entry(owner)
+                    .or_default()
+                    .push(&a.right);
+            }
+        }
+        if let Some(m) = a.left.as_member_expression() {
+            self.member(m, depth);
+        }
+        self.expression(&a.right, depth);
+    }
+
+    /// Notes the names an assignment target assigns.
+    fn note_targets(&mut self, target: &'a js::AssignmentTarget<'a>, depth: usize) {
+        if depth > MAX_WALK_DEPTH {
+            return;
+        }
+        if let Some(name) = target.get_identifier_name() {
+            self.reassigned.insert(name);
+            return;
+        }
+        match target {
+            js::AssignmentTarget::ArrayAssignmentTarget(arr) => {
+                for item in arr.elements.iter().flatten() {
+                    self.note_target_maybe_default(item, depth + 1);
+                }
+                if let Some(rest) = &arr.rest {
+                    self.note_targets(&rest.target, depth + 1);
+                }
+            }
+            js::AssignmentTarget::ObjectAssignmentTarget(obj) => {
+                for prop in &obj.properties {
+                    match prop {
+                        js::AssignmentTargetProperty::AssignmentTargetPropertyIdentifier(p) => {
+                            self.reassigned.insert(p.binding.name.as_str());
+                        }
+                        js::AssignmentTargetProperty::AssignmentTargetPropertyProperty(p) => {
+                            self.note_target_maybe_default(&p.binding, depth + 1);
+                        }
+                    }
+                }
+                if let Some(rest) = &obj.rest {
+                    self.note_targets(&rest.target, depth + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn note_target_maybe_default(
+        &mut self,
+        item: &'a js::AssignmentTargetMaybeDefault<'a>,
+        depth: usize,
+    ) {
+        match item {
+            js::AssignmentTargetMaybeDefault::AssignmentTargetWithDefault(w) => {
+                self.note_targets(&w.binding, depth);
+            }
+            other => {
+                if let Some(target) = other.as_assignment_target() {
+                    self.note_targets(target, depth);
+                }
+            }
+        }
+    }
+
+    fn jsx_element(&mut self, el: &'a js::JSXElement<'a>, depth: usize) {
+        if self.stop(depth, el.span) {
+            return;
+        }
+        let d = depth + 1;
+        for item in &el.opening_element.attributes {
+            match item {
+                js::JSXAttributeItem::Attribute(attr) => match &attr.value {
+                    Some(js::JSXAttributeValue::ExpressionContainer(c)) => {
+                        if let Some(e) = c.expression.as_expression() {
+                            self.expression(e, d);
+                        }
+                    }
+                    Some(js::JSXAttributeValue::Element(inner)) => self.jsx_element(inner, d),
+                    Some(js::JSXAttributeValue::Fragment(f)) => self.jsx_fragment(f, d),
+                    _ => {}
+                },
+                js::JSXAttributeItem::SpreadAttribute(s) => self.expression(&s.argument, d),
+            }
+        }
+        self.jsx_children(&el.children, d);
+    }
+
+    fn jsx_fragment(&mut self, fragment: &'a js::JSXFragment<'a>, depth: usize) {
+        if !self.stop(depth, fragment.span) {
+            self.jsx_children(&fragment.children, depth + 1);
+        }
+    }
+
+    /// Walks JSX children; the caller has checked the depth.
+    fn jsx_children(&mut self, children: &'a [js::JSXChild<'a>], depth: usize) {
+        for child in children {
+            match child {
+                js::JSXChild::Element(el) => self.jsx_element(el, depth + 1),
+                js::JSXChild::Fragment(f) => self.jsx_fragment(f, depth + 1),
+                js::JSXChild::ExpressionContainer(c) => {
+                    if let Some(e) = c.expression.as_expression() {
+                        self.expression(e, depth + 1);
+                    }
+                }
+                js::JSXChild::Spread(s) => self.expression(&s.expression, depth + 1),
+                js::JSXChild::Text(_) => {}
+            }
+        }
+    }
+
+    // -- requests ----------------------------------------------------------------------------
+
+    /// The client a callee names, if it is one routelint reads.
+    fn client(&self, callee: &'a js::Expression<'a>) -> Option<Client<'a>> {
+        let callee = callee.get_inner_expression();
+        if let js::Expression::Identifier(id) = callee {
+            let name = id.name.as_str();
+            return match self.lookup(name, self.scopes.len()) {
+                Some((level, Binding::Instance { config })) => Some(Client::Instance {
+                    name,
+                    verb: None,
+                    config,
+                    level,
+                }),
+                Some((_, Binding::Axios)) => Some(Client::Axios { name, verb: None }),
+                _ if name == "axios" => Some(Client::Axios { name, verb: None }),
+                _ if name == "fetch" => Some(Client::Fetch),
+                _ => None,
+            };
+        }
+        let m = callee.as_member_expression()?;
+        let prop = m.static_property_name()?;
+        let js::Expression::Identifier(obj) = m.object().get_inner_expression() else {
+            return None;
+        };
+        let name = obj.name.as_str();
+        if prop == "fetch" && matches!(name, "window" | "globalThis" | "self") {
+            return Some(Client::Fetch);
+        }
+        let verb = if prop == "request" {
+            "request"
+        } else {
+            AXIOS_VERBS.iter().find(|(v, _, _)| *v == prop)?.0
+        };
+        match self.lookup(name, self.scopes.len()) {
+            Some((level, Binding::Instance { config })) => Some(Client::Instance {
+                name,
+                verb: Some(verb),
+                config,
+                level,
+            }),
+            Some((_, Binding::Axios)) => Some(Client::Axios {
+                name,
+                verb: Some(verb),
+            }),
+            _ if name == "axios" => Some(Client::Axios {
+                name,
+                verb: Some(verb),
+            }),
+            _ => None,
+        }
+    }
+
+    /// The request a call sends, if it is a client call with a URL.
+    fn request(&self, call: &'a js::CallExpression<'a>) -> Option<Request<'a>> {
+        match self.client(&call.callee)? {
+            Client::Fetch => self.fetch_request(&call.arguments),
+            Client::Axios { name, verb } => {
+                let base = self.assigned_base(name, format!("`{name}.defaults.baseURL`"));
+                self.axios_request(name, verb, &call.arguments, base)
+            }
+            Client::Instance {
+                name,
+                verb,
+                config,
+                level,
+            } => {
+                let base = self.instance_base(name, config, level);
+                self.axios_request(name, verb, &call.arguments, base)
+            }
+        }
+    }
+
+    fn fetch_request(&self, args: &'a [js::Argument<'a>]) -> Option<Request<'a>> {
+        let first = args.first()?;
+        let client = "fetch".to_owned();
+        let Some(url) = first.as_expression() else {
+            return Some(spread_request(client, first.span()));
+        };
+        let init = args.get(1).and_then(|a| a.as_expression());
+        let (url, request_init) = match url.get_inner_expression() {
+            js::Expression::NewExpression(n) if n.callee.is_specific_id("Request") => (
+                n.arguments.first()?.as_expression()?,
+                n.arguments.get(1).and_then(|a| a.as_expression()),
+            ),
+            _ => (url, None),
+        };
+        let method = match self.prop_of(init, "method") {
+            Lookup::Absent => self.method_prop(request_init),
+            found => self.method_from(found),
+        };
+        Some(Request {
+            client,
+            url: UrlArg::Expr(url),
+            method,
+            base: Base::None,
+        })
+    }
+
+    fn axios_request(
+        &self,
+        name: &str,
+        verb: Option<&'static str>,
+        args: &'a [js::Argument<'a>],
+        base: Base<'a>,
+    ) -> Option<Request<'a>> {
+        let client = match verb {
+            Some(v) => format!("{name}.{v}"),
+            None => name.to_owned(),
+        };
+        let first = args.first()?;
+        let Some(first_expr) = first.as_expression() else {
+            return Some(spread_request(client, first.span()));
+        };
+        if let Some(verb) = verb
+            && let Some((_, method, data)) = AXIOS_VERBS.iter().find(|(v, _, _)| *v == verb)
+        {
+            let config = args
+                .get(if *data { 2 } else { 1 })
+                .and_then(|a| a.as_expression());
+            return Some(Request {
+                client,
+                url: UrlArg::Expr(first_expr),
+                method: Some(*method),
+                base: self.call_base(config, base),
+            });
+        }
+        let frame = self.here();
+        let config_form =
+            verb == Some("request") || self.resolve_object(first_expr, frame.limit, 0).is_some();
+        if config_form {
+            return self.config_request(client, first_expr, base);
+        }
+        let config = args.get(1).and_then(|a| a.as_expression());
+        let method = if config.is_none() && matches!(self.eval_top(first_expr), Value::Unknown(_)) {
+            // `axios(x)`: `x` may be a config object holding the method.
+            None
+        } else {
+            self.method_prop(config)
+        };
+        Some(Request {
+            client,
+            url: UrlArg::Expr(first_expr),
+            method,
+            base: self.call_base(config, base),
+        })
+    }
+
+    /// `axios({ url, method })`, `api.request({ url, method })`.
+    fn config_request(
+        &self,
+        client: String,
+        config: &'a js::Expression<'a>,
+        base: Base<'a>,
+    ) -> Option<Request<'a>> {
+        let url = match self.prop_of(Some(config), "url") {
+            Lookup::Found(url, _) => UrlArg::Expr(url),
+            Lookup::Absent => return None,
+            Lookup::Unknown => UrlArg::Opaque {
+                span: config.span(),
+                why: format!(
+                    "the request config `{}` is not an object literal in this file",
+                    self.source(config.span())
+                ),
+            },
+        };
+        Some(Request {
+            client,
+            url,
+            method: self.method_prop(Some(config)),
+            base: self.call_base(Some(config), base),
+        })
+    }
+
+    /// The method a request options object says; GET without a `method` property.
+    fn method_prop(&self, options: Option<&'a js::Expression<'a>>) -> Option<Method> {
+        self.method_from(self.prop_of(options, "method"))
+    }
+
+    fn method_from(&self, lookup: Lookup<'a>) -> Option<Method> {
+        match lookup {
+            Lookup::Absent => Some(Method::Get),
+            Lookup::Found(expr, limit) => {
+                let mut fuel = EVAL_FUEL;
+                match self.eval(expr, Frame { limit, depth: 0 }, &mut fuel) {
+                    Value::Known(parts) => Method::parse(&literal_text(&parts)?),
+                    Value::Unknown(_) => None,
+                }
+            }
+            Lookup::Unknown => None,
+        }
+    }
+
+    /// A per-request `baseURL` overrides the client's.
+    fn call_base(&self, config: Option<&'a js::Expression<'a>>, base: Base<'a>) -> Base<'a> {
+        match self.prop_of(config, "baseURL") {
+            Lookup::Found(expr, limit) => Base::Exprs {
+                exprs: vec![expr],
+                limit,
+                label: "the request's `baseURL`".into(),
+            },
+            // An options object this file does not spell out rarely sets `baseURL`; the
+            // client's base stands.
+            Lookup::Absent | Lookup::Unknown => base,
+        }
+    }
+
+    /// `X.defaults.baseURL = ...` assignments in this file.
+    fn assigned_base(&self, name: &str, label: String) -> Base<'a> {
+        match self.base_assignments.get(name) {
+            Some(exprs) => Base::Exprs {
+                exprs: exprs.clone(),
+                limit: self.scopes.len(),
+                label,
+            },
+            None => Base::None,
+        }
+    }
+
+    /// The base URL of an axios instance: its `defaults.baseURL` assignments, else the
+    /// `baseURL` of its `create` config.
+    fn instance_base(
+        &self,
+        name: &str,
+        config: Option<&'a js::Expression<'a>>,
+        level: usize,
+    ) -> Base<'a> {
+        let label = format!("the base URL of `{name}`");
+        if self.base_assignments.contains_key(name) {
+            return self.assigned_base(name, label);
+        }
+        match self.prop_of_at(config, "baseURL", level + 1) {
+            Lookup::Found(expr, limit) => Base::Exprs {
+                exprs: vec![expr],
+                limit,
+                label,
+            },
+            Lookup::Absent => Base::None,
+            Lookup::Unknown => Base::Unknown(format!(
+                "the base URL of `{name}` is not known: its config `{}` is not an object literal in this file",
+                config.map(|c| self.source(c.span())).unwrap_or_default()
+            )),
+        }
+    }
+
+    /// Evaluates a request and records it.
+    fn emit(&mut self, request: Request<'a>) {
+        let (url, span) = match request.url {
+            UrlArg::Opaque { span, why } => (CallUrl::Unresolved { why }, span),
+            UrlArg::Expr(expr) => {
+                let url = match self.eval_top(expr) {
+                    Value::Unknown(u) => CallUrl::Unresolved {
+                        why: format!("the URL is `{}`, {}", u.source, u.reason),
+                    },
+                    Value::Known(parts) => match self.apply_base(normalize(parts), &request.base) {
+                        Ok(parts) => match finish(parts) {
+                            Some(url) => url,
+                            None => return,
+                        },
+                        Err(why) => CallUrl::Unresolved { why },
+                    },
+                };
+                (url, expr.span())
+            }
+        };
+        let span = self.input.span(span.start as usize, span.end as usize);
+        self.calls.push(CallFact {
+            method: request.method,
+            url,
+            span,
+            client: request.client,
+        });
+    }
+
+    /// Joins a URL to its base as axios does; `Err` says why the base is not known.
+    fn apply_base(&self, url: Vec<Part>, base: &Base<'a>) -> Result<Vec<Part>, String> {
+        let starts_with_hole = matches!(url.first(), Some(Part::Hole { .. }));
+        if matches!(base, Base::None) || starts_with_hole || axios_absolute(&url) {
+            return Ok(url);
+        }
+        match base {
+            Base::None => Ok(url),
+            Base::Unknown(why) => Err(why.clone()),
+            Base::Exprs {
+                exprs,
+                limit,
+                label,
+            } => {
+                let mut agreed: Option<Vec<Part>> = None;
+                for expr in exprs {
+                    let mut fuel = EVAL_FUEL;
+                    let frame = Frame {
+                        limit: *limit,
+                        depth: 0,
+                    };
+                    let parts = match self.eval(expr, frame, &mut fuel) {
+                        Value::Known(parts) => normalize(parts),
+                        Value::Unknown(u) => {
+                            return Err(format!("{label} is `{}`, {}", u.source, u.reason));
+                        }
+                    };
+                    if let Some(Part::Hole { unknown, .. }) = parts.first() {
+                        return Err(format!(
+                            "{label} starts with `{}`, {}",
+                            unknown.source, unknown.reason
+                        ));
+                    }
+                    match &agreed {
+                        Some(prev) if *prev != parts => {
+                            return Err(format!("{label} is set to different values in this file"));
+                        }
+                        _ => agreed = Some(parts),
+                    }
+                }
+                Ok(match agreed {
+                    Some(base) => axios_join(base, url),
+                    None => url,
+                })
+            }
+        }
+    }
+
+    // -- evaluation --------------------------------------------------------------------------
+
+    /// Source text of a span, shortened for messages.
+    fn source(&self, span: js::Span) -> String {
+        shorten(
+            self.input
+                .text
+                .get(span.start as usize..span.end as usize)
+                .unwrap_or_default(),
+        )
+    }
+
+    fn unknown(&self, expr: &js::Expression<'a>, reason: impl Into<String>) -> Value {
+        Value::Unknown(Unknown {
+            source: self.source(expr.span()),
+            reason: reason.into(),
+        })
+    }
+
+    /// Evaluates an expression at the current point of the walk.
+    fn eval_top(&self, expr: &'a js::Expression<'a>) -> Value {
+        let mut fuel = EVAL_FUEL;
+        self.eval(expr, self.here(), &mut fuel)
+    }
+
+    /// Evaluates an expression to a string with holes for run-time values.
+    fn eval(&self, expr: &'a js::Expression<'a>, at: Frame, fuel: &mut usize) -> Value {
+        if *fuel == 0 || at.depth > MAX_EVAL_DEPTH {
+            return self.unknown(expr, "which is too involved to follow");
+        }
+        *fuel -= 1;
+        let next = at.deeper();
+        use js::Expression as E;
+        match expr.get_inner_expression() {
+            E::StringLiteral(s) => Value::Known(vec![Part::Lit(s.value.to_string())]),
+            E::NumericLiteral(n) => Value::Known(vec![Part::Lit(
+                n.raw
+                    .map_or_else(|| n.value.to_string(), |raw| raw.to_string()),
+            )]),
+            E::BooleanLiteral(b) => Value::Known(vec![Part::Lit(b.value.to_string())]),
+            E::TemplateLiteral(t) => self.eval_template(t, next, fuel),
+            E::BinaryExpression(b) if b.operator == js::BinaryOperator::Addition => {
+                let mut parts = self.parts(&b.left, next, fuel);
+                parts.extend(self.parts(&b.right, next, fuel));
+                self.bounded(expr, parts)
+            }
+            E::Identifier(id) => self.eval_identifier(expr, id.name.as_str(), next, fuel),
+            E::ConditionalExpression(c) => {
+                let yes = self.eval(&c.consequent, next, fuel);
+                let no = self.eval(&c.alternate, next, fuel);
+                match (yes, no) {
+                    (Value::Known(a), Value::Known(b))
+                        if normalize(a.clone()) == normalize(b.clone()) =>
+                    {
+                        Value::Known(a)
+                    }
+                    _ => self.unknown(expr, "which depends on a condition"),
+                }
+            }
+            inner => match inner.as_member_expression() {
+                Some(m) => self.eval_member(expr, m, next, fuel),
+                None => self.unknown(expr, NOT_CONSTANT),
+            },
+        }
+    }
+
+    /// A value as parts: an unknown value becomes a hole named after the expression.
+    fn parts(&self, expr: &'a js::Expression<'a>, at: Frame, fuel: &mut usize) -> Vec<Part> {
+        match self.eval(expr, at, fuel) {
+            Value::Known(parts) => parts,
+            Value::Unknown(unknown) => vec![Part::Hole {
+                name: param_name(expr),
+                unknown,
+            }],
+        }
+    }
+
+    fn bounded(&self, expr: &js::Expression<'a>, parts: Vec<Part>) -> Value {
+        if literal_len(&parts) > MAX_VALUE_LEN {
+            return self.unknown(expr, "which is too long to follow");
+        }
+        Value::Known(parts)
+    }
+
+    fn eval_template(&self, t: &'a js::TemplateLiteral<'a>, at: Frame, fuel: &mut usize) -> Value {
+        let mut parts = Vec::new();
+        for (i, quasi) in t.quasis.iter().enumerate() {
+            let text = quasi.value.cooked.unwrap_or(quasi.value.raw);
+            parts.push(Part::Lit(text.to_string()));
+            if let Some(expr) = t.expressions.get(i) {
+                parts.extend(self.parts(expr, at, fuel));
+            }
+        }
+        if literal_len(&parts) > MAX_VALUE_LEN {
+            return Value::Unknown(Unknown {
+                source: self.source(t.span),
+                reason: "which is too long to follow".into(),
+            });
+        }
+        Value::Known(parts)
+    }
+
+    fn eval_identifier(
+        &self,
+        expr: &'a js::Expression<'a>,
+        name: &'a str,
+        at: Frame,
+        fuel: &mut usize,
+    ) -> Value {
+        match self.lookup(name, at.limit) {
+            None => self.unknown(expr, "which is not declared in this file"),
+            Some((level, Binding::Value { init, constant })) => {
+                if !constant && self.reassigned.contains(name) {
+                    return self.unknown(expr, "which is reassigned, not a constant in this file");
+                }
+                let frame = Frame {
+                    limit: level + 1,
+                    depth: at.depth,
+                };
+                match self.eval(init, frame, fuel) {
+                    Value::Known(parts) => Value::Known(parts),
+                    Value::Unknown(inner) if inner.source == self.source(init.span()) => self
+                        .unknown(
+                            expr,
+                            format!(
+                                "whose value `{}` {}",
+                                inner.source,
+                                strip_which(&inner.reason)
+                            ),
+                        ),
+                    Value::Unknown(inner) => Value::Unknown(inner),
+                }
+            }
+            Some((_, Binding::Opaque(why))) => self.unknown(expr, why.reason()),
+            Some(_) => self.unknown(expr, NOT_CONSTANT),
+        }
+    }
+
+    fn eval_member(
+        &self,
+        expr: &'a js::Expression<'a>,
+        m: &'a js::MemberExpression<'a>,
+        at: Frame,
+        fuel: &mut usize,
+    ) -> Value {
+        if is_location_origin(m) {
+            // The page's own origin: a same-origin URL.
+            return Value::Known(Vec::new());
+        }
+        let Some(prop) = m.static_property_name() else {
+            return self.unknown(expr, NOT_CONSTANT);
+        };
+        if let js::Expression::Identifier(id) = m.object().get_inner_expression()
+            && let Some((level, Binding::Enum(e))) = self.lookup(id.name.as_str(), at.limit)
+        {
+            return match enum_member(e, prop) {
+                Some(init) => {
+                    let frame = Frame {
+                        limit: level + 1,
+                        depth: at.depth,
+                    };
+                    self.eval(init, frame, fuel)
+                }
+                None => self.unknown(expr, NOT_CONSTANT),
+            };
+        }
+        let Some((object, limit)) = self.resolve_object(m.object(), at.limit, 0) else {
+            return self.unknown(expr, NOT_CONSTANT);
+        };
+        match self.lookup_prop(object, prop, limit) {
+            Lookup::Found(value, limit) => self.eval(value, Frame { limit, ..at }, fuel),
+            Lookup::Absent | Lookup::Unknown => self.unknown(expr, NOT_CONSTANT),
+        }
+    }
+
+    /// The object literal an expression stands for, with the scope limit it was written in.
+    fn resolve_object(
+        &self,
+        expr: &'a js::Expression<'a>,
+        limit: usize,
+        hops: usize,
+    ) -> Option<(&'a js::ObjectExpression<'a>, usize)> {
+        if hops > MAX_OBJECT_HOPS {
+            return None;
+        }
+        match expr.get_inner_expression() {
+            js::Expression::ObjectExpression(o) => Some((o, limit)),
+            js::Expression::Identifier(id) => match self.lookup(id.name.as_str(), limit)? {
+                (level, Binding::Value { init, constant })
+                    if constant || !self.reassigned.contains(id.name.as_str()) =>
+                {
+                    self.resolve_object(init, level + 1, hops + 1)
+                }
+                _ => None,
+            },
+            js::Expression::CallExpression(call)
+                if call.callee.is_specific_member_access("Object", "freeze") =>
+            {
+                let arg = call.arguments.first()?.as_expression()?;
+                self.resolve_object(arg, limit, hops + 1)
+            }
+            other => {
+                let m = other.as_member_expression()?;
+                let prop = m.static_property_name()?;
+                let (object, limit) = self.resolve_object(m.object(), limit, hops + 1)?;
+                match self.lookup_prop(object, prop, limit) {
+                    Lookup::Found(value, limit) => self.resolve_object(value, limit, hops + 1),
+                    _ => None,
+                }
+            }
+        }
+    }
+
+    /// Looks a property up in an options expression seen from the current point.
+    fn prop_of(&self, object: Option<&'a js::Expression<'a>>, key: &str) -> Lookup<'a> {
+        self.prop_of_at(object, key, self.scopes.len())
+    }
+
+    fn prop_of_at(
+        &self,
+        object: Option<&'a js::Expression<'a>>,
+        key: &str,
+        limit: usize,
+    ) -> Lookup<'a> {
+        let Some(object) = object else {
+            return Lookup::Absent;
+        };
+        let inner = object.get_inner_expression();
+        if matches!(inner, js::Expression::NullLiteral(_)) || inner.is_specific_id("undefined") {
+            return Lookup::Absent;
+        }
+        match self.resolve_object(object, limit, 0) {
+            Some((obj, limit)) => self.lookup_prop(obj, key, limit),
+            None => Lookup::Unknown,
+        }
+    }
+
+    /// The last property `key` of an object literal; a spread or computed key after which
+    /// no explicit `key` follows makes it unknown.
+    fn lookup_prop(
+        &self,
+        object: &'a js::ObjectExpression<'a>,
+        key: &str,
+        limit: usize,
+    ) -> Lookup<'a> {
+        let mut found = Lookup::Absent;
+        for prop in &object.properties {
+            match prop {
+                js::ObjectPropertyKind::ObjectProperty(p) => match p.key.static_name() {
+                    Some(k) if k == key => found = Lookup::Found(&p.value, limit),
+                    Some(_) => {}
+                    None => found = Lookup::Unknown,
+                },
+                js::ObjectPropertyKind::SpreadProperty(_) => found = Lookup::Unknown,
+            }
+        }
+        found
+    }
+}
+
+/// `which is not ...` → `is not ...` (for "whose value `x` is not ...").
+fn strip_which(reason: &str) -> &str {
+    reason.strip_prefix("which ").unwrap_or(reason)
+}
+
+/// A request whose URL is a spread argument.
+fn spread_request<'a>(client: String, span: js::Span) -> Request<'a> {
+    Request {
+        client,
+        url: UrlArg::Opaque {
+            span,
+            why: "the URL is a spread argument".into(),
+        },
+        method: None,
+        base: Base::None,
+    }
+}
+
+/// `require('axios')`.
+fn is_require_axios(call: &js::CallExpression<'_>) -> bool {
+    call.callee.is_specific_id("require")
+        && call
+            .arguments
+            .first()
+            .and_then(|a| a.as_expression())
+            .is_some_and(|e| e.is_specific_string_literal("axios"))
+}
+
+/// `X` in `X.defaults.baseURL = ...`.
+fn defaults_base_owner<'a>(target: &js::AssignmentTarget<'a>) -> Option<&'a str> {
+    let m = target.as_member_expression()?;
+    if m.static_property_name()? != "baseURL" {
+        return None;
+    }
+    let defaults = m.object().get_inner_expression().as_member_expression()?;
+    if defaults.static_property_name()? != "defaults" {
+        return None;
+    }
+    match defaults.object().get_inner_expression() {
+        js::Expression::Identifier(id) => Some(id.name.as_str()),
+        _ => None,
+    }
+}
+
+/// `location.origin`, `window.location.origin` (and via `document`, `self`, `globalThis`).
+fn is_location_origin(m: &js::MemberExpression<'_>) -> bool {
+    if m.static_property_name() != Some("origin") {
+        return false;
+    }
+    match m.object().get_inner_expression() {
+        js::Expression::Identifier(id) => id.name == "location",
+        other => other.as_member_expression().is_some_and(|loc| {
+            loc.static_property_name() == Some("location")
+                && matches!(
+                    loc.object().get_inner_expression(),
+                    js::Expression::Identifier(id)
+                        if matches!(id.name.as_str(), "window" | "document" | "self" | "globalThis")
+                )
+        }),
+    }
+}
+
+/// The initialiser of a TypeScript enum member.
+fn enum_member<'a>(e: &'a js::TSEnumDeclaration<'a>, name: &str) -> Option<&'a js::Expression<'a>> {
+    e.body
+        .members
+        .iter()
+        .find(|member| match &member.id {
+            js::TSEnumMemberName::Identifier(id) => id.name == name,
+            js::TSEnumMemberName::String(s) | js::TSEnumMemberName::ComputedString(s) => {
+                s.value == name
+            }
+            js::TSEnumMemberName::ComputedTemplateString(_) => false,
+        })?
+        .initializer
+        .as_ref()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source_file::FileId;
+
+    fn run(path: &str, text: &str) -> Facts {
+        extract(Input {
+            file: FileId(0),
+            path,
+            text,
+        })
+    }
+
+    /// One call as a test sees it.
+    #[derive(Debug, PartialEq)]
+    struct Seen {
+        client: String,
+        method: Option<Method>,
+        origin: Option<String>,
+        /// The rendered path, or `unresolved: <why>`.
+        url: String,
+        /// The source text the span covers.
+        arg: String,
+    }
+
+    fn seen(path: &str, text: &str) -> Vec<Seen> {
+        let facts = run(path, text);
+        assert!(
+            facts.problems.is_empty(),
+            "unexpected problems: {:?}",
+            facts.problems
+        );
+        facts
+            .calls
+            .iter()
+            .map(|c| {
+                let (origin, url) = match &c.url {
+                    CallUrl::Resolved { origin, path } => (origin.clone(), path.to_string()),
+                    CallUrl::Unresolved { why } => (None, format!("unresolved: {why}")),
+                };
+                Seen {
+                    client: c.client.clone(),
+                    method: c.method,
+                    origin,
+                    url,
+                    arg: text[c.span.start as usize..c.span.end as usize].to_owned(),
+                }
+            })
+            .collect()
+    }
+
+    /// The single call a snippet makes.
+    fn one(path: &str, text: &str) -> Seen {
+        let mut calls = seen(path, text);
+        assert_eq!(calls.len(), 1, "expected one call in {text}: {calls:?}");
+        calls.remove(0)
+    }
+
+    fn call(client: &str, method: Option<Method>, url: &str, arg: &str) -> Seen {
+        Seen {
+            client: client.into(),
+            method,
+            origin: None,
+            url: url.into(),
+            arg: arg.into(),
+        }
+    }
+
+    use Method::*;
+
+    #[test]
+    fn fetch_is_a_get_unless_its_options_name_a_method_in_any_case() {
+        let table = [
+            (
+                "fetch('/api/posts')",
+                Some(Get),
+                "/api/posts",
+                "'/api/posts'",
+            ),
+            ("fetch('/a', {})", Some(Get), "/a", "'/a'"),
+            ("fetch('/a', { headers: {} })", Some(Get), "/a", "'/a'"),
+            (
+                "fetch('/a', { method: 'PATCH' })",
+                Some(Patch),
+                "/a",
+                "'/a'",
+            ),
+            (
+                "fetch('/a', { method: 'patch' })",
+                Some(Patch),
+                "/a",
+                "'/a'",
+            ),
+            (
+                "fetch(\"/a\", { 'method': \"Delete\" })",
+                Some(Delete),
+                "/a",
+                "\"/a\"",
+            ),
+            ("fetch('/a', { method: `put` })", Some(Put), "/a", "'/a'"),
+            (
+                "const M = 'post'; fetch('/a', { method: M })",
+                Some(Post),
+                "/a",
+                "'/a'",
+            ),
+            (
+                "const o = { method: 'PUT' }; fetch('/a', o)",
+                Some(Put),
+                "/a",
+                "'/a'",
+            ),
+            ("fetch('/a', undefined)", Some(Get), "/a", "'/a'"),
+            ("window.fetch('/w')", Some(Get), "/w", "'/w'"),
+            (
+                "globalThis.fetch('/g', { method: 'HEAD' })",
+                Some(Head),
+                "/g",
+                "'/g'",
+            ),
+            ("await fetch?.('/opt')", Some(Get), "/opt", "'/opt'"),
+        ];
+        for (src, method, path, arg) in table {
+            assert_eq!(one("a.js", src), call("fetch", method, path, arg), "{src}");
+        }
+    }
+
+    #[test]
+    fn fetch_method_that_is_not_a_constant_is_unknown_not_get() {
+        let table = [
+            "function f(m) { fetch('/a', { method: m }) }",
+            "function f(opts) { fetch('/a', opts) }",
+            "function f(opts) { fetch('/a', { ...opts }) }",
+            "function f(opts) { fetch('/a', { method: 'POST', ...opts }) }",
+            "fetch('/a', { method: 'BREW' })",
+            "fetch('/a', { method: cond ? 'PUT' : 'POST' })",
+            "fetch('/a', { [key]: 'x' })",
+        ];
+        for src in table {
+            assert_eq!(one("a.js", src).method, None, "{src}");
+        }
+        let after_spread = "function f(opts) { fetch('/a', { ...opts, method: 'POST' }) }";
+        assert_eq!(one("a.js", after_spread).method, Some(Post));
+    }
+
+    #[test]
+    fn template_holes_become_parameters_named_after_what_fills_them() {
+        let table = [
+            ("fetch(`/posts/${id}`)", "/posts/{id}"),
+            ("fetch(`/posts/${post.id}`)", "/posts/{id}"),
+            ("fetch(`/posts/${post['slug']}`)", "/posts/{slug}"),
+            (
+                "fetch(`/posts/${encodeURIComponent(slug)}`)",
+                "/posts/{slug}",
+            ),
+            ("fetch(`/posts/${id.toString()}`)", "/posts/{id}"),
+            ("fetch(`/posts/${await getId()}`)", "/posts/{param}"),
+            ("fetch(`/posts/${a[0]}`)", "/posts/{param}"),
+            (
+                "fetch(`/posts/${id}/comments/${c.id}`)",
+                "/posts/{id}/comments/{id}",
+            ),
+            ("fetch(`/posts/${7}`)", "/posts/7"),
+        ];
+        for (src, path) in table {
+            assert_eq!(one("a.js", src).url, path, "{src}");
+        }
+    }
+
+    #[test]
+    fn concatenation_and_file_constants_are_inlined() {
+        let table = [
+            ("fetch('/api/posts/' + id)", "/api/posts/{id}"),
+            ("fetch(('/api/' + 'posts/') + (id))", "/api/posts/{id}"),
+            (
+                "const API = '/blog/api'; fetch(`${API}/posts/${id}`)",
+                "/blog/api/posts/{id}",
+            ),
+            (
+                "const API = '/blog/api'; fetch(API + '/posts/' + id)",
+                "/blog/api/posts/{id}",
+            ),
+            (
+                "export const API = '/blog/api'; fetch(API + '/posts')",
+                "/blog/api/posts",
+            ),
+            ("let API = '/v1'; var P = API + '/p'; fetch(P)", "/v1/p"),
+            (
+                "const A = '/a'; const B = `${A}/b`; const C = B + '/c'; fetch(C)",
+                "/a/b/c",
+            ),
+            (
+                "function f() { return fetch(`${API}/x`) } const API = '/late';",
+                "/late/x",
+            ),
+            (
+                "const E = { posts: '/api/posts', n: { one: '/one' } }; fetch(E.posts)",
+                "/api/posts",
+            ),
+            (
+                "const E = Object.freeze({ n: { one: '/one' } }); fetch(E.n.one)",
+                "/one",
+            ),
+            (
+                "const E = { one: '/one' } as const; fetch(E['one'])",
+                "/one",
+            ),
+            ("enum R { Posts = '/posts' } fetch(R.Posts)", "/posts"),
+            ("const P = `/posts/${id}`; fetch(P + '/x')", "/posts/{id}/x"),
+            ("fetch(flag ? '/same' : '/same')", "/same"),
+        ];
+        for (src, path) in table {
+            let got = one("a.ts", src);
+            assert_eq!(got.url, path, "{src}");
+            assert_eq!(got.origin, None, "{src}");
+        }
+    }
+
+    #[test]
+    fn query_string_and_fragment_are_dropped() {
+        let table = [
+            ("fetch('/posts?page=2')", "/posts"),
+            (
+                "fetch(`/posts?category=${encodeURIComponent(c)}`)",
+                "/posts",
+            ),
+            ("fetch('/posts#top')", "/posts"),
+            ("fetch(`/posts/${id}?x=${y}#z`)", "/posts/{id}"),
+            (
+                "const C = '/comments'; fetch(C + '?postId=' + postId)",
+                "/comments",
+            ),
+            ("fetch('?only=query')", "/"),
+        ];
+        for (src, path) in table {
+            assert_eq!(one("a.js", src).url, path, "{src}");
+        }
+    }
+
+    #[test]
+    fn absolute_urls_keep_their_origin_and_relative_ones_resolve_against_root() {
+        let table = [
+            (
+                "fetch('http://blog-service:8005/posts')",
+                Some("http://blog-service:8005"),
+                "/posts",
+            ),
+            (
+                "fetch('https://api.example.com')",
+                Some("https://api.example.com"),
+                "/",
+            ),
+            ("fetch('HTTP://Host/x?y')", Some("HTTP://Host"), "/x"),
+            (
+                "fetch('//cdn.example.com/img/a.png')",
+                Some("//cdn.example.com"),
+                "/img/a.png",
+            ),
+            (
+                "const O = 'http://svc:80'; fetch(`${O}/p/${id}`)",
+                Some("http://svc:80"),
+                "/p/{id}",
+            ),
+            ("fetch('api/posts')", None, "/api/posts"),
+            ("fetch('./api/posts')", None, "/api/posts"),
+            ("fetch('../api/posts')", None, "/api/posts"),
+            ("fetch('')", None, "/"),
+            ("fetch(`${window.location.origin}/api/me`)", None, "/api/me"),
+            ("fetch(location.origin + '/api/me')", None, "/api/me"),
+        ];
+        for (src, origin, path) in table {
+            let got = one("a.js", src);
+            assert_eq!(
+                (got.origin.as_deref(), got.url.as_str()),
+                (origin, path),
+                "{src}"
+            );
+        }
+    }
+
+    #[test]
+    fn urls_of_other_schemes_are_not_requests() {
+        let src =
+            "fetch('data:text/plain,hi'); fetch('blob:x'); fetch('ws://h/x'); fetch('mailto:a@b')";
+        assert_eq!(seen("a.js", src), vec![]);
+    }
+
+    #[test]
+    fn axios_verbs_send_their_method() {
+        let table = [
+            ("axios.get('/a')", "axios.get", Get),
+            (
+                "axios.delete('/a', { headers: {} })",
+                "axios.delete",
+                Delete,
+            ),
+            ("axios.head('/a')", "axios.head", Head),
+            ("axios.options('/a')", "axios.options", Options),
+            ("axios.post('/a', { title })", "axios.post", Post),
+            ("axios.put('/a', data, { method: 'GET' })", "axios.put", Put),
+            ("axios.patch('/a', {})", "axios.patch", Patch),
+            ("axios.postForm('/a', form)", "axios.postForm", Post),
+            ("axios['get']('/a')", "axios.get", Get),
+            ("const r = await axios.get<Post[]>('/a')", "axios.get", Get),
+        ];
+        for (src, client, method) in table {
+            assert_eq!(
+                one("a.ts", src),
+                call(client, Some(method), "/a", "'/a'"),
+                "{src}"
+            );
+        }
+    }
+
+    #[test]
+    fn axios_config_object_gives_url_and_method() {
+        let table = [
+            (
+                "axios({ url: '/c', method: 'post' })",
+                "axios",
+                Some(Post),
+                "/c",
+                "'/c'",
+            ),
+            (
+                "axios({ method: 'DELETE', url: `/c/${id}` })",
+                "axios",
+                Some(Delete),
+                "/c/{id}",
+                "`/c/${id}`",
+            ),
+            ("axios({ url: '/c' })", "axios", Some(Get), "/c", "'/c'"),
+            (
+                "axios.request({ url: '/r', method: 'PUT' })",
+                "axios.request",
+                Some(Put),
+                "/r",
+                "'/r'",
+            ),
+            (
+                "const cfg = { url: '/k', method: 'patch' }; axios(cfg)",
+                "axios",
+                Some(Patch),
+                "/k",
+                "'/k'",
+            ),
+            ("axios('/plain')", "axios", Some(Get), "/plain", "'/plain'"),
+            (
+                "axios('/plain', { method: 'post' })",
+                "axios",
+                Some(Post),
+                "/plain",
+                "'/plain'",
+            ),
+            (
+                "axios({ url: '/b', baseURL: '/base/' })",
+                "axios",
+                Some(Get),
+                "/base/b",
+                "'/b'",
+            ),
+            (
+                "axios.get('/b', { baseURL: '/base' })",
+                "axios.get",
+                Some(Get),
+                "/base/b",
+                "'/b'",
+            ),
+        ];
+        for (src, client, method, path, arg) in table {
+            assert_eq!(one("a.js", src), call(client, method, path, arg), "{src}");
+        }
+        let opaque = one("a.js", "function f(config) { return axios(config) }");
+        assert_eq!(opaque.method, None);
+        assert!(
+            opaque.url.starts_with("unresolved: the URL is `config`"),
+            "{}",
+            opaque.url
+        );
+    }
+
+    #[test]
+    fn axios_instance_joins_its_base_url_like_axios() {
+        let file = "import axios from 'axios';\n\
+            const API = '/blog/api';\n\
+            const api = axios.create({ baseURL: `${API}/`, timeout: 5000 });\n\
+            export async function load(id) {\n\
+              await api.get('/posts');\n\
+              await api.get('posts');\n\
+              await api.post(`/posts/${id}/like`, {});\n\
+              await api.get('http://other:9/x');\n\
+              await api.get('');\n\
+              await api({ url: '/c', method: 'delete' });\n\
+              await api.request({ url: 'r', method: 'put' });\n\
+              await api.get('/o', { baseURL: '/other' });\n\
+            }";
+        let call_at = |client: &str, method, origin: Option<&str>, url: &str, arg: &str| Seen {
+            origin: origin.map(str::to_owned),
+            ..call(client, Some(method), url, arg)
+        };
+        let want = vec![
+            call_at("api.get", Get, None, "/blog/api/posts", "'/posts'"),
+            call_at("api.get", Get, None, "/blog/api/posts", "'posts'"),
+            call_at(
+                "api.post",
+                Post,
+                None,
+                "/blog/api/posts/{id}/like",
+                "`/posts/${id}/like`",
+            ),
+            call_at(
+                "api.get",
+                Get,
+                Some("http://other:9"),
+                "/x",
+                "'http://other:9/x'",
+            ),
+            call_at("api.get", Get, None, "/blog/api/", "''"),
+            call_at("api", Delete, None, "/blog/api/c", "'/c'"),
+            call_at("api.request", Put, None, "/blog/api/r", "'r'"),
+            call_at("api.get", Get, None, "/other/o", "'/o'"),
+        ];
+        assert_eq!(seen("a.js", file), want);
+    }
+
+    #[test]
+    fn instance_without_base_and_aliased_axios_import_are_recognised() {
+        let file = "import http from 'axios';\n\
+            const plain = http.create();\n\
+            const req = require('axios');\n\
+            plain.get('/p'); http.patch('/h'); req.delete('/r');";
+        let got: Vec<(String, String)> = seen("a.js", file)
+            .into_iter()
+            .map(|s| (s.client, s.url))
+            .collect();
+        let want = [
+            ("plain.get", "/p"),
+            ("http.patch", "/h"),
+            ("req.delete", "/r"),
+        ];
+        assert_eq!(got, want.map(|(c, u)| (c.to_owned(), u.to_owned())));
+    }
+
+    #[test]
+    fn defaults_base_url_assignment_sets_the_base() {
+        let file = "const api = axios.create({ baseURL: '/ignored' });\n\
+            api.defaults.baseURL = '/blog/api';\n\
+            axios.defaults.baseURL = 'http://gw:8080/root/';\n\
+            function go() { api.get('/posts'); axios.get('/users'); }";
+        let got = seen("a.js", file);
+        assert_eq!(got[0].url, "/blog/api/posts");
+        assert_eq!(
+            (got[1].origin.as_deref(), got[1].url.as_str()),
+            (Some("http://gw:8080"), "/root/users")
+        );
+
+        let twice = "const api = axios.create();\n\
+            api.defaults.baseURL = '/a'; api.defaults.baseURL = '/b'; api.get('/x');";
+        let url = one("a.js", twice).url;
+        assert!(url.contains("set to different values"), "{url}");
+    }
+
+    #[test]
+    fn url_starting_with_an_imported_base_is_unresolved_not_guessed() {
+        let file = "import { API_BASE } from './config';\nfetch(`${API_BASE}/posts`);";
+        let got = one("a.js", file);
+        assert_eq!(got.arg, "`${API_BASE}/posts`");
+        assert_eq!(
+            got.url,
+            "unresolved: the URL starts with `API_BASE`, which is imported from `./config`, not a constant in this file"
+        );
+        let table = [
+            (
+                "fetch(`${process.env.API}/x`)",
+                "the URL starts with `process.env.API`",
+            ),
+            (
+                "fetch(BASE + '/x')",
+                "the URL starts with `BASE`, which is not declared in this file",
+            ),
+            (
+                "const B = import.meta.env.VITE_API; fetch(`${B}/x`)",
+                "the URL starts with `B`, whose value `import.meta.env.VITE_API` is not a constant",
+            ),
+            (
+                "const B = getBase(); fetch(B + '/x')",
+                "the URL starts with `B`, whose value `getBase()`",
+            ),
+            (
+                "fetch(`http://localhost:${port}/api`)",
+                "the host of the URL continues with `port`",
+            ),
+        ];
+        for (src, why) in table {
+            let url = one("a.js", src).url;
+            assert!(
+                url.starts_with(&format!("unresolved: {why}")),
+                "{src}: {url}"
+            );
+        }
+    }
+
+    #[test]
+    fn url_that_is_a_whole_unknown_value_is_unresolved() {
+        let table = [
+            (
+                "function f(url) { fetch(url) }",
+                "the URL is `url`, which is a parameter",
+            ),
+            (
+                "fetch(getUrl())",
+                "the URL is `getUrl()`, which is not a constant in this file",
+            ),
+            (
+                "fetch(edit ? `/p/${id}` : '/p')",
+                "which depends on a condition",
+            ),
+            (
+                "let u = '/a'; u = '/b'; fetch(u)",
+                "the URL is `u`, which is reassigned",
+            ),
+            ("let u; fetch(u)", "which is declared without a value"),
+            ("const { u } = cfg; fetch(u)", "which is destructured"),
+            (
+                "fetch(new URL('/x', base))",
+                "the URL is `new URL('/x', base)`",
+            ),
+            ("fetch(...args)", "the URL is a spread argument"),
+        ];
+        for (src, why) in table {
+            let url = one("a.js", src).url;
+            assert!(url.starts_with("unresolved: "), "{src}: {url}");
+            assert!(url.contains(why), "{src}: {url}");
+        }
+    }
+
+    #[test]
+    fn a_parameter_shadows_a_file_constant_of_the_same_name() {
+        let file =
+            "const API = '/api'; function f(API) { return fetch(API + '/x') } fetch(API + '/y')";
+        let got = seen("a.js", file);
+        assert!(
+            got[0]
+                .url
+                .starts_with("unresolved: the URL starts with `API`, which is a parameter")
+        );
+        assert_eq!(got[1].url, "/api/y");
+    }
+
+    #[test]
+    fn instance_with_unknown_base_is_unresolved_for_relative_urls_only() {
+        let file = "const ext = axios.create({ baseURL: import.meta.env.VITE_API });\n\
+            const opaque = axios.create(settings);\n\
+            ext.get('/posts'); ext.get('https://abs.example/x'); opaque.get('/y');";
+        let got = seen("a.js", file);
+        assert_eq!(
+            got[0].url,
+            "unresolved: the base URL of `ext` is `import.meta.env.VITE_API`, which is not a constant in this file"
+        );
+        assert_eq!(
+            (got[1].origin.as_deref(), got[1].url.as_str()),
+            (Some("https://abs.example"), "/x")
+        );
+        assert!(
+            got[2]
+                .url
+                .contains("its config `settings` is not an object literal"),
+            "{}",
+            got[2].url
+        );
+    }
+
+    #[test]
+    fn fetch_of_a_new_request_uses_the_request_url_and_method() {
+        let table = [
+            ("fetch(new Request('/r', { method: 'PUT' }))", Some(Put)),
+            ("fetch(new Request('/r'), { method: 'POST' })", Some(Post)),
+            ("fetch(new Request('/r'))", Some(Get)),
+        ];
+        for (src, method) in table {
+            assert_eq!(
+                one("a.js", src),
+                call("fetch", method, "/r", "'/r'"),
+                "{src}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_recognised_clients_are_reported() {
+        let src = "other.get('/a'); myFetch('/b'); $.ajax({ url: '/c' }); get('/d');\n\
+            api.get('/e'); axios.create({ baseURL: '/f' }); axios.all([]); fetch();\n\
+            const v = { fetch: 1 }; v.fetch('/g');";
+        assert_eq!(seen("a.js", src), vec![]);
+    }
+
+    #[test]
+    fn calls_are_found_wherever_code_runs() {
+        let src = r#"
+            fetch('/top');
+            async function f() { const r = await fetch('/fn'); }
+            const g = async () => { try { await fetch('/try') } catch (e) { fetch('/catch') } finally { fetch('/finally') } };
+            class C {
+              field = fetch('/field');
+              static s = (() => fetch('/static'))();
+              static { fetch('/block'); }
+              async m() { return this.x.then(() => fetch('/then')); }
+              get g() { return fetch('/getter'); }
+            }
+            const o = { m() { return fetch('/objmethod') }, p: () => fetch('/prop') };
+            for (const x of xs) { fetch('/loop') }
+            switch (k) { case 1: fetch('/case'); }
+            if (a) fetch('/if'); else while (b) fetch('/while');
+            export default function D() { return fetch('/default') }
+            fetch('/chain').then(r => r.json()).then(() => axios.head('/nested'));
+            label: { fetch('/label') }
+        "#;
+        let got: Vec<String> = seen("a.js", src).into_iter().map(|s| s.url).collect();
+        let want = [
+            "/top",
+            "/fn",
+            "/try",
+            "/catch",
+            "/finally",
+            "/field",
+            "/static",
+            "/block",
+            "/then",
+            "/getter",
+            "/objmethod",
+            "/prop",
+            "/loop",
+            "/case",
+            "/if",
+            "/while",
+            "/default",
+            "/chain",
+            "/nested",
+            "/label",
+        ];
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn tsx_component_calls_are_found_in_hooks_handlers_and_jsx() {
+        let src = r#"
+            import React, { useEffect } from 'react';
+            import axios from 'axios';
+            interface Post { id: number }
+            const API = '/blog/api';
+            export function Posts({ postId }: { postId: string }) {
+              useEffect(() => { axios.get<Post[]>(`${API}/posts`).then((r) => r.data); }, []);
+              const remove = async (p: Post) => fetch(`${API}/posts/${p.id}` as string, { method: 'DELETE' });
+              return (
+                <ul>
+                  {[1].map((i) => (
+                    <li key={i} onClick={() => fetch(`${API}/posts/${postId}/like`, { method: 'post' })}>
+                      <>{fetch('/fragment') && null}</>
+                    </li>
+                  ))}
+                </ul>
+              );
+            }
+        "#;
+        let got: Vec<(String, Option<Method>, String)> = seen("web/src/Posts.tsx", src)
+            .into_iter()
+            .map(|s| (s.client, s.method, s.url))
+            .collect();
+        let want = [
+            ("axios.get", Some(Get), "/blog/api/posts"),
+            ("fetch", Some(Delete), "/blog/api/posts/{id}"),
+            ("fetch", Some(Post), "/blog/api/posts/{postId}/like"),
+            ("fetch", Some(Get), "/fragment"),
+        ];
+        assert_eq!(got, want.map(|(c, m, u)| (c.to_owned(), m, u.to_owned())));
+    }
+
+    #[test]
+    fn source_type_follows_the_extension() {
+        // JSX in a .js file, a type assertion in a .ts file, TSX when the extension is unknown.
+        let table = [
+            ("a.js", "const x = <div>{fetch('/jsx')}</div>;"),
+            ("a.jsx", "const x = <div>{fetch('/jsx')}</div>;"),
+            ("a.mjs", "export const x = fetch('/jsx');"),
+            ("a.cjs", "module.exports = () => fetch('/jsx');"),
+            ("a.ts", "const x = <any>fetch('/jsx');"),
+            ("a.vue", "const x = <div>{fetch('/jsx') as any}</div>;"),
+        ];
+        for (path, src) in table {
+            assert_eq!(one(path, src).url, "/jsx", "{path}");
+        }
+    }
+
+    #[test]
+    fn syntax_error_gives_one_problem_at_the_error() {
+        let text = "const x = ;\nfetch('/after');";
+        let facts = run("a.js", text);
+        assert_eq!(facts.problems.len(), 1, "{:?}", facts.problems);
+        let p = &facts.problems[0];
+        assert!(
+            p.message.starts_with("JavaScript syntax error: "),
+            "{}",
+            p.message
+        );
+        assert_eq!((p.span.start, p.span.end), (10, 11));
+
+        let facts = run("a.ts", "fetch('/a'); function (");
+        assert_eq!(facts.problems.len(), 1, "{:?}", facts.problems);
+    }
+
+    #[test]
+    fn empty_and_comment_only_files_have_no_facts() {
+        for text in ["", "   \n", "// nothing\n/* here */"] {
+            assert!(run("a.js", text).is_empty(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn binary_garbage_does_not_panic() {
+        let garbage: String = (0u32..4000)
+            .map(|i| char::from_u32((i * 7919) % 0x2FFF).unwrap_or('?'))
+            .collect();
+        for path in ["a.js", "a.ts", "a.tsx", "a"] {
+            let facts = run(path, &garbage);
+            assert!(facts.problems.len() <= 1);
+        }
+        let facts = run("a.js", "\u{0}\u{1}fetch('/x')\u{FFFD}`${");
+        assert_eq!(facts.problems.len(), 1);
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow_the_stack() {
+        let n = 5000;
+        let table = [
+            format!("x = {}fetch('/deep'){};", "(".repeat(n), ")".repeat(n)),
+            format!("x = {}1{};", "[".repeat(n), "]".repeat(n)),
+            format!("x = {}1{};", "{a:".repeat(n), "}".repeat(n)),
+            format!("x = {}", "([{".repeat(n)),
+            format!("x = {}1;", "!".repeat(20 * n)),
+            format!("x = {}1;", "a=>".repeat(n)),
+            format!("x = {}1;", "a?b:".repeat(n)),
+            format!("{}x;", "if(a)".repeat(n)),
+            format!("x = {}{};", "<a>".repeat(n), "</a>".repeat(n)),
+            format!("x = {}1{};", "`${".repeat(n), "}`".repeat(n)),
+            format!("{}{}", "function f(){".repeat(n), "}".repeat(n)),
+            format!("fetch({}'/x');", "'/a' + ".repeat(20 * n)),
+            format!("fetch('/x'){};", ".then(r => r)".repeat(n)),
+        ];
+        for text in &table {
+            let facts = run("a.tsx", text);
+            assert!(facts.problems.len() <= 2, "{:?}", facts.problems);
+        }
+        let nested = run("a.js", &table[0]);
+        assert!(
+            nested.problems[0].message.contains("nested more than"),
+            "{:?}",
+            nested.problems
+        );
+    }
+
+    #[test]
+    fn cyclic_and_exploding_constants_terminate() {
+        let cycle = "const a = b + '/x'; const b = a + '/y'; fetch(a);";
+        assert!(one("a.js", cycle).url.starts_with("unresolved: "));
+        let mut doubling = String::from("const a0 = '/x';\n");
+        for i in 1..64 {
+            doubling += &format!("const a{i} = a{} + a{};\n", i - 1, i - 1);
+        }
+        doubling += "fetch(a63);";
+        assert!(one("a.js", &doubling).url.starts_with("unresolved: "));
+    }
+
+    #[test]
+    fn axios_join_trims_slashes_like_combine_urls() {
+        let lit = |s: &str| vec![Part::Lit(s.to_owned())];
+        let table = [
+            ("/api", "/x", "/api/x"),
+            ("/api/", "x", "/api/x"),
+            ("/api//", "//x", "/api/x"),
+            ("/api", "", "/api"),
+            ("http://h/", "x", "http://h/x"),
+        ];
+        for (base, url, want) in table {
+            assert_eq!(axios_join(lit(base), lit(url)), lit(want), "{base} + {url}");
+        }
+    }
+}

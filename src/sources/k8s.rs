@@ -1,3 +1,153 @@
-//! Reads Kubernetes Services. (Being written.)
-use super::{Facts, Input};
-pub fn extract(_input: Input<'_>) -> Facts { Facts::default() }
+//! Reads Kubernetes manifests (multi-document YAML, `kind: List`) and hands each object to the
+//! reader of its kind: Istio resources to [`super::istio`], Services here. Knows nothing about
+//! other files.
+
+use super::{ComponentFact, ComponentKind, Facts, Input, istio};
+use crate::tree::{self, Node};
+
+/// A Kubernetes object's identity, shared by the readers of each kind.
+pub struct Object<'a> {
+    pub node: &'a Node,
+    pub api_version: &'a str,
+    pub kind: &'a str,
+    pub name: Option<&'a str>,
+    pub namespace: Option<&'a str>,
+}
+
+impl<'a> Object<'a> {
+    fn new(node: &'a Node) -> Option<Object<'a>> {
+        let api_version = node.get("apiVersion")?.as_str()?;
+        let kind = node.get("kind")?.as_str()?;
+        let name = node.at(&["metadata", "name"]).and_then(Node::as_str);
+        let namespace = node.at(&["metadata", "namespace"]).and_then(Node::as_str);
+        Some(Object {
+            node,
+            api_version,
+            kind,
+            name,
+            namespace,
+        })
+    }
+
+    /// The node to point at for the object as a whole: its name, else its `kind:`.
+    pub fn anchor(&self) -> &'a Node {
+        self.node
+            .at(&["metadata", "name"])
+            .or_else(|| self.node.get("kind"))
+            .unwrap_or(self.node)
+    }
+
+    pub fn display_name(&self) -> &'a str {
+        self.name.unwrap_or("(unnamed)")
+    }
+}
+
+/// Extracts every object of a manifest file.
+pub fn extract(input: Input<'_>) -> Facts {
+    let mut facts = Facts::default();
+    for doc in tree::parse_yaml(input.text) {
+        match doc.result {
+            Ok(node) => visit(input, &node, &mut facts, 0),
+            Err(e) => facts.problem(
+                input.span(e.range.start, e.range.end),
+                format!("YAML does not parse: {}", e.message),
+            ),
+        }
+    }
+    facts
+}
+
+fn visit(input: Input<'_>, node: &Node, facts: &mut Facts, depth: usize) {
+    let Some(obj) = Object::new(node) else {
+        return;
+    };
+    if obj.kind == "List" && depth < 4 {
+        for item in node.get("items").and_then(Node::as_seq).unwrap_or_default() {
+            visit(input, item, facts, depth + 1);
+        }
+        return;
+    }
+    if obj.api_version.starts_with("networking.istio.io/") {
+        match obj.kind {
+            "VirtualService" => istio::virtual_service(input, &obj, facts),
+            "Gateway" => istio::gateway(input, &obj, facts),
+            _ => {}
+        }
+    } else if obj.api_version == "v1" && obj.kind == "Service" {
+        service(input, &obj, facts);
+    }
+}
+
+/// A `Service` is a name other layers forward to: `blog-service`, `blog-service.blog`,
+/// `blog-service.blog.svc.cluster.local`.
+fn service(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
+    let Some(name) = obj.name else {
+        return;
+    };
+    let anchor = obj.anchor();
+    let mut aliases = Vec::new();
+    if let Some(ns) = obj.namespace {
+        aliases.push(format!("{name}.{ns}"));
+        aliases.push(format!("{name}.{ns}.svc"));
+        aliases.push(format!("{name}.{ns}.svc.cluster.local"));
+    }
+    facts.components.push(ComponentFact {
+        name: name.to_owned(),
+        kind: ComponentKind::Service,
+        aliases,
+        hosts: Vec::new(),
+        span: input.span(anchor.range.start, anchor.range.end),
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source_file::FileId;
+
+    fn run(text: &str) -> Facts {
+        extract(Input {
+            file: FileId(0),
+            path: "deploy/x.yaml",
+            text,
+        })
+    }
+
+    #[test]
+    fn services_become_components_with_their_dns_names() {
+        let f = run(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: blog-service\n  namespace: blog\nspec:\n  ports: [{port: 8005}]\n",
+        );
+        assert_eq!(f.components.len(), 1);
+        assert_eq!(f.components[0].name, "blog-service");
+        assert!(
+            f.components[0]
+                .aliases
+                .contains(&"blog-service.blog.svc.cluster.local".to_owned())
+        );
+    }
+
+    #[test]
+    fn list_items_are_read() {
+        let f = run(
+            "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {name: a}\n- apiVersion: v1\n  kind: Service\n  metadata: {name: b}\n",
+        );
+        assert_eq!(f.components.len(), 2);
+    }
+
+    #[test]
+    fn broken_yaml_is_a_problem_and_other_documents_still_count() {
+        let f = run(
+            "apiVersion: v1\nkind: Service\nmetadata: {name: [\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: ok\n",
+        );
+        assert_eq!(f.problems.len(), 1);
+        assert_eq!(f.components.len(), 1);
+    }
+
+    #[test]
+    fn non_kubernetes_yaml_is_ignored() {
+        assert!(run("name: CI\non: [push]\n").is_empty());
+        assert!(run("").is_empty());
+        assert!(run("- a\n- b\n").is_empty());
+    }
+}

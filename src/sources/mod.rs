@@ -225,12 +225,7 @@ impl SourceKind {
     /// Runs the extractor for this kind.
     pub fn extract(self, input: Input<'_>) -> Facts {
         match self {
-            SourceKind::Kubernetes => {
-                let mut facts = istio::extract(input);
-                let k = k8s::extract(input);
-                facts.components.extend(k.components);
-                facts
-            }
+            SourceKind::Kubernetes => k8s::extract(input),
             SourceKind::OpenApi => openapi::extract(input),
             SourceKind::Go => go_mux::extract(input),
             SourceKind::GoMod => go_mux::extract_go_mod(input),

@@ -1,0 +1,207 @@
+//! `routelint check` as a library call: discover, extract in parallel, build the graph, trace
+//! every call, run the rules. Returns findings and counts; prints nothing.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::discover::{self, Candidate, Skip};
+use crate::finding::{Finding, Severity};
+use crate::model::graph::Graph;
+use crate::model::topology::{self, FileFacts};
+use crate::rules::{self, Context};
+use crate::sim::Sim;
+use crate::source_file::{FileId, SourceMap};
+use crate::sources::{Facts, Input, Problem, SourceKind};
+
+/// What to check.
+#[derive(Debug, Default)]
+pub struct Options {
+    pub roots: Vec<PathBuf>,
+    pub config: Config,
+}
+
+/// Counts for the summary line and the JSON `summary`.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Summary {
+    pub files: usize,
+    pub files_by_kind: BTreeMap<&'static str, usize>,
+    pub templated: usize,
+    pub calls: usize,
+    pub routes: usize,
+    pub endpoints: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub unresolved: usize,
+}
+
+/// The result of a check.
+pub struct Analysis {
+    pub sources: SourceMap,
+    pub graph: Graph,
+    pub findings: Vec<Finding>,
+    pub summary: Summary,
+    pub base: PathBuf,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError {
+    #[error("{0}: no such file or directory")]
+    MissingRoot(PathBuf),
+    #[error("nothing to check: no routing config, API description or client code found under {0}")]
+    NoInputs(String),
+}
+
+struct Read {
+    cand: Candidate,
+    text: Arc<str>,
+    kind: SourceKind,
+    /// Where the text stops being valid UTF-8 or holds binary bytes, if it does.
+    bad_bytes: Option<(usize, &'static str)>,
+}
+
+/// Runs the whole pipeline.
+pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
+    for r in &opts.roots {
+        if !r.exists() {
+            return Err(CheckError::MissingRoot(r.clone()));
+        }
+    }
+    let base = discover::base_of(&opts.roots);
+    let candidates = discover::walk(&opts.roots, &base);
+    let read: Vec<Result<Read, Option<Skip>>> = candidates.into_par_iter().map(read_one).collect();
+    let mut templated = 0;
+    let mut files: Vec<Read> = Vec::new();
+    for r in read {
+        match r {
+            Ok(r) => files.push(r),
+            Err(Some(Skip::Templated)) => templated += 1,
+            Err(_) => {}
+        }
+    }
+    if files.is_empty() {
+        let roots: Vec<String> = opts.roots.iter().map(|r| r.display().to_string()).collect();
+        return Err(CheckError::NoInputs(roots.join(", ")));
+    }
+    let mut sources = SourceMap::default();
+    let ids: Vec<FileId> = files
+        .iter()
+        .map(|f| sources.add(f.cand.display.clone(), &f.cand.path, f.text.clone()))
+        .collect();
+    let facts: Vec<FileFacts> = files
+        .par_iter()
+        .zip(ids.par_iter())
+        .map(|(f, id)| {
+            let input = Input {
+                file: *id,
+                path: &f.cand.display,
+                text: &f.text,
+            };
+            let mut facts = match f.bad_bytes {
+                Some((at, what)) => {
+                    let mut facts = Facts::default();
+                    facts.problem(input.span(at, at + 1), what);
+                    facts
+                }
+                None => extract_guarded(f.kind, input),
+            };
+            facts.problems.sort_by_key(|p| (p.span.start, p.span.end));
+            FileFacts {
+                file: *id,
+                display: f.cand.display.clone(),
+                facts,
+            }
+        })
+        .collect();
+
+    let mut summary = Summary {
+        files: files.len(),
+        templated,
+        ..Summary::default()
+    };
+    for f in &files {
+        *summary.files_by_kind.entry(f.kind.label()).or_default() += 1;
+    }
+    let problems: Vec<Problem> = facts
+        .iter()
+        .flat_map(|f| f.facts.problems.iter().cloned())
+        .collect();
+    let graph = topology::build(&facts, &opts.config);
+    let sim = Sim::new(&graph);
+    let cx = Context::new(&graph, &sim, &sources, &problems);
+    let findings = rules::run(&cx);
+    summary.calls = graph.calls.len();
+    summary.routes = graph.routes.len() + graph.unbound_routes.len();
+    summary.endpoints = graph.endpoints.len();
+    summary.unresolved = cx.results.iter().filter(|r| r.unresolved.is_some()).count();
+    for f in &findings {
+        match f.severity {
+            Severity::Error => summary.errors += 1,
+            Severity::Warning => summary.warnings += 1,
+            Severity::Info => summary.infos += 1,
+        }
+    }
+    drop(cx);
+    drop(sim);
+    Ok(Analysis {
+        sources,
+        graph,
+        findings,
+        summary,
+        base,
+    })
+}
+
+/// Runs an extractor; a panic inside one (a bug, never expected) becomes a problem on that
+/// file instead of ending the run.
+fn extract_guarded(kind: SourceKind, input: Input<'_>) -> Facts {
+    match std::panic::catch_unwind(|| kind.extract(input)) {
+        Ok(f) => f,
+        Err(_) => {
+            let mut f = Facts::default();
+            f.problem(
+                input.span(0, 0),
+                format!(
+                    "internal error while reading this {} file (please report it)",
+                    kind.label()
+                ),
+            );
+            f
+        }
+    }
+}
+
+fn read_one(cand: Candidate) -> Result<Read, Option<Skip>> {
+    let ext = discover::extension_kind(&cand.path).ok_or(None)?;
+    let meta = std::fs::metadata(&cand.path).map_err(|_| None)?;
+    if meta.len() > discover::MAX_FILE_BYTES {
+        return Err(None);
+    }
+    let bytes = std::fs::read(&cand.path).map_err(|_| None)?;
+    let (text, mut bad): (String, Option<(usize, &'static str)>) = match String::from_utf8(bytes) {
+        Ok(s) => (s, None),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            (
+                String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                Some((at, "the file is not valid UTF-8")),
+            )
+        }
+    };
+    let kind = discover::classify(ext, &text).map_err(Some)?;
+    if bad.is_none()
+        && let Some(at) = text.find('\0')
+    {
+        bad = Some((at, "the file holds binary data (a NUL byte)"));
+    }
+    Ok(Read {
+        cand,
+        text: Arc::from(text),
+        kind,
+        bad_bytes: bad,
+    })
+}

@@ -1,0 +1,243 @@
+//! Finds the files to read under the roots (gitignore-aware) and classifies each by extension
+//! and a cheap content sniff. Reads files; parses nothing.
+
+use std::path::{Path, PathBuf};
+
+use crate::sources::SourceKind;
+
+/// A file to read, with its kind.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub path: PathBuf,
+    /// Path relative to the base, `/`-separated.
+    pub display: String,
+}
+
+/// Directories never worth reading even without a .gitignore.
+const SKIP_DIRS: &[&str] = &[
+    "node_modules",
+    "vendor",
+    "dist",
+    "build",
+    "target",
+    ".git",
+    "coverage",
+    ".next",
+    ".nuxt",
+];
+
+/// Largest file read: a generated bundle or data dump beyond this is not routing config.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The directory display paths are relative to: the root itself for one directory, else the
+/// deepest common ancestor of the roots.
+pub fn base_of(roots: &[PathBuf]) -> PathBuf {
+    let abs: Vec<PathBuf> = roots
+        .iter()
+        .map(|r| std::path::absolute(r).unwrap_or_else(|_| r.clone()))
+        .collect();
+    if let [one] = abs.as_slice() {
+        return if one.is_dir() {
+            one.clone()
+        } else {
+            one.parent().map(Path::to_path_buf).unwrap_or_default()
+        };
+    }
+    let mut base = abs.first().cloned().unwrap_or_default();
+    for r in &abs[1..] {
+        while !r.starts_with(&base) {
+            if !base.pop() {
+                break;
+            }
+        }
+    }
+    base
+}
+
+/// Walks the roots and lists candidate files, sorted by display path.
+pub fn walk(roots: &[PathBuf], base: &Path) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    for root in roots {
+        let mut builder = ignore::WalkBuilder::new(root);
+        builder
+            .hidden(true)
+            .git_ignore(true)
+            .git_exclude(true)
+            .require_git(false)
+            .add_custom_ignore_filename(".routelintignore")
+            .filter_entry(|e| {
+                !(e.file_type().is_some_and(|t| t.is_dir())
+                    && SKIP_DIRS.contains(&e.file_name().to_string_lossy().as_ref()))
+            });
+        for entry in builder.build().flatten() {
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                continue;
+            }
+            let path = entry.into_path();
+            if extension_kind(&path).is_none() {
+                continue;
+            }
+            let abs = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
+            let rel = abs.strip_prefix(base).unwrap_or(&abs);
+            let display = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            out.push(Candidate { path, display });
+        }
+    }
+    out.sort_by(|a, b| a.display.cmp(&b.display));
+    out.dedup_by(|a, b| a.display == b.display);
+    out
+}
+
+/// What an extension promises before the content is looked at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExtKind {
+    Yaml,
+    Json,
+    Go,
+    GoMod,
+    Js,
+}
+
+pub fn extension_kind(path: &Path) -> Option<ExtKind> {
+    let name = path.file_name()?.to_string_lossy();
+    if name == "go.mod" {
+        return Some(ExtKind::GoMod);
+    }
+    if name.ends_with(".d.ts") || name.ends_with(".min.js") || name.ends_with("_test.go") {
+        return None;
+    }
+    let ext = path.extension()?.to_string_lossy().to_ascii_lowercase();
+    match ext.as_str() {
+        "yaml" | "yml" => Some(ExtKind::Yaml),
+        "json" => Some(ExtKind::Json),
+        "go" => Some(ExtKind::Go),
+        "js" | "jsx" | "ts" | "tsx" | "mjs" | "cjs" | "mts" | "cts" => Some(ExtKind::Js),
+        _ => None,
+    }
+}
+
+/// Why a file was not read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Skip {
+    /// Nothing routelint reads (a CI workflow, a package.json).
+    NotRelevant,
+    /// Helm/Jinja/envsubst placeholders: not YAML until rendered.
+    Templated,
+}
+
+/// Classifies a file by its content. `Err(Skip)` for files that are not read.
+pub fn classify(ext: ExtKind, text: &str) -> Result<SourceKind, Skip> {
+    match ext {
+        ExtKind::GoMod => Ok(SourceKind::GoMod),
+        ExtKind::Go => {
+            if text.contains("net/http") || text.contains("http.") {
+                Ok(SourceKind::Go)
+            } else {
+                Err(Skip::NotRelevant)
+            }
+        }
+        ExtKind::Js => {
+            if text.contains("fetch") || text.contains("axios") {
+                Ok(SourceKind::JavaScript)
+            } else {
+                Err(Skip::NotRelevant)
+            }
+        }
+        ExtKind::Json => {
+            let head = &text[..floor_char_boundary(text, 65_536)];
+            if head.contains("\"openapi\"") || head.contains("\"swagger\"") {
+                Ok(SourceKind::OpenApi)
+            } else {
+                Err(Skip::NotRelevant)
+            }
+        }
+        ExtKind::Yaml => {
+            let is_openapi = text.lines().take(400).any(|l| {
+                let l = l.strip_prefix("- ").unwrap_or(l);
+                l.starts_with("openapi:")
+                    || l.starts_with("swagger:")
+                    || l.starts_with("\"openapi\":")
+            });
+            let is_kube = text.contains("apiVersion:") && text.contains("kind:");
+            if !is_openapi && !is_kube {
+                return Err(Skip::NotRelevant);
+            }
+            if is_templated(text) {
+                return Err(Skip::Templated);
+            }
+            Ok(if is_openapi {
+                SourceKind::OpenApi
+            } else {
+                SourceKind::Kubernetes
+            })
+        }
+    }
+}
+
+/// Helm/Jinja (`{{ }}`, `{% %}`) placeholders outside comments.
+fn is_templated(text: &str) -> bool {
+    text.lines().any(|l| {
+        let t = l.trim_start();
+        !t.starts_with('#') && ((t.contains("{{") && t.contains("}}")) || t.contains("{%"))
+    })
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
+    }
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_classified_by_a_cheap_sniff() {
+        let table: &[(ExtKind, &str, Result<SourceKind, Skip>)] = &[
+            (
+                ExtKind::Yaml,
+                "apiVersion: networking.istio.io/v1\nkind: VirtualService\n",
+                Ok(SourceKind::Kubernetes),
+            ),
+            (
+                ExtKind::Yaml,
+                "openapi: 3.0.3\npaths: {}\n",
+                Ok(SourceKind::OpenApi),
+            ),
+            (
+                ExtKind::Yaml,
+                "name: CI\non: push\n",
+                Err(Skip::NotRelevant),
+            ),
+            (
+                ExtKind::Yaml,
+                "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n",
+                Err(Skip::Templated),
+            ),
+            (
+                ExtKind::Json,
+                "{\"openapi\":\"3.1.0\"}",
+                Ok(SourceKind::OpenApi),
+            ),
+            (
+                ExtKind::Json,
+                "{\"name\":\"frontend\"}",
+                Err(Skip::NotRelevant),
+            ),
+            (ExtKind::Js, "export const x = 1;", Err(Skip::NotRelevant)),
+            (ExtKind::Js, "fetch('/api')", Ok(SourceKind::JavaScript)),
+        ];
+        for (ext, text, want) in table {
+            assert_eq!(classify(*ext, text), *want, "{text}");
+        }
+    }
+}

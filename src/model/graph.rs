@@ -1,0 +1,143 @@
+//! The component graph: components (client apps, edge routers, gateways, services), their
+//! routing tables and endpoints, and the client calls. Built by [`super::topology`]; read by
+//! the simulator and the rules. Holds data only.
+
+use indexmap::IndexMap;
+
+use crate::source_file::Span;
+use crate::sources::{CallFact, EndpointFact, RouteFact};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ComponentId(pub usize);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RouteId(pub usize);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EndpointId(pub usize);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CallId(pub usize);
+
+/// What a component does in the request path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    Edge,
+    Gateway,
+    Service,
+}
+
+/// How a component picks among matching routes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Policy {
+    /// The first matching route in order wins (Istio/Envoy).
+    FirstMatch,
+    /// The most specific matching route wins (Go ServeMux, OpenAPI-described services).
+    MostSpecific,
+}
+
+/// How a component answers a request it cannot route.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MissBehavior {
+    /// Status when a path matches but no route allows the method.
+    pub method_miss: u16,
+    /// Why: "Envoy has no 405", "Go 1.22+ ServeMux answers 405 with Allow".
+    pub method_miss_note: &'static str,
+    /// Whether `/x` is redirected to a registered `/x/` subtree (Go ServeMux), and with which status.
+    pub subtree_redirect: Option<u16>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Component {
+    pub name: String,
+    pub role: Role,
+    /// Names other layers may use for it.
+    pub aliases: Vec<String>,
+    /// What it is, for traces: "Istio gateway", "Go ServeMux", "OpenAPI".
+    pub kind: String,
+    /// Routing tables in declaration order; the first entry of `entry_tables` (else the first
+    /// table) receives the component's traffic.
+    pub tables: IndexMap<String, Vec<RouteId>>,
+    pub entry_tables: Vec<String>,
+    pub endpoints: Vec<EndpointId>,
+    pub policy: Policy,
+    pub miss: MissBehavior,
+    /// Where it is declared (a Gateway's name, a Service), if anywhere.
+    pub span: Option<Span>,
+    /// Assumptions made about it, said in traces ("Go version unknown: assumed 1.22+").
+    pub assumptions: Vec<String>,
+}
+
+impl Component {
+    pub fn entry_table(&self) -> Option<&str> {
+        self.entry_tables
+            .iter()
+            .find(|t| self.tables.contains_key(t.as_str()))
+            .map(String::as_str)
+            .or_else(|| self.tables.keys().next().map(String::as_str))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tables.values().all(Vec::is_empty) && self.endpoints.is_empty()
+    }
+}
+
+/// Where a route sends a request, resolved to the graph.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Dest {
+    Component(ComponentId),
+    Table(String),
+    Serve(String),
+    Opaque(String),
+    /// A destination host no component answers to.
+    Unlinked(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct Route {
+    pub fact: RouteFact,
+    pub component: ComponentId,
+    pub dest: Dest,
+}
+
+#[derive(Clone, Debug)]
+pub struct Endpoint {
+    pub fact: EndpointFact,
+    pub component: ComponentId,
+}
+
+#[derive(Clone, Debug)]
+pub struct Call {
+    pub fact: CallFact,
+}
+
+/// The whole repository as one path/method graph.
+#[derive(Debug, Default)]
+pub struct Graph {
+    pub components: Vec<Component>,
+    pub routes: Vec<Route>,
+    pub endpoints: Vec<Endpoint>,
+    pub calls: Vec<Call>,
+    /// Where client requests enter (an edge router, else the front gateways, else services).
+    pub entries: Vec<ComponentId>,
+    /// Routes bound to no component (an Istio `gateways:` name that does not exist).
+    pub unbound_routes: Vec<RouteFact>,
+}
+
+impl Graph {
+    pub fn component(&self, id: ComponentId) -> &Component {
+        &self.components[id.0]
+    }
+    pub fn route(&self, id: RouteId) -> &Route {
+        &self.routes[id.0]
+    }
+    pub fn endpoint(&self, id: EndpointId) -> &Endpoint {
+        &self.endpoints[id.0]
+    }
+    pub fn call(&self, id: CallId) -> &Call {
+        &self.calls[id.0]
+    }
+    pub fn find(&self, name: &str) -> Option<ComponentId> {
+        self.components
+            .iter()
+            .position(|c| c.name == name || c.aliases.iter().any(|a| a == name))
+            .map(ComponentId)
+    }
+}

@@ -1,0 +1,489 @@
+//! Links the facts of every file into one [`Graph`]: which component owns which file, which
+//! component a route's destination host names, where client requests enter. Decides nothing
+//! about correctness.
+
+use std::collections::BTreeSet;
+
+use indexmap::IndexMap;
+
+use super::graph::{
+    Call, Component, ComponentId, Dest, Endpoint, Graph, MissBehavior, Policy, Role, Route, RouteId,
+};
+use super::path::{PatSeg, PathMatch, Pattern};
+use crate::config::Config;
+use crate::model::method::MethodSet;
+use crate::source_file::FileId;
+use crate::sources::{ComponentKind, Dialect, Facts, Owner, RouteFact, Target};
+
+/// The facts of one file, with where they came from.
+#[derive(Debug)]
+pub struct FileFacts {
+    pub file: FileId,
+    pub display: String,
+    pub facts: Facts,
+}
+
+/// Directory names that say nothing about which component a file belongs to.
+const GENERIC_DIRS: &[&str] = &[
+    "src",
+    "api",
+    "apis",
+    "cmd",
+    "internal",
+    "pkg",
+    "docs",
+    "doc",
+    "spec",
+    "specs",
+    "openapi",
+    "swagger",
+    "config",
+    "configs",
+    "deploy",
+    "k8s",
+    "kubernetes",
+    "manifests",
+    "server",
+    "app",
+    "main",
+    "resources",
+    "static",
+    "public",
+    "lib",
+    "base",
+    "overlays",
+    "service",
+    "services",
+];
+
+/// Reduces a destination host to the names components are known by:
+/// `http://api-gateway.blog.svc.cluster.local:8000` → `api-gateway.blog.svc.cluster.local`,
+/// `api-gateway.blog`, `api-gateway`.
+pub fn host_candidates(host: &str) -> Vec<String> {
+    let h = host
+        .trim()
+        .trim_start_matches("http://")
+        .trim_start_matches("https://")
+        .trim_start_matches("lb://");
+    let h = h.split('/').next().unwrap_or(h);
+    let h = match h.rsplit_once(':') {
+        Some((name, port)) if port.chars().all(|c| c.is_ascii_digit()) => name,
+        _ => h,
+    };
+    let h = h.to_ascii_lowercase();
+    let mut out = vec![h.clone()];
+    for suffix in [".svc.cluster.local", ".svc"] {
+        if let Some(s) = h.strip_suffix(suffix)
+            && !out.contains(&s.to_owned())
+        {
+            out.push(s.to_owned());
+        }
+    }
+    if let Some(first) = h.split('.').next()
+        && !out.contains(&first.to_owned())
+    {
+        out.push(first.to_owned());
+    }
+    out
+}
+
+struct Builder<'a> {
+    config: &'a Config,
+    graph: Graph,
+    /// Names a file's directory may be matched against.
+    known: BTreeSet<String>,
+}
+
+impl Builder<'_> {
+    fn component(&mut self, name: &str, role: Role) -> ComponentId {
+        if let Some(id) = self.graph.find(name) {
+            let c = &mut self.graph.components[id.0];
+            if role < c.role {
+                c.role = role;
+            }
+            return id;
+        }
+        let mut aliases = Vec::new();
+        if let Some(cfg) = self.config.components.get(name) {
+            aliases.extend(cfg.hosts.iter().cloned());
+        }
+        self.graph.components.push(Component {
+            name: name.to_owned(),
+            role,
+            aliases,
+            kind: String::new(),
+            tables: IndexMap::new(),
+            entry_tables: Vec::new(),
+            endpoints: Vec::new(),
+            policy: Policy::MostSpecific,
+            miss: MissBehavior {
+                method_miss: 405,
+                method_miss_note: "",
+                subtree_redirect: None,
+            },
+            span: None,
+            assumptions: Vec::new(),
+        });
+        ComponentId(self.graph.components.len() - 1)
+    }
+
+    /// The component that owns a file: configuration, then a binding that names a known
+    /// component, then the nearest directory named like one, then the nearest telling directory.
+    fn owner_of(&self, display: &str, facts: &Facts) -> String {
+        if let Some(name) = self.config.component_for_path(display) {
+            return name.to_owned();
+        }
+        for b in &facts.bindings {
+            for cand in host_candidates(&b.name) {
+                if self.known.contains(&cand) {
+                    return cand;
+                }
+            }
+        }
+        let dirs: Vec<&str> = display.split('/').rev().skip(1).collect();
+        if let Some(d) = dirs.iter().find(|d| self.known.contains(**d)) {
+            return (*d).to_owned();
+        }
+        if let Some(d) = dirs
+            .iter()
+            .find(|d| !GENERIC_DIRS.contains(&d.to_ascii_lowercase().as_str()))
+        {
+            return (*d).to_owned();
+        }
+        let file = display.rsplit('/').next().unwrap_or(display);
+        file.split('.').next().unwrap_or(file).to_owned()
+    }
+}
+
+/// Builds the graph from every file's facts.
+pub fn build(files: &[FileFacts], config: &Config) -> Graph {
+    let mut b = Builder {
+        config,
+        graph: Graph::default(),
+        known: BTreeSet::new(),
+    };
+    // 1. Names: Kubernetes Services, Gateways, destination hosts, configured components.
+    for f in files {
+        for c in &f.facts.components {
+            b.known.insert(c.name.clone());
+        }
+        for r in &f.facts.routes {
+            if let Target::Forward { host, .. } = &r.target {
+                b.known.extend(host_candidates(host));
+            }
+        }
+    }
+    b.known.extend(config.components.keys().cloned());
+
+    // 2. Declared components.
+    for f in files {
+        for c in &f.facts.components {
+            let role = match c.kind {
+                ComponentKind::Edge => Role::Edge,
+                ComponentKind::Service => Role::Service,
+            };
+            let id = b.component(&c.name, role);
+            let comp = &mut b.graph.components[id.0];
+            for a in &c.aliases {
+                if !comp.aliases.contains(a) {
+                    comp.aliases.push(a.clone());
+                }
+            }
+            if c.kind == ComponentKind::Edge {
+                comp.kind = "Istio gateway".to_owned();
+                comp.policy = Policy::FirstMatch;
+                comp.miss = istio_miss();
+                comp.span = Some(c.span);
+            } else if comp.span.is_none() {
+                comp.span = Some(c.span);
+            }
+        }
+    }
+
+    // 3. Go versions by directory.
+    let go_mods: Vec<(String, (u32, u32))> = files
+        .iter()
+        .filter_map(|f| {
+            f.facts.go_version.map(|v| {
+                let dir = f.display.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+                (dir.to_owned(), v)
+            })
+        })
+        .collect();
+
+    // 4. Routes and endpoints.
+    for f in files {
+        let owner = b.owner_of(&f.display, &f.facts);
+        for r in &f.facts.routes {
+            match r.dialect {
+                Dialect::Istio => place_istio_route(&mut b, r),
+                Dialect::GoServeMux { .. } => {
+                    let name = match &r.owner {
+                        Owner::Named(n) => n.clone(),
+                        Owner::File => owner.clone(),
+                    };
+                    let id = b.component(&name, Role::Gateway);
+                    let version = go_version_for(&go_mods, &f.display);
+                    let r = go_route_for_version(r, version);
+                    configure_go(&mut b.graph.components[id.0], version);
+                    add_route(&mut b.graph, id, r);
+                }
+                Dialect::OpenApi => {
+                    let id = b.component(&owner, Role::Service);
+                    add_route(&mut b.graph, id, r.clone());
+                }
+            }
+        }
+        if !f.facts.endpoints.is_empty() {
+            let id = b.component(&owner, Role::Service);
+            for e in &f.facts.endpoints {
+                b.graph.endpoints.push(Endpoint {
+                    fact: e.clone(),
+                    component: id,
+                });
+                let eid = super::graph::EndpointId(b.graph.endpoints.len() - 1);
+                let c = &mut b.graph.components[id.0];
+                c.endpoints.push(eid);
+                if c.kind.is_empty() {
+                    c.kind = "OpenAPI".to_owned();
+                    c.miss = MissBehavior {
+                        method_miss: 405,
+                        method_miss_note: "assumed: most frameworks answer a method miss with 405 (Express answers 404); the OpenAPI document does not say which framework serves it",
+                        subtree_redirect: None,
+                    };
+                }
+            }
+        }
+        for t in &f.facts.entry_tables {
+            let id = b.component(&owner, Role::Gateway);
+            let c = &mut b.graph.components[id.0];
+            if !c.entry_tables.contains(t) {
+                c.entry_tables.push(t.clone());
+            }
+        }
+        for c in &f.facts.calls {
+            b.graph.calls.push(Call { fact: c.clone() });
+        }
+    }
+
+    // 5. Destinations.
+    for i in 0..b.graph.routes.len() {
+        let dest = match &b.graph.routes[i].fact.target {
+            Target::Forward { host, .. } => host_candidates(host)
+                .iter()
+                .find_map(|h| b.graph.find(h))
+                .map(Dest::Component)
+                .unwrap_or_else(|| Dest::Unlinked(host.clone())),
+            Target::Table(t) => Dest::Table(t.clone()),
+            Target::Serve { handler } => Dest::Serve(handler.clone()),
+            Target::Opaque { why } => Dest::Opaque(why.clone()),
+        };
+        b.graph.routes[i].dest = dest;
+    }
+
+    // 6. Entries.
+    b.graph.entries = entries(&b.graph, config);
+    b.graph
+}
+
+fn istio_miss() -> MissBehavior {
+    MissBehavior {
+        method_miss: 404,
+        method_miss_note: "Envoy answers 404 when no route matches, the method included: it has no 405",
+        subtree_redirect: None,
+    }
+}
+
+fn place_istio_route(b: &mut Builder<'_>, r: &RouteFact) {
+    let mut placed = false;
+    for gw in &r.gateways {
+        if gw == "mesh" {
+            continue;
+        }
+        let name = gw.rsplit('/').next().unwrap_or(gw);
+        let id = b.graph.find(gw).or_else(|| {
+            b.graph
+                .find(name)
+                .filter(|id| b.graph.component(*id).role == Role::Edge)
+        });
+        if let Some(id) = id.filter(|id| b.graph.component(*id).role == Role::Edge) {
+            add_route(&mut b.graph, id, r.clone());
+            placed = true;
+        }
+    }
+    if !placed && r.gateways.iter().any(|g| g != "mesh") {
+        b.graph.unbound_routes.push(r.clone());
+    }
+}
+
+fn add_route(graph: &mut Graph, id: ComponentId, fact: RouteFact) {
+    // Istio merges every VirtualService bound to a gateway into one ordered list.
+    let table = match fact.dialect {
+        Dialect::Istio => "http".to_owned(),
+        _ => fact.table.clone(),
+    };
+    graph.routes.push(Route {
+        fact,
+        component: id,
+        dest: Dest::Opaque(String::new()),
+    });
+    let rid = RouteId(graph.routes.len() - 1);
+    graph.components[id.0]
+        .tables
+        .entry(table)
+        .or_default()
+        .push(rid);
+}
+
+fn go_version_for(go_mods: &[(String, (u32, u32))], display: &str) -> Option<(u32, u32)> {
+    go_mods
+        .iter()
+        .filter(|(dir, _)| dir.is_empty() || display.starts_with(&format!("{dir}/")))
+        .max_by_key(|(dir, _)| dir.len())
+        .map(|(_, v)| *v)
+}
+
+fn configure_go(c: &mut Component, version: Option<(u32, u32)>) {
+    let modern = version.is_none_or(|v| v >= (1, 22));
+    c.kind = "Go ServeMux".to_owned();
+    c.policy = Policy::MostSpecific;
+    let redirect = if version.is_some_and(|v| v >= (1, 26)) {
+        307
+    } else {
+        301
+    };
+    c.miss = if modern {
+        MissBehavior {
+            method_miss: 405,
+            method_miss_note: "Go 1.22+ ServeMux answers 405 with an Allow header",
+            subtree_redirect: Some(redirect),
+        }
+    } else {
+        MissBehavior {
+            method_miss: 404,
+            method_miss_note: "ServeMux before Go 1.22 has no method patterns",
+            subtree_redirect: Some(redirect),
+        }
+    };
+    let note = match version {
+        None => "Go version unknown (no go.mod): assumed 1.22+ pattern syntax".to_owned(),
+        Some((a, b)) if !modern => format!(
+            "go.mod says go {a}.{b}: patterns are literal paths, without methods or wildcards"
+        ),
+        Some(_) => return,
+    };
+    if !c.assumptions.contains(&note) {
+        c.assumptions.push(note);
+    }
+}
+
+/// Before Go 1.22 a pattern has no method and `{id}` is literal text.
+fn go_route_for_version(r: &RouteFact, version: Option<(u32, u32)>) -> RouteFact {
+    let mut r = r.clone();
+    if version.is_some_and(|v| v < (1, 22)) {
+        r.methods = MethodSet::Any;
+        r.dialect = Dialect::GoServeMux { modern: false };
+        if let PathMatch::Template {
+            pattern,
+            ignore_case,
+        } = &r.matcher
+        {
+            let segs = pattern
+                .segs
+                .iter()
+                .map(|s| match s {
+                    PatSeg::Lit(l) => PatSeg::Lit(l.clone()),
+                    PatSeg::Param(p) => PatSeg::Lit(format!("{{{p}}}")),
+                    PatSeg::Rest(p) => PatSeg::Lit(format!("{{{p}...}}")),
+                })
+                .collect();
+            r.matcher = PathMatch::Template {
+                pattern: Pattern {
+                    segs,
+                    trailing_slash: pattern.trailing_slash,
+                    subtree: pattern.subtree,
+                },
+                ignore_case: *ignore_case,
+            };
+        }
+    }
+    r
+}
+
+fn entries(graph: &Graph, config: &Config) -> Vec<ComponentId> {
+    if let Some(entry) = &config.client.entry
+        && let Some(id) = graph.find(entry)
+    {
+        return vec![id];
+    }
+    let non_empty = |c: &&Component| !c.is_empty();
+    let edges: Vec<ComponentId> = graph
+        .components
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.role == Role::Edge)
+        .filter(|(_, c)| non_empty(c))
+        .map(|(i, _)| ComponentId(i))
+        .collect();
+    if !edges.is_empty() {
+        return edges;
+    }
+    let targeted: BTreeSet<ComponentId> = graph
+        .routes
+        .iter()
+        .filter_map(|r| match r.dest {
+            Dest::Component(c) => Some(c),
+            _ => None,
+        })
+        .collect();
+    let gateways: Vec<ComponentId> = graph
+        .components
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| {
+            c.role == Role::Gateway && non_empty(c) && !targeted.contains(&ComponentId(*i))
+        })
+        .map(|(i, _)| ComponentId(i))
+        .collect();
+    if !gateways.is_empty() {
+        return gateways;
+    }
+    graph
+        .components
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.endpoints.is_empty())
+        .map(|(i, _)| ComponentId(i))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_reduce_to_service_names() {
+        assert_eq!(
+            host_candidates("api-gateway.blog.svc.cluster.local"),
+            [
+                "api-gateway.blog.svc.cluster.local",
+                "api-gateway.blog",
+                "api-gateway"
+            ]
+        );
+        assert_eq!(
+            host_candidates("http://blog-service:8005"),
+            ["blog-service"]
+        );
+    }
+
+    #[test]
+    fn go_versions_apply_to_files_below_their_go_mod() {
+        let mods = vec![
+            ("api-gateway".to_owned(), (1, 21)),
+            (String::new(), (1, 22)),
+        ];
+        assert_eq!(go_version_for(&mods, "api-gateway/main.go"), Some((1, 21)));
+        assert_eq!(go_version_for(&mods, "other/main.go"), Some((1, 22)));
+    }
+}

@@ -1,0 +1,90 @@
+//! `double-slash`: a rewrite produces `//` and the next hop matches nothing.
+
+use super::{Context, Rule, declare_rule};
+use crate::finding::{Finding, Label};
+use crate::model::path::Rewrite;
+use crate::rules::diagnose::Cause;
+
+declare_rule! {
+    /// ## What it finds
+    /// A request whose path leaves a rewrite with `//` in it and then matches nothing:
+    /// Istio `prefix: /api` with `rewrite: {uri: /}` turns `/api/x` into `//x`.
+    ///
+    /// ## Why it breaks requests
+    /// A prefix rewrite replaces exactly the matched characters. Without the prefix's own
+    /// slash the remainder keeps its leading `/`, and `/` + `/x` is `//x`, which services
+    /// match as an empty first segment: 404.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// - match: [{uri: {prefix: /blog/comment-api}}]
+    ///   rewrite: {uri: /}
+    /// ```
+    ///
+    /// ## Fix
+    /// Match the prefix with its slash (`prefix: /blog/comment-api/`) and rewrite to `/`, plus
+    /// an `exact: /blog/comment-api` rule for the bare path.
+    pub struct DoubleSlash {
+        name: "double-slash",
+        code: "RL105",
+        severity: Error,
+        status: Some(404),
+        title: "A rewrite produces a double slash",
+    }
+}
+
+impl Rule for DoubleSlash {
+    fn meta(&self) -> &'static super::Meta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for (r, d, link) in cx.primary_links(Self::META.name) {
+            let Cause::DoubleSlash { route } = &link.cause else {
+                continue;
+            };
+            let Some(request) = &r.request else { continue };
+            let Some(hop) = link.failed.hops.get(link.hop) else {
+                continue;
+            };
+            let at = cx.describe(hop.component);
+            let message = format!("{request} reaches {at} as {} and will get 404", link.before);
+            let detail = format!(
+                "{} arrives at {at} with a double slash; it would match as {}.",
+                link.before, link.after
+            );
+            let mut f = cx.call_finding(&Self::META, r, message, detail);
+            if let Some(rid) = route {
+                let rt = cx.graph.route(*rid);
+                let span = rt.fact.rewrite_span.unwrap_or(rt.fact.rule_span);
+                f.related.push(Label {
+                    span,
+                    message: format!(
+                        "rewrites the matched `{}` to this, keeping the next slash",
+                        super::prefix_of(&rt.fact.matcher).unwrap_or("prefix")
+                    ),
+                });
+                if let (Some(prefix), Some(Rewrite::ReplaceMatched(to))) =
+                    (super::prefix_of(&rt.fact.matcher), &rt.fact.rewrite)
+                {
+                    f.help = Some(format!(
+                        "match `prefix: {}/` with `rewrite: {{uri: {}}}`, and add an `exact: {}` rule for the bare path",
+                        prefix.trim_end_matches('/'),
+                        if to.ends_with('/') {
+                            to.clone()
+                        } else {
+                            format!("{to}/")
+                        },
+                        prefix.trim_end_matches('/')
+                    ));
+                }
+            }
+            if let Some(step) = d.mended.hops.get(link.hop).and_then(|h| h.chosen) {
+                f.related
+                    .push(cx.step_label(step, format!("matches {}", link.after)));
+            }
+            f.notes.extend(cx.rest_of_chain(d, link));
+            out.push(f);
+        }
+    }
+}

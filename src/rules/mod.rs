@@ -1,0 +1,477 @@
+//! Rules: one file per rule, each reading the traces and the graph and returning findings.
+//! This module holds the rule trait, the registry, and the context every rule reads: each
+//! client call traced through the graph and, when it fails, diagnosed once.
+
+pub mod diagnose;
+
+mod case_mismatch;
+mod double_slash;
+mod method_not_allowed;
+mod missing_prefix;
+mod missing_strip_prefix;
+mod no_route;
+mod parse_error;
+mod trailing_slash;
+mod unresolved_call;
+
+use crate::finding::{Finding, Label, RequestInfo, Severity};
+use crate::model::graph::{CallId, ComponentId, Dest, Graph, Role};
+use crate::model::path::PathMatch;
+use crate::sim::{Outcome, Request, Sim, Step, Trace};
+use crate::source_file::{SourceMap, Span};
+use crate::sources::{CallUrl, Problem, Target};
+use diagnose::{Diagnosis, Link};
+
+/// What a rule is: its name, code, default severity, predicted status and documentation.
+#[derive(Debug)]
+pub struct Meta {
+    pub name: &'static str,
+    pub code: &'static str,
+    pub severity: Severity,
+    pub status: Option<u16>,
+    /// One line, the same for every finding (RFC 9457 `title`).
+    pub title: &'static str,
+    /// The rule's doc comment: what `routelint explain` prints.
+    pub docs: &'static str,
+}
+
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static Meta;
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>);
+}
+
+/// Declares a rule struct whose doc comment becomes its documentation.
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        pub struct $name:ident {
+            name: $rule:literal,
+            code: $code:literal,
+            severity: $sev:ident,
+            status: $status:expr,
+            title: $title:literal $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        pub struct $name;
+
+        impl $name {
+            pub const META: $crate::rules::Meta = $crate::rules::Meta {
+                name: $rule,
+                code: $code,
+                severity: $crate::finding::Severity::$sev,
+                status: $status,
+                title: $title,
+                docs: concat!($($doc, "\n"),*),
+            };
+        }
+    };
+}
+pub(crate) use declare_rule;
+
+/// Every rule, in code order.
+pub static RULES: &[&dyn Rule] = &[
+    &missing_prefix::MissingPrefix,
+    &missing_strip_prefix::MissingStripPrefix,
+    &trailing_slash::TrailingSlash,
+    &case_mismatch::CaseMismatch,
+    &double_slash::DoubleSlash,
+    &method_not_allowed::MethodNotAllowed,
+    &no_route::NoRoute,
+    &unresolved_call::UnresolvedCall,
+    &parse_error::ParseError,
+];
+
+pub fn find_rule(name: &str) -> Option<&'static dyn Rule> {
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.meta().name == name || r.meta().code.eq_ignore_ascii_case(name))
+}
+
+/// One client call and what became of it.
+#[derive(Debug)]
+pub struct CallResult {
+    pub call: CallId,
+    pub request: Option<Request>,
+    pub trace: Option<Trace>,
+    pub diagnosis: Option<Diagnosis>,
+    /// Why the call could not be checked, when it could not.
+    pub unresolved: Option<String>,
+}
+
+/// What every rule reads.
+pub struct Context<'a> {
+    pub graph: &'a Graph,
+    pub sim: &'a Sim<'a>,
+    pub sources: &'a SourceMap,
+    pub problems: &'a [Problem],
+    pub results: Vec<CallResult>,
+}
+
+impl<'a> Context<'a> {
+    /// Traces every call and diagnoses the failing ones.
+    pub fn new(
+        graph: &'a Graph,
+        sim: &'a Sim<'a>,
+        sources: &'a SourceMap,
+        problems: &'a [Problem],
+    ) -> Context<'a> {
+        let results = graph
+            .calls
+            .iter()
+            .enumerate()
+            .map(|(i, call)| analyse_call(graph, sim, CallId(i), &call.fact))
+            .collect();
+        Context {
+            graph,
+            sim,
+            sources,
+            problems,
+            results,
+        }
+    }
+
+    /// Calls whose reported (primary) cause belongs to `rule`.
+    pub fn primary_links<'s>(
+        &'s self,
+        rule: &'static str,
+    ) -> impl Iterator<Item = (&'s CallResult, &'s Diagnosis, &'s Link)> + 's {
+        self.results.iter().filter_map(move |r| {
+            let d = r.diagnosis.as_ref()?;
+            let l = d.primary();
+            (l.cause.rule() == rule).then_some((r, d, l))
+        })
+    }
+
+    pub fn text(&self, span: Span) -> &str {
+        self.sources
+            .get(span.file)
+            .map(|f| f.slice(span))
+            .unwrap_or("")
+    }
+
+    /// "the Istio gateway blog-gateway", "api-gateway (Go ServeMux)".
+    pub fn describe(&self, c: ComponentId) -> String {
+        let comp = self.graph.component(c);
+        match comp.role {
+            Role::Edge => format!("the {} {}", comp.kind, comp.name),
+            _ => comp.name.clone(),
+        }
+    }
+
+    /// The finding skeleton for a call: request, primary label.
+    pub fn call_finding(
+        &self,
+        meta: &'static Meta,
+        r: &CallResult,
+        message: String,
+        detail: String,
+    ) -> Finding {
+        let call = &self.graph.call(r.call).fact;
+        Finding {
+            rule: meta.name,
+            code: meta.code,
+            severity: meta.severity,
+            status: meta.status,
+            title: meta.title,
+            message,
+            detail,
+            primary: Label {
+                span: call.span,
+                message: "this request".to_owned(),
+            },
+            related: Vec::new(),
+            trace: r.trace.as_ref().map(|t| self.trace_line(t)),
+            help: None,
+            notes: Vec::new(),
+            fix: None,
+            request: r.request.as_ref().map(|q| RequestInfo {
+                method: q.method,
+                path: q.path.to_string(),
+            }),
+            fingerprint: String::new(),
+        }
+    }
+
+    /// A label on the route or endpoint of a step.
+    pub fn step_label(&self, step: Step, message: String) -> Label {
+        let span = match step {
+            Step::Route(r) => self.graph.route(r).fact.span,
+            Step::Endpoint(e) => self.graph.endpoint(e).fact.span,
+        };
+        Label { span, message }
+    }
+
+    /// "blog-service GET /posts" for an endpoint, "api-gateway handler healthz" for a handler.
+    pub fn describe_step(&self, step: Step) -> String {
+        match step {
+            Step::Endpoint(e) => {
+                let ep = self.graph.endpoint(e);
+                format!(
+                    "{} {} {}",
+                    self.graph.component(ep.component).name,
+                    ep.fact.method,
+                    ep.fact.pattern
+                )
+            }
+            Step::Route(r) => {
+                let route = self.graph.route(r);
+                format!(
+                    "{} {}",
+                    self.graph.component(route.component).name,
+                    route.fact.matcher
+                )
+            }
+        }
+    }
+
+    /// Where a successful trace ends: "blog-service GET /posts".
+    pub fn reached(&self, t: &Trace) -> Option<String> {
+        match t.outcome {
+            Outcome::Reached(e) => Some(self.describe_step(Step::Endpoint(e))),
+            Outcome::Served(r) => {
+                let route = self.graph.route(r);
+                let handler = match &route.dest {
+                    Dest::Serve(h) => h.clone(),
+                    _ => String::new(),
+                };
+                Some(format!(
+                    "{} handler {handler}",
+                    self.graph.component(route.component).name
+                ))
+            }
+            _ => None,
+        }
+    }
+
+    /// One line: `browser → blog-gateway (prefix /blog/api/) → api-gateway (/blog/api/) → blog-service: 404`.
+    pub fn trace_line(&self, t: &Trace) -> String {
+        let mut s = String::from("browser");
+        for hop in &t.hops {
+            let c = self.graph.component(hop.component);
+            s.push_str(" → ");
+            s.push_str(&c.name);
+            match hop.chosen {
+                Some(Step::Route(r)) => {
+                    let route = self.graph.route(r);
+                    let mut what = route.fact.matcher.to_string();
+                    if let Some(rw) = &route.fact.rewrite {
+                        what.push_str(", ");
+                        what.push_str(&rw.to_string());
+                    } else if matches!(route.dest, Dest::Component(_)) {
+                        what.push_str(", path unchanged");
+                    }
+                    s.push_str(&format!(" ({what})"));
+                }
+                Some(Step::Endpoint(e)) => {
+                    let ep = self.graph.endpoint(e);
+                    s.push_str(&format!(" ({} {})", ep.fact.method, ep.fact.pattern));
+                }
+                None => {}
+            }
+        }
+        let end = match &t.outcome {
+            Outcome::Reached(_) | Outcome::Served(_) => "answered".to_owned(),
+            Outcome::NotFound(_) => format!(
+                "no route matches {}: 404",
+                t.hops
+                    .last()
+                    .map(|h| h.path_in.to_string())
+                    .unwrap_or_default()
+            ),
+            Outcome::MethodNotAllowed { status, .. } => format!("method not allowed: {status}"),
+            Outcome::Redirect { status, to, .. } => format!("redirect {status} to {to}"),
+            Outcome::Unknown(why) => format!("unknown: {why}"),
+        };
+        s.push_str(": ");
+        s.push_str(&end);
+        s
+    }
+
+    /// Text of the route that failed to catch the request: its table and matcher.
+    pub fn route_origin(&self, step: Step) -> String {
+        match step {
+            Step::Route(r) => self.graph.route(r).fact.origin.clone(),
+            Step::Endpoint(e) => {
+                let ep = self.graph.endpoint(e);
+                format!("{} endpoint", self.graph.component(ep.component).name)
+            }
+        }
+    }
+
+    /// Sentences for the links after the primary one ("Then api-gateway ...").
+    pub fn rest_of_chain(&self, d: &Diagnosis, primary: &Link) -> Vec<String> {
+        d.links
+            .iter()
+            .filter(|l| !std::ptr::eq(*l, primary))
+            .map(|l| {
+                let at = l
+                    .failed
+                    .hops
+                    .get(l.hop)
+                    .map(|h| self.graph.component(h.component).name.clone())
+                    .unwrap_or_default();
+                format!(
+                    "after that fix the request still fails at {at}: {} ({})",
+                    self.explain_link(l),
+                    l.cause.rule()
+                )
+            })
+            .collect()
+    }
+
+    fn explain_link(&self, l: &Link) -> String {
+        use diagnose::Cause::*;
+        match &l.cause {
+            MissingPrefix { prefix, .. } => format!("the path needs the prefix {prefix}"),
+            MissingStripPrefix { strip, .. } => {
+                format!("{} arrives with {strip} still on it", l.before)
+            }
+            TrailingSlash { add: true } => format!("{} needs a trailing slash", l.before),
+            TrailingSlash { add: false } => format!("{} must not end with a slash", l.before),
+            CaseMismatch => format!("{} differs only in case", l.before),
+            DoubleSlash { .. } => format!("the path arrives as {}", l.before),
+            MethodNotAllowed { allowed, .. } => format!(
+                "{} allows only {}",
+                l.before,
+                allowed
+                    .iter()
+                    .map(|m| m.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Redirect { status, to } => format!("it is redirected ({status}) to {to}"),
+        }
+    }
+}
+
+fn analyse_call(
+    graph: &Graph,
+    sim: &Sim<'_>,
+    id: CallId,
+    call: &crate::sources::CallFact,
+) -> CallResult {
+    let mut result = CallResult {
+        call: id,
+        request: None,
+        trace: None,
+        diagnosis: None,
+        unresolved: None,
+    };
+    let (origin, path) = match &call.url {
+        CallUrl::Resolved { origin, path } => (origin, path),
+        CallUrl::Unresolved { why } => {
+            result.unresolved = Some(why.clone());
+            return result;
+        }
+    };
+    let request = Request {
+        method: call.method,
+        path: path.clone(),
+    };
+    result.request = Some(request.clone());
+    let entries: Vec<ComponentId> = match origin {
+        None => graph.entries.clone(),
+        Some(o) => match origin_component(graph, o) {
+            Some(c) => vec![c],
+            None => {
+                result.unresolved = Some(format!("{o} is not a component of this repository"));
+                return result;
+            }
+        },
+    };
+    if entries.is_empty() {
+        result.unresolved =
+            Some("the repository has no routes or endpoints to check it against".to_owned());
+        return result;
+    }
+    let traces: Vec<Trace> = entries.iter().map(|e| sim.trace(*e, &request)).collect();
+    let best = traces
+        .iter()
+        .find(|t| t.outcome.is_success())
+        .or_else(|| {
+            traces
+                .iter()
+                .find(|t| matches!(t.outcome, Outcome::Unknown(_)))
+        })
+        .or_else(|| traces.iter().max_by_key(|t| t.hops.len()))
+        .cloned();
+    if let Some(t) = best {
+        if let Outcome::Unknown(why) = &t.outcome {
+            result.unresolved = Some(why.clone());
+        }
+        if t.outcome.is_failure() || matches!(t.outcome, Outcome::Redirect { .. }) {
+            result.diagnosis = diagnose::diagnose(sim, &t);
+        }
+        result.trace = Some(t);
+    }
+    result
+}
+
+/// The component an absolute URL's origin names (`http://blog-service:8005`), or the edge whose
+/// Gateway serves that host.
+fn origin_component(graph: &Graph, origin: &str) -> Option<ComponentId> {
+    let candidates = crate::model::topology::host_candidates(origin);
+    if let Some(c) = candidates.iter().find_map(|h| graph.find(h)) {
+        return Some(c);
+    }
+    let host = candidates.first()?;
+    graph.entries.iter().copied().find(|e| {
+        graph.component(*e).aliases.iter().any(|a| a == host)
+            || graph
+                .routes
+                .iter()
+                .any(|r| r.component == *e && r.fact.hosts.iter().any(|h| h == host))
+    })
+}
+
+/// Whether a route forwards to another component (for help texts).
+pub fn forwards(graph: &Graph, step: Step) -> bool {
+    matches!(step, Step::Route(r) if matches!(graph.route(r).fact.target, Target::Forward { .. }))
+}
+
+/// The literal prefix text of a route's matcher, if it is a prefix match.
+pub fn prefix_of(m: &PathMatch) -> Option<&str> {
+    match m {
+        PathMatch::StringPrefix { prefix, .. } | PathMatch::SegmentPrefix { prefix, .. } => {
+            Some(prefix)
+        }
+        _ => None,
+    }
+}
+
+/// Runs every enabled rule and returns the findings sorted by (path, line, column, rule).
+pub fn run(cx: &Context<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for rule in RULES {
+        rule.check(cx, &mut out);
+    }
+    let mut out: Vec<Finding> = out
+        .into_iter()
+        .map(|f| f.with_fingerprint(cx.sources))
+        .collect();
+    out.sort_by(|a, b| {
+        let la = cx.sources.line_col(a.primary.span);
+        let lb = cx.sources.line_col(b.primary.span);
+        cx.sources
+            .display(a.primary.span.file)
+            .cmp(cx.sources.display(b.primary.span.file))
+            .then(la.cmp(&lb))
+            .then(a.rule.cmp(b.rule))
+            .then(a.message.cmp(&b.message))
+    });
+    out
+}
+
+/// Replaces a client path inside the source text of a URL argument, when the argument spells
+/// the old path literally (`'/api/posts'`, `` `/api/posts/${id}` ``). `None` otherwise.
+pub fn replace_in_source(source: &str, old_head: &str, new_head: &str) -> Option<String> {
+    let quote = source
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '\'' | '"' | '`'))?;
+    let inner = &source[quote.len_utf8()..];
+    let rest = inner.strip_prefix(old_head)?;
+    Some(format!("{quote}{new_head}{rest}"))
+}

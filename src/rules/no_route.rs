@@ -1,0 +1,106 @@
+//! `no-route`: no route or endpoint matches, and no small change would make one match.
+
+use super::{Context, Rule, declare_rule};
+use crate::finding::Finding;
+use crate::sim::{Miss, Outcome, Step};
+
+declare_rule! {
+    /// ## What it finds
+    /// A request that matches no route or endpoint at some hop, where no near miss explains
+    /// it (no missing prefix, strip, slash, case or method difference): `GET /blog/api/tags`
+    /// when no layer knows `tags` at all.
+    ///
+    /// ## Why it breaks requests
+    /// The request is answered 404 by the first hop that has no route for it. Often an
+    /// endpoint was renamed or removed on one side only.
+    ///
+    /// ## Example
+    /// ```js
+    /// fetch('/blog/api/tags')
+    /// ```
+    ///
+    /// ## Fix
+    /// Add the route or endpoint, or call one that exists; the closest existing path is
+    /// suggested when there is one.
+    pub struct NoRoute {
+        name: "no-route",
+        code: "RL107",
+        severity: Error,
+        status: Some(404),
+        title: "No route matches the request",
+    }
+}
+
+impl Rule for NoRoute {
+    fn meta(&self) -> &'static super::Meta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for r in &cx.results {
+            if r.diagnosis.is_some() {
+                continue;
+            }
+            let (Some(t), Some(request)) = (&r.trace, &r.request) else {
+                continue;
+            };
+            let Outcome::NotFound(miss) = &t.outcome else {
+                continue;
+            };
+            let Some(hop) = t.last_hop() else { continue };
+            let at = cx.describe(hop.component);
+            let message = format!("{request} will get 404 at {at}");
+            let detail = match miss {
+                Miss::NoMatch => format!("No route or endpoint of {at} matches {}.", hop.path_in),
+                Miss::StripRejected(rid) => format!(
+                    "{} matches {}, but its StripPrefix does not find its prefix in {}.",
+                    hop.path_in,
+                    cx.graph.route(*rid).fact.origin,
+                    hop.path_in
+                ),
+            };
+            let mut f = cx.call_finding(&Self::META, r, message, detail);
+            if let Miss::StripRejected(rid) = miss {
+                f.related.push(crate::finding::Label {
+                    span: cx.graph.route(*rid).fact.rule_span,
+                    message: "strips a prefix the path does not have".to_owned(),
+                });
+            }
+            if let Some(step) = closest(
+                cx,
+                hop.component,
+                hop.table.as_deref(),
+                &hop.path_in.to_string(),
+            ) {
+                f.related
+                    .push(cx.step_label(step, "the closest path there".to_owned()));
+                f.help = Some(format!("did you mean {}?", cx.describe_step(step)));
+            }
+            out.push(f);
+        }
+    }
+}
+
+/// The route or endpoint whose path is most like `path`, if any is close.
+fn closest(
+    cx: &Context<'_>,
+    c: crate::model::graph::ComponentId,
+    table: Option<&str>,
+    path: &str,
+) -> Option<Step> {
+    let mut best: Option<(f64, Step)> = None;
+    for step in cx.sim.steps_of(c, table) {
+        let text = match step {
+            Step::Endpoint(e) => cx.graph.endpoint(*e).fact.pattern.to_string(),
+            Step::Route(r) => match cx.graph.route(*r).fact.matcher.literal_prefix() {
+                Some(p) => p,
+                None => continue,
+            },
+        };
+        let score = strsim::normalized_levenshtein(path, &text);
+        if score >= 0.6 && best.as_ref().is_none_or(|(s, _)| score > *s) {
+            best = Some((score, *step));
+        }
+    }
+    best.map(|(_, s)| s)
+}

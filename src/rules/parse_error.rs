@@ -1,0 +1,62 @@
+//! `parse-error`: a file of a known kind that could not be read.
+
+use super::{Context, Rule, declare_rule};
+use crate::finding::{Finding, Label};
+
+declare_rule! {
+    /// ## What it finds
+    /// A file routelint recognised as routing configuration, an API description or client
+    /// code, which does not parse or has fields of the wrong type: broken YAML, a
+    /// VirtualService whose `http` is not a list, an OpenAPI document that is a list, a Go or
+    /// JavaScript file with a syntax error.
+    ///
+    /// ## Why it matters
+    /// What routelint cannot read, it cannot check: routes in that file are missing from the
+    /// graph. The rest of the repository is still checked.
+    ///
+    /// ## Fix
+    /// Fix the syntax at the location shown, or exclude the file if it is not meant to be
+    /// read (a template, a fixture of another tool).
+    pub struct ParseError {
+        name: "parse-error",
+        code: "RL001",
+        severity: Warning,
+        status: None,
+        title: "File could not be read",
+    }
+}
+
+impl Rule for ParseError {
+    fn meta(&self) -> &'static super::Meta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for p in cx.problems {
+            let file = cx.sources.display(p.span.file).to_owned();
+            out.push(Finding {
+                rule: Self::META.name,
+                code: Self::META.code,
+                severity: Self::META.severity,
+                status: None,
+                title: Self::META.title,
+                message: format!("cannot read {file}: {}", p.message),
+                detail: format!(
+                    "{}. The rest of the repository is still checked.",
+                    p.message
+                ),
+                primary: Label {
+                    span: p.span,
+                    message: "here".to_owned(),
+                },
+                related: Vec::new(),
+                trace: None,
+                help: None,
+                notes: Vec::new(),
+                fix: None,
+                request: None,
+                fingerprint: String::new(),
+            });
+        }
+    }
+}

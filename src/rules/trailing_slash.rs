@@ -1,0 +1,108 @@
+//! `trailing-slash`: the path matches only with the trailing slash added or removed.
+
+use super::{Context, Rule, declare_rule, replace_in_source};
+use crate::finding::{Finding, Fix, Severity};
+use crate::rules::diagnose::Cause;
+
+declare_rule! {
+    /// ## What it finds
+    /// A request whose path matches a route or endpoint only once its trailing slash is added
+    /// or removed (`/blog/api/categories/` against `/categories`), and a non-GET request that
+    /// a Go ServeMux redirects to the slash form with 301.
+    ///
+    /// ## Why it breaks requests
+    /// Most routers treat `/x` and `/x/` as different paths: Spring 6+, OpenAPI-described
+    /// services and Istio exact matches answer 404; Go ServeMux redirects `/x` to a registered
+    /// `/x/`, and many clients replay a 301 as GET without the body, so a POST arrives as a
+    /// GET (and then often as a 405).
+    ///
+    /// ## Example
+    /// ```js
+    /// fetch('/blog/api/categories/')
+    /// ```
+    /// ```yaml
+    /// paths:
+    ///   /categories:
+    /// ```
+    ///
+    /// ## Fix
+    /// Use the path exactly as the service declares it.
+    pub struct TrailingSlash {
+        name: "trailing-slash",
+        code: "RL103",
+        severity: Error,
+        status: Some(404),
+        title: "Path matches only with the trailing slash changed",
+    }
+}
+
+impl Rule for TrailingSlash {
+    fn meta(&self) -> &'static super::Meta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for (r, d, link) in cx.primary_links(Self::META.name) {
+            let Some(request) = &r.request else { continue };
+            let Some(hop) = link.failed.hops.get(link.hop) else {
+                continue;
+            };
+            let at = cx.describe(hop.component);
+            match &link.cause {
+                Cause::TrailingSlash { add } => {
+                    let fixed = d.client_fix().unwrap_or_else(|| link.after.clone());
+                    let message = format!("{request} will get 404 at {at}");
+                    let how = if *add {
+                        "only with a trailing slash"
+                    } else {
+                        "only without the trailing slash"
+                    };
+                    let detail = format!("{} matches {how}: {} does.", link.before, link.after);
+                    let mut f = cx.call_finding(&Self::META, r, message, detail);
+                    if let Some(step) = d.mended.hops.get(link.hop).and_then(|h| h.chosen) {
+                        f.related.push(cx.step_label(
+                            step,
+                            format!("matches {}, not {}", link.after, link.before),
+                        ));
+                    }
+                    f.help = Some(format!("call '{fixed}' instead"));
+                    f.notes.extend(cx.rest_of_chain(d, link));
+                    if link.culprit == 0
+                        && let Some(rep) = replace_in_source(
+                            cx.text(f.primary.span),
+                            request.path.literal_head(),
+                            fixed.literal_head(),
+                        )
+                    {
+                        f.fix = Some(Fix {
+                            description: format!("call {fixed}"),
+                            replacement: Some(rep),
+                        });
+                    }
+                    out.push(f);
+                }
+                Cause::Redirect { status, to } => {
+                    let message =
+                        format!("{request} will be redirected ({status}) to {to} at {at}");
+                    let detail = format!(
+                        "{} is registered only as the subtree {to}: the ServeMux answers {status}, and many clients replay it as GET without the body.",
+                        link.before
+                    );
+                    let mut f = cx.call_finding(&Self::META, r, message, detail);
+                    f.severity = Severity::Warning;
+                    f.status = Some(*status);
+                    if let Some(step) = hop.chosen {
+                        f.related
+                            .push(cx.step_label(step, format!("registered as {to}")));
+                    }
+                    f.help = Some(format!(
+                        "call '{to}' instead, or register {} without the slash",
+                        link.before
+                    ));
+                    out.push(f);
+                }
+                _ => {}
+            }
+        }
+    }
+}

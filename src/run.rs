@@ -1,0 +1,171 @@
+//! Runs a parsed command line: loads the configuration, calls the library, prints, and says
+//! which exit code the result deserves. The binary maps that to the process exit.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use crate::check::{self, CheckError, Options};
+use crate::cli::{CheckArgs, Cli, ColorChoice, Command, FailOn};
+use crate::config::{Config, ConfigError};
+use crate::finding::Severity;
+use crate::report::{self, Format};
+use crate::rules::{RULES, find_rule};
+
+/// Exit codes: 0 clean, 1 findings at or above the threshold, 2 usage/config/no input.
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
+pub fn run(cli: Cli) -> u8 {
+    match cli.command {
+        Command::Check(args) => run_check(args),
+        Command::Explain { rule } => match find_rule(&rule) {
+            Some(r) => {
+                let m = r.meta();
+                let status = m
+                    .status
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| "none".to_owned());
+                println!("{} ({}): {}", m.name, m.code, m.title);
+                println!(
+                    "default severity: {} · predicted status: {status}\n",
+                    m.severity
+                );
+                print!(
+                    "{}",
+                    m.docs
+                        .lines()
+                        .map(|l| l.strip_prefix(' ').unwrap_or(l))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                );
+                println!();
+                EXIT_OK
+            }
+            None => {
+                let names: Vec<&str> = RULES.iter().map(|r| r.meta().name).collect();
+                let best = names.iter().max_by(|a, b| {
+                    strsim::jaro_winkler(&rule, a).total_cmp(&strsim::jaro_winkler(&rule, b))
+                });
+                eprintln!("error: no rule named `{rule}`");
+                if let Some(b) = best.filter(|b| strsim::jaro_winkler(&rule, b) > 0.8) {
+                    eprintln!("help: did you mean `{b}`?");
+                }
+                eprintln!("rules: {}", names.join(", "));
+                EXIT_USAGE
+            }
+        },
+        Command::Rules => {
+            for r in RULES {
+                let m = r.meta();
+                let status = m
+                    .status
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| "-".to_owned());
+                println!(
+                    "{:<7} {:<22} {:<8} {:<4} {}",
+                    m.code,
+                    m.name,
+                    m.severity.as_str(),
+                    status,
+                    m.title
+                );
+            }
+            EXIT_OK
+        }
+    }
+}
+
+fn run_check(args: CheckArgs) -> u8 {
+    let roots: Vec<PathBuf> = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let config = match load_config(&args, &roots) {
+        Ok(c) => c,
+        Err(e) => {
+            report_config_error(e);
+            return EXIT_USAGE;
+        }
+    };
+    let fail_on = match (args.fail_on, config.fail_on.as_deref()) {
+        (Some(FailOn::Error), _) => Severity::Error,
+        (Some(FailOn::Warning), _) => Severity::Warning,
+        (Some(FailOn::Info), _) => Severity::Info,
+        (None, Some(s)) => Severity::parse(s).unwrap_or(Severity::Error),
+        (None, None) => Severity::Error,
+    };
+    let analysis = match check::check(&Options { roots, config }) {
+        Ok(a) => a,
+        Err(e @ (CheckError::MissingRoot(_) | CheckError::NoInputs(_))) => {
+            eprintln!("routelint: error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let text = match args.format {
+        Format::Human => report::human::render(
+            &analysis.findings,
+            &analysis.sources,
+            &analysis.summary,
+            report::human::Options {
+                color,
+                show_info: args.show_unresolved || fail_on == Severity::Info,
+            },
+        ),
+        Format::Json => {
+            report::json::render(&analysis.findings, &analysis.sources, &analysis.summary)
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe (`| head`) is not an error of the check.
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+    if analysis.findings.iter().any(|f| f.severity >= fail_on) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+fn load_config(args: &CheckArgs, roots: &[PathBuf]) -> Result<Config, ConfigError> {
+    if let Some(p) = &args.config {
+        return Config::load(p);
+    }
+    let base = crate::discover::base_of(roots);
+    let default = base.join("routelint.toml");
+    if default.is_file() {
+        Config::load(&default)
+    } else {
+        Ok(Config::default())
+    }
+}
+
+fn report_config_error(e: ConfigError) {
+    match e {
+        ConfigError::Read { .. } => eprintln!("routelint: error: {e}"),
+        ConfigError::Invalid {
+            path,
+            text,
+            message,
+            span,
+        } => {
+            let report = miette::miette!(
+                labels = span
+                    .map(|s| vec![miette::LabeledSpan::at(s, message.clone())])
+                    .unwrap_or_default(),
+                "invalid configuration: {message}"
+            )
+            .with_source_code(miette::NamedSource::new(path.display().to_string(), text));
+            eprintln!("{report:?}");
+        }
+    }
+}

@@ -1,0 +1,508 @@
+//! The simulator: pushes one request through the graph hop by hop, with each hop's matching,
+//! precedence, rewriting and miss behaviour, and says how it ends. Plain single-threaded code
+//! over an immutable graph; routes are indexed by first path segment so a lookup does not scan
+//! every route of a component.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::fmt;
+
+use crate::model::graph::{ComponentId, Dest, EndpointId, Graph, Policy, RouteId};
+use crate::model::method::{Method, MethodSet};
+use crate::model::path::{PathMatch, Piece, ReqPath, Rewritten, Tri};
+
+/// A request as a client sends it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Request {
+    /// `None`: the method is not known; every method passes.
+    pub method: Option<Method>,
+    pub path: ReqPath,
+}
+
+impl fmt::Display for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.method {
+            Some(m) => write!(f, "{m} {}", self.path),
+            None => write!(f, "{}", self.path),
+        }
+    }
+}
+
+/// What decided a hop: a route or an endpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Step {
+    Route(RouteId),
+    Endpoint(EndpointId),
+}
+
+/// One component the request passed through.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hop {
+    pub component: ComponentId,
+    pub table: Option<String>,
+    pub path_in: ReqPath,
+    pub chosen: Option<Step>,
+    pub path_out: Option<ReqPath>,
+}
+
+/// Why a hop found nothing.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Miss {
+    /// No route or endpoint matches the path.
+    NoMatch,
+    /// The route matched but its `StripPrefix` rejected the path.
+    StripRejected(RouteId),
+}
+
+/// How a request ends.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    /// A service endpoint answers it.
+    Reached(EndpointId),
+    /// A gateway's own handler answers it.
+    Served(RouteId),
+    /// 404 at the last hop.
+    NotFound(Miss),
+    /// The path matches but not the method; `status` is that hop's answer (405, or 404 from
+    /// routers that have no 405).
+    MethodNotAllowed {
+        status: u16,
+        allowed: Vec<Method>,
+        matched: Vec<Step>,
+    },
+    /// A redirect to the same path with a trailing slash (Go ServeMux subtree).
+    Redirect {
+        status: u16,
+        to: ReqPath,
+        step: Step,
+    },
+    /// routelint cannot follow it further: never reported as a failure.
+    Unknown(String),
+}
+
+impl Outcome {
+    pub fn is_failure(&self) -> bool {
+        matches!(
+            self,
+            Outcome::NotFound(_) | Outcome::MethodNotAllowed { .. }
+        )
+    }
+    pub fn is_success(&self) -> bool {
+        matches!(self, Outcome::Reached(_) | Outcome::Served(_))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Trace {
+    pub request: Request,
+    pub entry: ComponentId,
+    pub hops: Vec<Hop>,
+    pub outcome: Outcome,
+}
+
+impl Trace {
+    pub fn last_hop(&self) -> Option<&Hop> {
+        self.hops.last()
+    }
+}
+
+const MAX_HOPS: usize = 24;
+
+/// Candidates of one routing table, indexed by the first path segment they can match.
+#[derive(Debug, Default)]
+struct TableIndex {
+    steps: Vec<Step>,
+    by_first: HashMap<String, Vec<usize>>,
+    any_first: Vec<usize>,
+}
+
+impl TableIndex {
+    fn add(&mut self, step: Step, matcher: &PathMatch) {
+        let i = self.steps.len();
+        self.steps.push(step);
+        match first_segment_key(matcher) {
+            Some(k) => self.by_first.entry(k).or_default().push(i),
+            None => self.any_first.push(i),
+        }
+    }
+
+    /// Candidate positions for a path, in declaration order.
+    fn candidates(&self, path: &ReqPath) -> Vec<usize> {
+        let segs = path.segments();
+        let first = segs.segs.first().and_then(|s| match s.as_slice() {
+            [Piece::Lit(l)] if segs.leading_slash => Some(l.as_str()),
+            [] if segs.leading_slash => Some(""),
+            _ => None,
+        });
+        let mut out: Vec<usize> = match first {
+            Some(f) => self
+                .by_first
+                .get(f)
+                .map(|v| v.iter().chain(&self.any_first).copied().collect())
+                .unwrap_or_else(|| self.any_first.clone()),
+            None => (0..self.steps.len()).collect(),
+        };
+        out.sort_unstable();
+        out
+    }
+}
+
+/// The first whole literal segment every path a matcher accepts starts with, when certain.
+fn first_segment_key(m: &PathMatch) -> Option<String> {
+    let (text, complete_needed) = match m {
+        PathMatch::Exact {
+            path,
+            ignore_case: false,
+        } => (path.as_str(), false),
+        PathMatch::StringPrefix {
+            prefix,
+            ignore_case: false,
+        } => (prefix.as_str(), true),
+        PathMatch::SegmentPrefix {
+            prefix,
+            ignore_case: false,
+        } => (prefix.as_str(), false),
+        PathMatch::Template {
+            pattern,
+            ignore_case: false,
+        } => {
+            return match pattern.segs.first() {
+                Some(crate::model::path::PatSeg::Lit(l)) => Some(l.clone()),
+                _ => None,
+            };
+        }
+        _ => return None,
+    };
+    let rest = text.strip_prefix('/')?;
+    match rest.find('/') {
+        Some(i) => Some(rest[..i].to_owned()),
+        // `/api` as a string prefix also matches `/apix`: not a whole segment.
+        None if complete_needed || rest.is_empty() => None,
+        None => Some(rest.to_owned()),
+    }
+}
+
+/// The simulator over one graph, with its indexes.
+pub struct Sim<'g> {
+    pub graph: &'g Graph,
+    tables: HashMap<(ComponentId, String), TableIndex>,
+}
+
+impl<'g> Sim<'g> {
+    pub fn new(graph: &'g Graph) -> Sim<'g> {
+        let mut tables = HashMap::new();
+        for (ci, c) in graph.components.iter().enumerate() {
+            let id = ComponentId(ci);
+            let entry = c.entry_table().map(str::to_owned);
+            for (name, routes) in &c.tables {
+                let mut idx = TableIndex::default();
+                for r in routes {
+                    idx.add(Step::Route(*r), &graph.route(*r).fact.matcher);
+                }
+                if entry.as_deref() == Some(name) {
+                    add_endpoints(graph, c, &mut idx);
+                }
+                tables.insert((id, name.clone()), idx);
+            }
+            if entry.is_none() && !c.endpoints.is_empty() {
+                let mut idx = TableIndex::default();
+                add_endpoints(graph, c, &mut idx);
+                tables.insert((id, String::new()), idx);
+            }
+        }
+        Sim { graph, tables }
+    }
+
+    /// Traces a request from an entry component.
+    pub fn trace(&self, entry: ComponentId, request: &Request) -> Trace {
+        self.resume(
+            entry,
+            Vec::new(),
+            entry,
+            None,
+            request.path.clone(),
+            request,
+        )
+    }
+
+    /// Continues a trace at `component` (and `table`) with `path`, after `hops`.
+    pub fn resume(
+        &self,
+        entry: ComponentId,
+        mut hops: Vec<Hop>,
+        mut component: ComponentId,
+        mut table: Option<String>,
+        mut path: ReqPath,
+        request: &Request,
+    ) -> Trace {
+        let method = request.method;
+        let outcome = loop {
+            if hops.len() >= MAX_HOPS {
+                break Outcome::Unknown("the request loops between components".to_owned());
+            }
+            let c = self.graph.component(component);
+            let table_name = table
+                .clone()
+                .or_else(|| c.entry_table().map(str::to_owned))
+                .unwrap_or_default();
+            let mut hop = Hop {
+                component,
+                table: (!table_name.is_empty()).then(|| table_name.clone()),
+                path_in: path.clone(),
+                chosen: None,
+                path_out: None,
+            };
+            let Some(index) = self.tables.get(&(component, table_name.clone())) else {
+                hops.push(hop);
+                break Outcome::Unknown(format!(
+                    "routelint has no routes or endpoints for {}",
+                    c.name
+                ));
+            };
+            match self.choose(component, index, &path, method) {
+                Choice::Step(step) => {
+                    hop.chosen = Some(step);
+                    match step {
+                        Step::Endpoint(e) => {
+                            hops.push(hop);
+                            break Outcome::Reached(e);
+                        }
+                        Step::Route(r) => {
+                            let route = self.graph.route(r);
+                            let out = match &route.fact.rewrite {
+                                None => Rewritten::Path(path.clone()),
+                                Some(rw) => rw.apply(&route.fact.matcher, &path),
+                            };
+                            let next = match out {
+                                Rewritten::Path(p) => p,
+                                Rewritten::Rejected => {
+                                    hops.push(hop);
+                                    break Outcome::NotFound(Miss::StripRejected(r));
+                                }
+                                Rewritten::Unknown => {
+                                    hops.push(hop);
+                                    break Outcome::Unknown(
+                                        "the rewrite depends on a parameter's value".to_owned(),
+                                    );
+                                }
+                            };
+                            hop.path_out = Some(next.clone());
+                            hops.push(hop);
+                            match &route.dest {
+                                Dest::Component(d) => {
+                                    component = *d;
+                                    table = None;
+                                    path = next;
+                                }
+                                Dest::Table(t) => {
+                                    table = Some(t.clone());
+                                    path = next;
+                                }
+                                Dest::Serve(_) => break Outcome::Served(r),
+                                Dest::Opaque(why) => break Outcome::Unknown(why.clone()),
+                                Dest::Unlinked(host) => {
+                                    break Outcome::Unknown(format!(
+                                        "no component answers to `{host}` (name it in routelint.toml: [components.NAME] hosts = [\"{host}\"])"
+                                    ));
+                                }
+                            }
+                        }
+                    }
+                }
+                Choice::MethodMiss { allowed, matched } => {
+                    hops.push(hop);
+                    break Outcome::MethodNotAllowed {
+                        status: c.miss.method_miss,
+                        allowed,
+                        matched,
+                    };
+                }
+                Choice::Redirect { status, to, step } => {
+                    hop.chosen = Some(step);
+                    hops.push(hop);
+                    break Outcome::Redirect { status, to, step };
+                }
+                Choice::None => {
+                    hops.push(hop);
+                    break Outcome::NotFound(Miss::NoMatch);
+                }
+            }
+        };
+        Trace {
+            request: request.clone(),
+            entry,
+            hops,
+            outcome,
+        }
+    }
+
+    fn step_match(&self, step: Step, path: &ReqPath) -> Tri {
+        match step {
+            Step::Route(r) => self.graph.route(r).fact.matcher.matches(path),
+            Step::Endpoint(e) => self.graph.endpoint(e).fact.pattern.match_path(path, false),
+        }
+    }
+
+    pub fn step_methods(&self, step: Step) -> MethodSet {
+        match step {
+            Step::Route(r) => self.graph.route(r).fact.methods.clone(),
+            Step::Endpoint(e) => MethodSet::only([self.graph.endpoint(e).fact.method]),
+        }
+    }
+
+    /// Whether a single step (route or endpoint) accepts the path, for near-miss search.
+    pub fn accepts(&self, step: Step, path: &ReqPath) -> Tri {
+        self.step_match(step, path)
+    }
+
+    /// All steps of the table a hop used.
+    pub fn steps_of(&self, component: ComponentId, table: Option<&str>) -> &[Step] {
+        let c = self.graph.component(component);
+        let name = table
+            .map(str::to_owned)
+            .or_else(|| c.entry_table().map(str::to_owned))
+            .unwrap_or_default();
+        self.tables
+            .get(&(component, name))
+            .map(|t| t.steps.as_slice())
+            .unwrap_or_default()
+    }
+
+    fn choose(
+        &self,
+        component: ComponentId,
+        index: &TableIndex,
+        path: &ReqPath,
+        method: Option<Method>,
+    ) -> Choice {
+        let c = self.graph.component(component);
+        let mut path_matches: Vec<(usize, Step, Tri)> = Vec::new();
+        for i in index.candidates(path) {
+            let step = index.steps[i];
+            let t = self.step_match(step, path);
+            if t.matched() {
+                path_matches.push((i, step, t));
+            }
+        }
+        let allowed = |s: Step| self.step_methods(s).allows(method);
+        let winner = match c.policy {
+            Policy::FirstMatch => path_matches
+                .iter()
+                .filter(|(_, s, _)| allowed(*s))
+                .find(|(_, _, t)| *t == Tri::Yes)
+                .or_else(|| path_matches.iter().find(|(_, s, _)| allowed(*s)))
+                .map(|(_, s, _)| *s),
+            Policy::MostSpecific => path_matches
+                .iter()
+                .filter(|(_, s, _)| allowed(*s))
+                .max_by(|a, b| self.specificity(a, b))
+                .map(|(_, s, _)| *s),
+        };
+        if let Some(step) = winner {
+            return Choice::Step(step);
+        }
+        if !path_matches.is_empty() {
+            let mut allowed: Vec<Method> = Vec::new();
+            for (_, s, _) in &path_matches {
+                match self.step_methods(*s) {
+                    MethodSet::Any => {}
+                    MethodSet::Only(list) => allowed.extend(list),
+                }
+            }
+            allowed.sort();
+            allowed.dedup();
+            return Choice::MethodMiss {
+                allowed,
+                matched: path_matches.iter().map(|(_, s, _)| *s).collect(),
+            };
+        }
+        if let Some(status) = c.miss.subtree_redirect
+            && let Some(with_slash) = path.toggle_trailing_slash()
+            && !path.segments().trailing_slash
+        {
+            for i in index.candidates(&with_slash) {
+                let step = index.steps[i];
+                if let Step::Route(r) = step
+                    && let PathMatch::Template { pattern, .. } = &self.graph.route(r).fact.matcher
+                    && pattern.subtree
+                    && pattern.match_path(&with_slash, false) == Tri::Yes
+                    && pattern.segs.len() == with_slash.segments().segs.len()
+                {
+                    return Choice::Redirect {
+                        status,
+                        to: with_slash,
+                        step,
+                    };
+                }
+            }
+        }
+        Choice::None
+    }
+
+    fn specificity(&self, a: &(usize, Step, Tri), b: &(usize, Step, Tri)) -> Ordering {
+        let pa = self.pattern_of(a.1);
+        let pb = self.pattern_of(b.1);
+        a.2.cmp(&b.2)
+            .then_with(|| match (&pa, &pb) {
+                (Some(x), Some(y)) => x.specificity_cmp(y),
+                _ => self.rank(a.1).cmp(&self.rank(b.1)),
+            })
+            .then_with(|| {
+                let ma = !self.step_methods(a.1).is_any();
+                let mb = !self.step_methods(b.1).is_any();
+                ma.cmp(&mb)
+            })
+            // Earlier declaration wins a tie.
+            .then_with(|| b.0.cmp(&a.0))
+    }
+
+    fn pattern_of(&self, step: Step) -> Option<crate::model::path::Pattern> {
+        match step {
+            Step::Endpoint(e) => Some(self.graph.endpoint(e).fact.pattern.clone()),
+            Step::Route(r) => match &self.graph.route(r).fact.matcher {
+                PathMatch::Template { pattern, .. } => Some(pattern.clone()),
+                _ => None,
+            },
+        }
+    }
+
+    fn rank(&self, step: Step) -> (u8, usize) {
+        match step {
+            Step::Endpoint(_) => (3, 0),
+            Step::Route(r) => {
+                let m = &self.graph.route(r).fact.matcher;
+                (
+                    m.kind_rank(),
+                    m.literal_prefix().map(|p| p.len()).unwrap_or(0),
+                )
+            }
+        }
+    }
+}
+
+fn add_endpoints(graph: &Graph, c: &crate::model::graph::Component, idx: &mut TableIndex) {
+    for e in &c.endpoints {
+        let pattern = graph.endpoint(*e).fact.pattern.clone();
+        idx.add(
+            Step::Endpoint(*e),
+            &PathMatch::Template {
+                pattern,
+                ignore_case: false,
+            },
+        );
+    }
+}
+
+enum Choice {
+    Step(Step),
+    MethodMiss {
+        allowed: Vec<Method>,
+        matched: Vec<Step>,
+    },
+    Redirect {
+        status: u16,
+        to: ReqPath,
+        step: Step,
+    },
+    None,
+}

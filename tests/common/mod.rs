@@ -1,0 +1,67 @@
+//! Helpers shared by the integration tests: run the binary over a fixture and read its findings.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+pub fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(rel)
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn routelint(args: &[&str]) -> Run {
+    let out = Command::cargo_bin("routelint")
+        .expect("binary")
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run routelint");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Runs `check --format json` on a path.
+pub fn check_json(path: &Path) -> (i32, Value) {
+    let run = routelint(&["check", "--format", "json", path.to_str().expect("utf-8 path")]);
+    assert_ne!(run.code, 101, "routelint panicked: {}", run.stderr);
+    let v: Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", run.stdout, run.stderr));
+    (run.code, v)
+}
+
+/// One line per finding: `rule status path:line:col METHOD /path`.
+pub fn summarize(v: &Value) -> Vec<String> {
+    v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            let status = f["status"].as_u64().map(|s| s.to_string()).unwrap_or_else(|| "-".to_owned());
+            let req = match f.get("request") {
+                Some(r) => format!(
+                    " {} {}",
+                    r["method"].as_str().unwrap_or("*"),
+                    r["path"].as_str().unwrap_or("")
+                ),
+                None => String::new(),
+            };
+            format!("{} {} {}{}", f["rule"].as_str().unwrap_or(""), status, f["instance"].as_str().unwrap_or(""), req)
+        })
+        .collect()
+}
+
+/// The findings of a fixture, summarised.
+pub fn findings_of(rel: &str) -> (i32, Vec<String>) {
+    let (code, v) = check_json(&fixture(rel));
+    (code, summarize(&v))
+}
