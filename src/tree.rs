@@ -319,16 +319,21 @@ pub fn parse_yaml(text: &str) -> Vec<YamlDoc> {
             let sub = &text[range.start..range.end];
             let result = match serde_saphyr::from_str_with_options::<RawNode>(sub, yaml_options()) {
                 Ok(RawNode(mut node)) => {
+                    close_empty_collections(&mut node, sub);
                     node.shift(range.start);
                     Ok(node)
                 }
                 Err(e) => {
-                    let at = e
-                        .location()
-                        .and_then(|l| l.span().byte_offset())
-                        .map(|o| range.start + o as usize)
-                        .unwrap_or(range.start)
-                        .min(text.len());
+                    let at =
+                        e.location()
+                            .and_then(|l| {
+                                l.span().byte_offset().map(|o| o as usize).or_else(|| {
+                                    offset_of(sub, l.line() as usize, l.column() as usize)
+                                })
+                            })
+                            .map(|o| range.start + o)
+                            .unwrap_or(range.start)
+                            .min(text.len());
                     Err(ParseFailure {
                         message: first_line(&e.to_string()),
                         range: Range {
@@ -343,9 +348,70 @@ pub fn parse_yaml(text: &str) -> Vec<YamlDoc> {
         .collect()
 }
 
+/// Empty flow collections (`{}`, `[]`) come with an empty range: cover their brackets, then
+/// let every parent cover its last child.
+fn close_empty_collections(node: &mut Node, text: &str) {
+    let last_end = match &mut node.value {
+        Value::Seq(items) => {
+            items
+                .iter_mut()
+                .for_each(|n| close_empty_collections(n, text));
+            items.last().map(|n| n.range.end)
+        }
+        Value::Map(entries) => {
+            entries
+                .iter_mut()
+                .for_each(|(_, v)| close_empty_collections(v, text));
+            entries.last().map(|(_, v)| v.range.end)
+        }
+        _ => return,
+    };
+    if let Some(end) = last_end {
+        node.range.end = node.range.end.max(end);
+    } else {
+        let rest = text.get(node.range.start..).unwrap_or("");
+        let close = match rest.chars().next() {
+            Some('{') => Some('}'),
+            Some('[') => Some(']'),
+            _ => None,
+        };
+        if let Some(c) = close
+            && let Some(i) = rest[1..].find(|ch: char| !ch.is_whitespace())
+            && rest[1 + i..].starts_with(c)
+        {
+            node.range.end = node.range.end.max(node.range.start + 1 + i + 1);
+        }
+    }
+}
+
+/// Byte offset of a 1-based line and character column.
+fn offset_of(text: &str, line: usize, column: usize) -> Option<usize> {
+    if line == 0 {
+        return None;
+    }
+    let mut start = 0usize;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            let col = l
+                .char_indices()
+                .nth(column.saturating_sub(1))
+                .map(|(b, _)| b)
+                .unwrap_or(l.trim_end_matches(['\n', '\r']).len());
+            return Some(start + col);
+        }
+        start += l.len();
+    }
+    None
+}
+
 fn first_line(s: &str) -> String {
     let line = s.lines().next().unwrap_or(s).trim();
     let line = line.strip_prefix("error: ").unwrap_or(line);
+    // The location is shown by the finding itself.
+    let line = match line.rfind(" at line ") {
+        Some(i) if line[i..].contains(", column ") => &line[..i],
+        _ => line,
+    };
     if line.len() > 200 {
         let mut end = 200;
         while !line.is_char_boundary(end) {

@@ -403,7 +403,10 @@ fn prefixes(sim: &Sim<'_>, t: &Trace, k: usize) -> Vec<String> {
         let Some(lit) = lit else { continue };
         // Whole segments only: `/blog/api/` → `/blog/api`; `/blog/api/posts` also offers `/blog/api`.
         let segs: Vec<&str> = lit.split('/').filter(|x| !x.is_empty()).collect();
-        let complete = lit.ends_with('/') || matches!(s, Step::Endpoint(_));
+        // A route prefix ending in `/` is whole; otherwise its last segment may be partial.
+        // An endpoint's last literal segment names the resource, not a prefix: offering it
+        // would let `/invoices/{id}` swallow any client path as its `{id}`.
+        let complete = lit.ends_with('/') && matches!(s, Step::Route(_));
         let upto = if complete {
             segs.len()
         } else {

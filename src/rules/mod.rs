@@ -226,6 +226,14 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// The path a route or endpoint matches, as written: `/posts/{id}`, `prefix /blog/api/`.
+    pub fn step_pattern(&self, step: Step) -> String {
+        match step {
+            Step::Endpoint(e) => self.graph.endpoint(e).fact.pattern.to_string(),
+            Step::Route(r) => self.graph.route(r).fact.matcher.to_string(),
+        }
+    }
+
     /// Where a successful trace ends: "blog-service GET /posts".
     pub fn reached(&self, t: &Trace) -> Option<String> {
         match t.outcome {

@@ -52,18 +52,25 @@ impl Rule for TrailingSlash {
                 Cause::TrailingSlash { add } => {
                     let fixed = d.client_fix().unwrap_or_else(|| link.after.clone());
                     let message = format!("{request} will get 404 at {at}");
-                    let how = if *add {
-                        "only with a trailing slash"
+                    let step = d.mended.hops.get(link.hop).and_then(|h| h.chosen);
+                    let (with, has) = if *add {
+                        ("with a trailing slash", "has none")
                     } else {
-                        "only without the trailing slash"
+                        ("without a trailing slash", "has one")
                     };
-                    let detail = format!("{} matches {how}: {} does.", link.before, link.after);
+                    let detail = match step {
+                        Some(s) => format!(
+                            "{} declares {} {with}; the request's path {} {has}.",
+                            cx.graph.component(hop.component).name,
+                            cx.step_pattern(s),
+                            link.before
+                        ),
+                        None => format!("{} matches only {with}.", link.before),
+                    };
                     let mut f = cx.call_finding(&Self::META, r, message, detail);
-                    if let Some(step) = d.mended.hops.get(link.hop).and_then(|h| h.chosen) {
-                        f.related.push(cx.step_label(
-                            step,
-                            format!("matches {}, not {}", link.after, link.before),
-                        ));
+                    if let Some(step) = step {
+                        f.related
+                            .push(cx.step_label(step, format!("declared {with}")));
                     }
                     f.help = Some(format!("call '{fixed}' instead"));
                     f.notes.extend(cx.rest_of_chain(d, link));
