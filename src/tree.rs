@@ -334,8 +334,14 @@ pub fn parse_yaml(text: &str) -> Vec<YamlDoc> {
                             .map(|o| range.start + o)
                             .unwrap_or(range.start)
                             .min(text.len());
+                    let mut message = first_line(&e.to_string());
+                    if message.contains("budget breached") {
+                        message = format!(
+                            "YAML exceeds routelint's parsing budget (an alias bomb, or an enormous document): {message}"
+                        );
+                    }
                     Err(ParseFailure {
-                        message: first_line(&e.to_string()),
+                        message,
                         range: Range {
                             start: at,
                             end: (at + 1).min(text.len()).max(at),
@@ -408,7 +414,7 @@ fn first_line(s: &str) -> String {
     let line = s.lines().next().unwrap_or(s).trim();
     let line = line.strip_prefix("error: ").unwrap_or(line);
     // The location is shown by the finding itself.
-    let line = match line.rfind(" at line ") {
+    let line = match line.find(" at line ") {
         Some(i) if line[i..].contains(", column ") => &line[..i],
         _ => line,
     };

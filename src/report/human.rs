@@ -160,8 +160,16 @@ fn snippet(
     let start = file.line_col(label.span.start);
     let end = file.line_col(label.span.end.max(label.span.start));
     let line_idx = start.line - 1;
-    let text = file.line_text(line_idx).replace('\t', "    ");
     let raw = file.line_text(line_idx);
+    // Tabs widen to four columns; control characters (binary files) print as `�`.
+    let text: String = raw
+        .chars()
+        .map(|c| match c {
+            '\t' => "    ".to_owned(),
+            c if c.is_control() => char::REPLACEMENT_CHARACTER.to_string(),
+            c => c.to_string(),
+        })
+        .collect();
     let _ = writeln!(
         out,
         "{:>width$} {} {}",

@@ -88,7 +88,7 @@ fn closest(
     table: Option<&str>,
     path: &str,
 ) -> Option<Step> {
-    let mut best: Option<(f64, Step)> = None;
+    let mut best: Option<(usize, Step)> = None;
     for step in cx.sim.steps_of(c, table) {
         let text = match step {
             Step::Endpoint(e) => cx.graph.endpoint(*e).fact.pattern.to_string(),
@@ -97,9 +97,11 @@ fn closest(
                 None => continue,
             },
         };
-        let score = strsim::normalized_levenshtein(path, &text);
-        if score >= 0.6 && best.as_ref().is_none_or(|(s, _)| score > *s) {
-            best = Some((score, *step));
+        // Close means a typo or a plural away: a few edits, not a shared prefix.
+        let distance = strsim::levenshtein(path, &text);
+        let allowed = (path.chars().count() / 5).max(2);
+        if distance <= allowed && best.as_ref().is_none_or(|(d, _)| distance < *d) {
+            best = Some((distance, *step));
         }
     }
     best.map(|(_, s)| s)

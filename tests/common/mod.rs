@@ -8,7 +8,9 @@ use assert_cmd::Command;
 use serde_json::Value;
 
 pub fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rel)
 }
 
 pub struct Run {
@@ -33,9 +35,15 @@ pub fn routelint(args: &[&str]) -> Run {
 
 /// Runs `check --format json` on a path.
 pub fn check_json(path: &Path) -> (i32, Value) {
-    let run = routelint(&["check", "--format", "json", path.to_str().expect("utf-8 path")]);
+    let run = routelint(&[
+        "check",
+        "--format",
+        "json",
+        path.to_str().expect("utf-8 path"),
+    ]);
     assert_ne!(run.code, 101, "routelint panicked: {}", run.stderr);
-    let v: Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", run.stdout, run.stderr));
+    let v: Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", run.stdout, run.stderr));
     (run.code, v)
 }
 
@@ -46,7 +54,10 @@ pub fn summarize(v: &Value) -> Vec<String> {
         .expect("findings")
         .iter()
         .map(|f| {
-            let status = f["status"].as_u64().map(|s| s.to_string()).unwrap_or_else(|| "-".to_owned());
+            let status = f["status"]
+                .as_u64()
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| "-".to_owned());
             let req = match f.get("request") {
                 Some(r) => format!(
                     " {} {}",
@@ -55,7 +66,13 @@ pub fn summarize(v: &Value) -> Vec<String> {
                 ),
                 None => String::new(),
             };
-            format!("{} {} {}{}", f["rule"].as_str().unwrap_or(""), status, f["instance"].as_str().unwrap_or(""), req)
+            format!(
+                "{} {} {}{}",
+                f["rule"].as_str().unwrap_or(""),
+                status,
+                f["instance"].as_str().unwrap_or(""),
+                req
+            )
         })
         .collect()
 }

@@ -1,0 +1,173 @@
+//! The command line as users and CI meet it: exit codes, configuration errors, colors,
+//! fingerprints that survive edits.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{check_json, fixture, routelint};
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).expect("read dir").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn a_path_that_does_not_exist_is_a_usage_error() {
+    let run = routelint(&["check", "/definitely/not/here"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("no such file or directory"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_directory_with_nothing_to_check_exits_2() {
+    let dir = scratch("nothing");
+    std::fs::write(dir.join("README.md"), "# hello\n").expect("write");
+    let run = routelint(&["check", dir.to_str().unwrap_or("")]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("nothing to check"), "{}", run.stderr);
+}
+
+#[test]
+fn an_unknown_flag_is_a_usage_error() {
+    assert_eq!(routelint(&["check", "--frobnicate"]).code, 2);
+}
+
+#[test]
+fn an_unknown_config_key_points_at_the_toml_line() {
+    let dir = scratch("bad-config");
+    copy_dir(&fixture("rules/missing-prefix/triggers"), &dir);
+    std::fs::write(
+        dir.join("routelint.toml"),
+        "[client]\nentry = \"shop-gateway\"\nentri = \"typo\"\n",
+    )
+    .expect("write");
+    let run = routelint(&["check", dir.to_str().unwrap_or("")]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("unknown field `entri`"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("routelint.toml:3:1"), "{}", run.stderr);
+}
+
+#[test]
+fn config_fail_on_warning_makes_parse_errors_fail_the_run() {
+    let dir = scratch("fail-on-config");
+    copy_dir(&fixture("rules/parse-error/triggers"), &dir);
+    std::fs::write(dir.join("routelint.toml"), "fail-on = \"warning\"\n").expect("write");
+    assert_eq!(routelint(&["check", dir.to_str().unwrap_or("")]).code, 1);
+    // The flag wins over the file.
+    assert_eq!(
+        routelint(&["check", "--fail-on", "error", dir.to_str().unwrap_or("")]).code,
+        0
+    );
+}
+
+#[test]
+fn configured_hosts_link_a_destination_routelint_could_not_name() {
+    let dir = scratch("config-hosts");
+    copy_dir(&fixture("rules/missing-prefix/silent"), &dir);
+    // Rename the service's folder: nothing links `cart-service` to it any more...
+    std::fs::rename(dir.join("cart-service"), dir.join("carts")).expect("rename");
+    let (code, v) = check_json(&dir);
+    assert_eq!(code, 0);
+    assert_eq!(v["summary"]["unresolved"], 2, "unknown is not wrong: {v}");
+    // ...until the config says which files are cart-service.
+    std::fs::write(
+        dir.join("routelint.toml"),
+        "[components.cart-service]\npaths = [\"carts/**\"]\n",
+    )
+    .expect("write");
+    let (code, v) = check_json(&dir);
+    assert_eq!(code, 0);
+    assert_eq!(v["summary"]["unresolved"], 0, "{v}");
+}
+
+#[test]
+fn no_color_when_piped_and_color_when_asked() {
+    let plain = routelint(&[
+        "check",
+        fixture("rules/case-mismatch/triggers")
+            .to_str()
+            .unwrap_or(""),
+    ]);
+    assert!(!plain.stdout.contains('\u{1b}'));
+    let colored = routelint(&[
+        "check",
+        "--color",
+        "always",
+        fixture("rules/case-mismatch/triggers")
+            .to_str()
+            .unwrap_or(""),
+    ]);
+    assert!(colored.stdout.contains("\u{1b}["));
+}
+
+#[test]
+fn fingerprints_survive_moving_the_call_and_rewording() {
+    let dir = scratch("fingerprint");
+    copy_dir(&fixture("rules/missing-prefix/triggers"), &dir);
+    let (_, before) = check_json(&dir);
+    let path = dir.join("web/src/cart.ts");
+    let text = std::fs::read_to_string(&path).expect("read");
+    // Move the code down, reformat the call, rename the parameter in the path.
+    let moved = format!(
+        "// a new header comment\n\n\n{}",
+        text.replace("fetch('/api/cart')", "fetch(\n    '/api/cart',\n  )")
+    );
+    std::fs::write(&path, moved).expect("write");
+    let (_, after) = check_json(&dir);
+    let fp = |v: &serde_json::Value| -> Vec<String> {
+        v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| f["fingerprint"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    assert_ne!(
+        before["findings"][0]["location"],
+        after["findings"][0]["location"]
+    );
+    assert_eq!(fp(&before), fp(&after));
+    // A different request is a different fingerprint.
+    let fps = fp(&before);
+    assert_ne!(fps[0], fps[1]);
+}
+
+#[test]
+fn output_is_the_same_bytes_on_every_run() {
+    let a = routelint(&[
+        "check",
+        "--format",
+        "json",
+        fixture("blog-platform-broken").to_str().unwrap_or(""),
+    ]);
+    let b = routelint(&[
+        "check",
+        "--format",
+        "json",
+        fixture("blog-platform-broken").to_str().unwrap_or(""),
+    ]);
+    assert_eq!(a.stdout, b.stdout);
+}

@@ -1,0 +1,103 @@
+//! Arbitrary text fed to every extractor: no panic, and every span stays inside the text.
+
+use proptest::prelude::*;
+use routelint::source_file::FileId;
+use routelint::sources::{Facts, Input, SourceKind};
+
+const KINDS: [(SourceKind, &str); 5] = [
+    (SourceKind::Kubernetes, "deploy/x.yaml"),
+    (SourceKind::OpenApi, "spec/openapi.yaml"),
+    (SourceKind::OpenApi, "spec/openapi.json"),
+    (SourceKind::Go, "gw/main.go"),
+    (SourceKind::JavaScript, "web/app.tsx"),
+];
+
+fn spans_in_bounds(facts: &Facts, len: usize) -> bool {
+    let ok = |s: routelint::source_file::Span| {
+        (s.start as usize) <= (s.end as usize) && (s.end as usize) <= len
+    };
+    facts.problems.iter().all(|p| ok(p.span))
+        && facts.routes.iter().all(|r| ok(r.span) && ok(r.rule_span))
+        && facts
+            .endpoints
+            .iter()
+            .all(|e| ok(e.span) && ok(e.method_span))
+        && facts.calls.iter().all(|c| ok(c.span))
+        && facts.components.iter().all(|c| ok(c.span))
+}
+
+/// Text that looks like the formats: their keywords, punctuation and paths, shuffled.
+fn format_soup() -> impl Strategy<Value = String> {
+    let tokens = prop::sample::select(vec![
+        "apiVersion: networking.istio.io/v1\n",
+        "kind: VirtualService\n",
+        "kind: Gateway\n",
+        "spec:\n",
+        "  http:\n",
+        "  - match:\n",
+        "    - uri: {prefix: /api/}\n",
+        "    rewrite: {uri: /}\n",
+        "    route: [{destination: {host: a}}]\n",
+        "---\n",
+        "openapi: 3.1.0\n",
+        "swagger: '2.0'\n",
+        "paths:\n",
+        "  /x/{id}:\n",
+        "    get: {}\n",
+        "servers: [{url: 'http://{h}/v1'}]\n",
+        "&a ",
+        "*a ",
+        "{",
+        "}",
+        "[",
+        "]",
+        ":",
+        "\"",
+        "'",
+        "`",
+        "${id}",
+        "fetch(",
+        "axios.get(",
+        ")",
+        ";",
+        "\n",
+        "mux.Handle(\"/a/\", ",
+        "http.StripPrefix(\"/a\", ",
+        "httputil.NewSingleHostReverseProxy(u)",
+        "func main() {",
+        "package main\n",
+        "import \"net/http\"\n",
+        "const API = '/blog/api';\n",
+        "\u{0}",
+        "\u{feff}",
+        "é",
+        "\t",
+        "  ",
+        "/",
+        "//",
+        "?q=1",
+        "#",
+        "{{ .Values.x }}",
+    ]);
+    prop::collection::vec(tokens, 0..80).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_text_is_read_without_a_panic(text in any::<String>()) {
+        for (kind, path) in KINDS {
+            let facts = kind.extract(Input { file: FileId(0), path, text: &text });
+            prop_assert!(spans_in_bounds(&facts, text.len()), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn format_like_text_is_read_without_a_panic(text in format_soup()) {
+        for (kind, path) in KINDS {
+            let facts = kind.extract(Input { file: FileId(0), path, text: &text });
+            prop_assert!(spans_in_bounds(&facts, text.len()), "{kind:?}");
+        }
+    }
+}

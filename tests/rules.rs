@@ -1,0 +1,195 @@
+//! Each rule has fixtures that trigger it and fixtures that must stay silent
+//! (`fixtures/rules/<rule>/{triggers,silent}`), with the exact findings asserted.
+
+mod common;
+
+use common::{findings_of, fixture, routelint};
+
+fn silent(rule: &str) {
+    let (code, findings) = findings_of(&format!("rules/{rule}/silent"));
+    assert_eq!(
+        findings,
+        Vec::<String>::new(),
+        "{rule}/silent must produce no finding"
+    );
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn missing_prefix_client_calls_the_old_api_path() {
+    let (code, f) = findings_of("rules/missing-prefix/triggers");
+    assert_eq!(code, 1);
+    assert_eq!(
+        f,
+        [
+            "missing-prefix 404 web/src/cart.ts:6:27 GET /api/cart",
+            "missing-prefix 404 web/src/cart.ts:11:20 POST /api/cart/items",
+        ]
+    );
+    silent("missing-prefix");
+}
+
+#[test]
+fn missing_strip_prefix_gateway_forwards_v1_to_a_service_without_it() {
+    let (_, f) = findings_of("rules/missing-strip-prefix/triggers");
+    assert_eq!(
+        f,
+        ["missing-strip-prefix 404 ui/orders.js:1:44 GET /v1/orders/{orderId}"]
+    );
+    silent("missing-strip-prefix");
+}
+
+#[test]
+fn trailing_slash_404_at_the_service_and_a_body_dropping_redirect_at_the_mux() {
+    let (_, f) = findings_of("rules/trailing-slash/triggers");
+    assert_eq!(
+        f,
+        [
+            "trailing-slash 404 app/client.js:2:23 GET /users-api/users/",
+            "trailing-slash 301 app/client.js:8:16 POST /upload",
+        ]
+    );
+    silent("trailing-slash");
+}
+
+#[test]
+fn case_mismatch_capital_letter_in_a_jsx_component() {
+    let (_, f) = findings_of("rules/case-mismatch/triggers");
+    assert_eq!(
+        f,
+        ["case-mismatch 404 storefront/src/Products.jsx:6:11 GET /Catalog/products"]
+    );
+    silent("case-mismatch");
+}
+
+#[test]
+fn double_slash_from_an_istio_prefix_rewritten_to_root() {
+    let (_, f) = findings_of("rules/double-slash/triggers");
+    assert_eq!(
+        f,
+        ["double-slash 404 web/stock.mjs:2:27 GET /inventory/stock/{sku}"]
+    );
+    silent("double-slash");
+}
+
+#[test]
+fn method_not_allowed_is_405_at_go_and_404_at_istio() {
+    let (_, f) = findings_of("rules/method-not-allowed/triggers");
+    assert_eq!(
+        f,
+        [
+            "method-not-allowed 405 web/notes.ts:4:9 PATCH /notes/{id}",
+            "method-not-allowed 404 web/notes.ts:6:39 POST /archive",
+        ]
+    );
+    silent("method-not-allowed");
+}
+
+#[test]
+fn no_route_without_a_near_miss_suggests_the_closest_path() {
+    let (_, f) = findings_of("rules/no-route/triggers");
+    assert_eq!(
+        f,
+        [
+            "no-route 404 web/billing.js:5:37 GET /api/v4/receipts",
+            "no-route 404 web/billing.js:6:41 GET /api/v4/invoice/{id}",
+        ]
+    );
+    let run = routelint(&[
+        "check",
+        "--format",
+        "json",
+        fixture("rules/no-route/triggers").to_str().unwrap_or(""),
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(
+        v["findings"][0].get("help"),
+        None,
+        "nothing is close to /receipts"
+    );
+    assert_eq!(
+        v["findings"][1]["help"],
+        "did you mean billing GET /api/v4/invoices/{id}?"
+    );
+    silent("no-route");
+}
+
+#[test]
+fn unresolved_calls_are_info_and_do_not_fail_the_run() {
+    let (code, f) = findings_of("rules/unresolved-call/triggers");
+    assert_eq!(
+        f,
+        [
+            "unresolved-call - web/src/profile.ts:4:23",
+            "unresolved-call - web/src/profile.ts:8:16",
+        ]
+    );
+    assert_eq!(code, 0, "info findings do not fail the default threshold");
+    let run = routelint(&[
+        "check",
+        "--fail-on",
+        "info",
+        fixture("rules/unresolved-call/triggers")
+            .to_str()
+            .unwrap_or(""),
+    ]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout.contains("info[unresolved-call]"),
+        "{}",
+        run.stdout
+    );
+    silent("unresolved-call");
+}
+
+#[test]
+fn parse_errors_are_warnings_with_locations() {
+    let (code, f) = findings_of("rules/parse-error/triggers");
+    assert_eq!(
+        f,
+        [
+            "parse-error - deploy/broken.yaml:10:10",
+            "parse-error - deploy/wrong-types.yaml:9:5",
+            "parse-error - svc/openapi.yaml:1:1",
+        ]
+    );
+    assert_eq!(code, 0, "warnings do not fail the default threshold");
+    let run = routelint(&[
+        "check",
+        "--fail-on",
+        "warning",
+        fixture("rules/parse-error/triggers").to_str().unwrap_or(""),
+    ]);
+    assert_eq!(run.code, 1);
+    silent("parse-error");
+}
+
+#[test]
+fn every_rule_has_documentation_for_explain() {
+    let run = routelint(&["rules"]);
+    assert_eq!(run.code, 0);
+    for line in run.stdout.lines() {
+        let name = line.split_whitespace().nth(1).unwrap_or("");
+        let explain = routelint(&["explain", name]);
+        assert_eq!(explain.code, 0, "{name}");
+        assert!(
+            explain.stdout.contains("## What it finds"),
+            "{name}: {}",
+            explain.stdout
+        );
+        assert!(explain.stdout.contains("## Fix"), "{name}");
+    }
+}
+
+#[test]
+fn explain_prints_the_rule_documentation() {
+    let run = routelint(&["explain", "missing-strip-prefix"]);
+    insta::assert_snapshot!("explain_missing_strip_prefix", run.stdout);
+    let run = routelint(&["explain", "missing-prefx"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("did you mean `missing-prefix`?"),
+        "{}",
+        run.stderr
+    );
+}
