@@ -44,6 +44,8 @@ pub struct Analysis {
     pub sources: SourceMap,
     pub graph: Graph,
     pub findings: Vec<Finding>,
+    /// Every client call, traced (and diagnosed when it fails).
+    pub results: Vec<crate::rules::CallResult>,
     pub summary: Summary,
     pub base: PathBuf,
 }
@@ -145,12 +147,13 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
             Severity::Info => summary.infos += 1,
         }
     }
-    drop(cx);
+    let results = cx.results;
     drop(sim);
     Ok(Analysis {
         sources,
         graph,
         findings,
+        results,
         summary,
         base,
     })

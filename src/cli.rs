@@ -29,21 +29,113 @@ pub enum Command {
     },
     /// List every rule with its code, severity and predicted status.
     Rules,
+    /// Follow one request hop by hop: which route of which file catches it, and what path it
+    /// leaves with (`routelint trace PATCH /blog/api/posts/5`).
+    Trace(TraceArgs),
+    /// Print every component's route table in the order its router matches.
+    Routes(RoutesArgs),
+    /// Draw the components and the routes between them (Mermaid or Graphviz DOT).
+    Graph(GraphArgs),
+    /// Which routes no client call reaches, and which endpoints nothing from the edge reaches.
+    Coverage(CoverageArgs),
+    /// Run a YAML file of requests with expected outcomes against the repository's routes.
+    Test(TestArgs),
+}
+
+/// The repository to read: shared by every command that builds the graph.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RepoArgs {
+    /// Files or directories to read (default: the current directory).
+    pub paths: Vec<PathBuf>,
+    /// Configuration file (default: routelint.toml at the checked root).
+    #[arg(long, env = "ROUTELINT_CONFIG")]
+    pub config: Option<PathBuf>,
+}
+
+/// Text or JSON, for the commands that show the graph.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ViewFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TraceArgs {
+    /// HTTP method (`GET`, `PATCH`, …).
+    pub method: String,
+    /// Path or URL (`/blog/api/posts/5?x=1`, `https://blog.example.com/blog/api/posts`).
+    pub url: String,
+    #[command(flatten)]
+    pub repo: RepoArgs,
+    /// Start at this component instead of the edge.
+    #[arg(long)]
+    pub from: Option<String>,
+    #[arg(long, value_enum, default_value_t = ViewFormat::Human)]
+    pub format: ViewFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RoutesArgs {
+    #[command(flatten)]
+    pub repo: RepoArgs,
+    /// Only this component.
+    #[arg(long)]
+    pub component: Option<String>,
+    #[arg(long, value_enum, default_value_t = ViewFormat::Human)]
+    pub format: ViewFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    Mermaid,
+    Dot,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GraphArgs {
+    #[command(flatten)]
+    pub repo: RepoArgs,
+    #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+    pub format: GraphFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CoverageArgs {
+    #[command(flatten)]
+    pub repo: RepoArgs,
+    /// Exit 1 when route or endpoint coverage is below this percentage.
+    #[arg(long, value_name = "PCT")]
+    pub fail_under: Option<f64>,
+    #[arg(long, value_enum, default_value_t = ViewFormat::Human)]
+    pub format: ViewFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TestArgs {
+    /// The route-test file (YAML).
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub repo: RepoArgs,
+    #[arg(long, value_enum, default_value_t = ViewFormat::Human)]
+    pub format: ViewFormat,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Files or directories to check (default: the current directory).
-    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub repo: RepoArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
     /// Lowest severity that makes the exit code 1.
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
-    /// Configuration file (default: routelint.toml at the checked root).
-    #[arg(long, env = "ROUTELINT_CONFIG")]
-    pub config: Option<PathBuf>,
+    /// Also report dead routes and unreachable endpoints (info), with coverage percentages.
+    #[arg(long)]
+    pub coverage: bool,
+    /// With --coverage: exit 1 when route or endpoint coverage is below this percentage.
+    #[arg(long, value_name = "PCT", requires = "coverage")]
+    pub fail_under: Option<f64>,
     /// Also list the calls routelint could not check, and why.
     #[arg(long)]
     pub show_unresolved: bool,

@@ -4,8 +4,10 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
+use crate::check::Analysis;
 use crate::check::{self, CheckError, Options};
-use crate::cli::{CheckArgs, Cli, ColorChoice, Command, FailOn};
+use crate::cli::{CheckArgs, Cli, ColorChoice, Command, FailOn, RepoArgs};
+use crate::commands;
 use crate::config::{Config, ConfigError};
 use crate::finding::Severity;
 use crate::report::{self, Format};
@@ -19,6 +21,11 @@ pub const EXIT_USAGE: u8 = 2;
 pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Check(args) => run_check(args),
+        Command::Trace(args) => with_repo(&args.repo, |a| commands::trace::run(&args, a)),
+        Command::Routes(args) => with_repo(&args.repo, |a| commands::routes::run(&args, a)),
+        Command::Graph(args) => with_repo(&args.repo, |a| commands::graph::run(&args, a)),
+        Command::Coverage(args) => with_repo(&args.repo, |a| commands::coverage::run(&args, a)),
+        Command::Test(args) => with_repo(&args.repo, |a| commands::route_test::run(&args, a)),
         Command::Explain { rule } => match find_rule(&rule) {
             Some(r) => {
                 let m = r.meta();
@@ -76,18 +83,48 @@ pub fn run(cli: Cli) -> u8 {
     }
 }
 
-fn run_check(args: CheckArgs) -> u8 {
-    let roots: Vec<PathBuf> = if args.paths.is_empty() {
+/// Reads the repository (configuration included) or says why not, with exit code 2.
+pub fn load(repo: &RepoArgs) -> Result<(Analysis, Config), u8> {
+    let roots: Vec<PathBuf> = if repo.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
-        args.paths.clone()
+        repo.paths.clone()
     };
-    let config = match load_config(&args, &roots) {
+    let config = match load_config(repo, &roots) {
         Ok(c) => c,
         Err(e) => {
             report_config_error(e);
-            return EXIT_USAGE;
+            return Err(EXIT_USAGE);
         }
+    };
+    let opts = Options { roots, config };
+    match check::check(&opts) {
+        Ok(a) => Ok((a, opts.config)),
+        Err(e @ (CheckError::MissingRoot(_) | CheckError::NoInputs(_))) => {
+            eprintln!("routelint: error: {e}");
+            Err(EXIT_USAGE)
+        }
+    }
+}
+
+fn with_repo(repo: &RepoArgs, f: impl FnOnce(&Analysis) -> u8) -> u8 {
+    match load(repo) {
+        Ok((a, _)) => f(&a),
+        Err(code) => code,
+    }
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error.
+pub fn emit(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}
+
+fn run_check(args: CheckArgs) -> u8 {
+    let (analysis, config) = match load(&args.repo) {
+        Ok(x) => x,
+        Err(code) => return code,
     };
     let fail_on = match (args.fail_on, config.fail_on.as_deref()) {
         (Some(FailOn::Error), _) => Severity::Error,
@@ -95,13 +132,6 @@ fn run_check(args: CheckArgs) -> u8 {
         (Some(FailOn::Info), _) => Severity::Info,
         (None, Some(s)) => Severity::parse(s).unwrap_or(Severity::Error),
         (None, None) => Severity::Error,
-    };
-    let analysis = match check::check(&Options { roots, config }) {
-        Ok(a) => a,
-        Err(e @ (CheckError::MissingRoot(_) | CheckError::NoInputs(_))) => {
-            eprintln!("routelint: error: {e}");
-            return EXIT_USAGE;
-        }
     };
     let color = match args.color {
         ColorChoice::Always => true,
@@ -125,10 +155,7 @@ fn run_check(args: CheckArgs) -> u8 {
             report::json::render(&analysis.findings, &analysis.sources, &analysis.summary)
         }
     };
-    let mut stdout = std::io::stdout().lock();
-    // A closed pipe (`| head`) is not an error of the check.
-    let _ = stdout.write_all(text.as_bytes());
-    let _ = stdout.flush();
+    emit(&text);
     if analysis.findings.iter().any(|f| f.severity >= fail_on) {
         EXIT_FINDINGS
     } else {
@@ -136,8 +163,8 @@ fn run_check(args: CheckArgs) -> u8 {
     }
 }
 
-fn load_config(args: &CheckArgs, roots: &[PathBuf]) -> Result<Config, ConfigError> {
-    if let Some(p) = &args.config {
+fn load_config(repo: &RepoArgs, roots: &[PathBuf]) -> Result<Config, ConfigError> {
+    if let Some(p) = &repo.config {
         return Config::load(p);
     }
     let base = crate::discover::base_of(roots);

@@ -225,6 +225,28 @@ impl<'g> Sim<'g> {
         )
     }
 
+    /// Traces a request from each entry and keeps the one that tells most: a success, else one
+    /// that ends somewhere routelint cannot follow, else the failure that got furthest.
+    pub fn best_trace(&self, entries: &[ComponentId], request: &Request) -> Option<Trace> {
+        let traces: Vec<Trace> = entries.iter().map(|e| self.trace(*e, request)).collect();
+        traces
+            .iter()
+            .position(|t| t.outcome.is_success())
+            .or_else(|| {
+                traces
+                    .iter()
+                    .position(|t| matches!(t.outcome, Outcome::Unknown(_)))
+            })
+            .or_else(|| {
+                traces
+                    .iter()
+                    .enumerate()
+                    .max_by_key(|(i, t)| (t.hops.len(), std::cmp::Reverse(*i)))
+                    .map(|(i, _)| i)
+            })
+            .and_then(|i| traces.into_iter().nth(i))
+    }
+
     /// Continues a trace at `component` (and `table`) with `path`, after `hops`.
     pub fn resume(
         &self,

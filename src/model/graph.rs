@@ -22,6 +22,9 @@ pub enum Role {
     Edge,
     Gateway,
     Service,
+    /// Istio sidecar routing: a VirtualService bound to `mesh`, applied to requests that
+    /// in-mesh workloads send to its hosts.
+    Mesh,
 }
 
 /// How a component picks among matching routes.
@@ -119,6 +122,8 @@ pub struct Graph {
     pub entries: Vec<ComponentId>,
     /// Routes bound to no component (an Istio `gateways:` name that does not exist).
     pub unbound_routes: Vec<RouteFact>,
+    /// Hosts of mesh VirtualServices and the component holding their routes.
+    pub mesh_hosts: Vec<(String, ComponentId)>,
 }
 
 impl Graph {

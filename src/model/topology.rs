@@ -268,12 +268,27 @@ pub fn build(files: &[FileFacts], config: &Config) -> Graph {
 
     // 5. Destinations.
     for i in 0..b.graph.routes.len() {
+        let from = b.graph.component(b.graph.routes[i].component).role;
         let dest = match &b.graph.routes[i].fact.target {
-            Target::Forward { host, .. } => host_candidates(host)
-                .iter()
-                .find_map(|h| b.graph.find(h))
-                .map(Dest::Component)
-                .unwrap_or_else(|| Dest::Unlinked(host.clone())),
+            Target::Forward { host, .. } => {
+                let cands = host_candidates(host);
+                // Requests sent by in-mesh workloads pass the mesh VirtualServices of the host
+                // first; the edge and the mesh routes themselves go straight to the service.
+                let via_mesh = match from {
+                    Role::Gateway | Role::Service => cands.iter().find_map(|h| {
+                        b.graph
+                            .mesh_hosts
+                            .iter()
+                            .find(|(m, _)| m == h)
+                            .map(|(_, c)| *c)
+                    }),
+                    Role::Edge | Role::Mesh => None,
+                };
+                via_mesh
+                    .or_else(|| cands.iter().find_map(|h| b.graph.find(h)))
+                    .map(Dest::Component)
+                    .unwrap_or_else(|| Dest::Unlinked(host.clone()))
+            }
             Target::Table(t) => Dest::Table(t.clone()),
             Target::Serve { handler } => Dest::Serve(handler.clone()),
             Target::Opaque { why } => Dest::Opaque(why.clone()),
@@ -298,6 +313,7 @@ fn place_istio_route(b: &mut Builder<'_>, r: &RouteFact) {
     let mut placed = false;
     for gw in &r.gateways {
         if gw == "mesh" {
+            place_mesh_route(b, r);
             continue;
         }
         let name = gw.rsplit('/').next().unwrap_or(gw);
@@ -314,6 +330,36 @@ fn place_istio_route(b: &mut Builder<'_>, r: &RouteFact) {
     if !placed && r.gateways.iter().any(|g| g != "mesh") {
         b.graph.unbound_routes.push(r.clone());
     }
+}
+
+/// A VirtualService bound to `mesh` routes what sidecars send to its hosts; the ingress
+/// gateway does not apply it (semantics.md, Istio).
+fn place_mesh_route(b: &mut Builder<'_>, r: &RouteFact) {
+    let name = format!("{} (mesh)", r.table);
+    let id = match b.graph.components.iter().position(|c| c.name == name) {
+        Some(i) => ComponentId(i),
+        None => {
+            let id = b.component(&name, Role::Mesh);
+            let c = &mut b.graph.components[id.0];
+            c.kind = "Istio sidecar routing".to_owned();
+            c.policy = Policy::FirstMatch;
+            c.miss = istio_miss();
+            id
+        }
+    };
+    for h in &r.hosts {
+        for cand in host_candidates(h) {
+            if !b
+                .graph
+                .mesh_hosts
+                .iter()
+                .any(|(x, c)| *x == cand && *c == id)
+            {
+                b.graph.mesh_hosts.push((cand, id));
+            }
+        }
+    }
+    add_route(&mut b.graph, id, r.clone());
 }
 
 fn add_route(graph: &mut Graph, id: ComponentId, fact: RouteFact) {

@@ -156,6 +156,10 @@ impl<'a> Context<'a> {
         let comp = self.graph.component(c);
         match comp.role {
             Role::Edge => format!("the {} {}", comp.kind, comp.name),
+            Role::Mesh => format!(
+                "the mesh VirtualService {}",
+                comp.name.strip_suffix(" (mesh)").unwrap_or(&comp.name)
+            ),
             _ => comp.name.clone(),
         }
     }
@@ -379,32 +383,14 @@ fn analyse_call(
         path: path.clone(),
     };
     result.request = Some(request.clone());
-    let entries: Vec<ComponentId> = match origin {
-        None => graph.entries.clone(),
-        Some(o) => match origin_component(graph, o) {
-            Some(c) => vec![c],
-            None => {
-                result.unresolved = Some(format!("{o} is not a component of this repository"));
-                return result;
-            }
-        },
+    let entries = match entries_for(graph, origin.as_deref()) {
+        Ok(e) => e,
+        Err(why) => {
+            result.unresolved = Some(why);
+            return result;
+        }
     };
-    if entries.is_empty() {
-        result.unresolved =
-            Some("the repository has no routes or endpoints to check it against".to_owned());
-        return result;
-    }
-    let traces: Vec<Trace> = entries.iter().map(|e| sim.trace(*e, &request)).collect();
-    let best = traces
-        .iter()
-        .find(|t| t.outcome.is_success())
-        .or_else(|| {
-            traces
-                .iter()
-                .find(|t| matches!(t.outcome, Outcome::Unknown(_)))
-        })
-        .or_else(|| traces.iter().max_by_key(|t| t.hops.len()))
-        .cloned();
+    let best = sim.best_trace(&entries, &request);
     if let Some(t) = best {
         if let Outcome::Unknown(why) = &t.outcome {
             result.unresolved = Some(why.clone());
@@ -417,8 +403,23 @@ fn analyse_call(
     result
 }
 
-/// The component an absolute URL's origin names (`http://blog-service:8005`), or the edge whose
-/// Gateway serves that host.
+/// Where a request enters: the component an absolute URL's origin names
+/// (`http://blog-service:8005`) or the edge whose Gateway or routes serve that host; for a
+/// same-origin path, the graph's entries. `Err` says why there is none.
+pub fn entries_for(graph: &Graph, origin: Option<&str>) -> Result<Vec<ComponentId>, String> {
+    let entries = match origin {
+        None => graph.entries.clone(),
+        Some(o) => match origin_component(graph, o) {
+            Some(c) => vec![c],
+            None => return Err(format!("{o} is not a component of this repository")),
+        },
+    };
+    if entries.is_empty() {
+        return Err("the repository has no routes or endpoints to check it against".to_owned());
+    }
+    Ok(entries)
+}
+
 fn origin_component(graph: &Graph, origin: &str) -> Option<ComponentId> {
     let candidates = crate::model::topology::host_candidates(origin);
     if let Some(c) = candidates.iter().find_map(|h| graph.find(h)) {

@@ -66,6 +66,17 @@ impl Rule for NoRoute {
                     message: "strips a prefix the path does not have".to_owned(),
                 });
             }
+            if let Some(prev) = t.hops.len().checked_sub(2).and_then(|i| t.hops.get(i))
+                && let Some(step) = prev.chosen
+            {
+                f.related.push(cx.step_label(
+                    step,
+                    format!("sends it to {}", cx.graph.component(hop.component).name),
+                ));
+            }
+            if let Some(note) = unstripped_note(cx, t) {
+                f.notes.push(note);
+            }
             if let Some(step) = closest(
                 cx,
                 hop.component,
@@ -79,6 +90,34 @@ impl Rule for NoRoute {
             out.push(f);
         }
     }
+}
+
+/// When the previous hop forwarded its prefix unchanged, say that stripping it would not help
+/// either, so the user does not chase the wrong fix.
+fn unstripped_note(cx: &Context<'_>, t: &crate::sim::Trace) -> Option<String> {
+    let k = t.hops.len().checked_sub(1)?;
+    let prev = t.hops.get(k.checked_sub(1)?)?;
+    let Some(Step::Route(r)) = prev.chosen else {
+        return None;
+    };
+    let route = cx.graph.route(r);
+    if route.fact.rewrite.is_some() {
+        return None;
+    }
+    let prefix = route.fact.matcher.literal_prefix()?;
+    let prefix = prefix.trim_end_matches('/');
+    let path = &t.hops[k].path_in;
+    if prefix.is_empty()
+        || path.starts_with_str(&format!("{prefix}/"), false) != crate::model::path::Tri::Yes
+    {
+        return None;
+    }
+    let stripped = path.replace_head(prefix.len(), "")?;
+    let service = &cx.graph.component(t.hops[k].component).name;
+    Some(format!(
+        "{} forwards {prefix} unchanged, but even with it stripped {service} has no {stripped}",
+        cx.graph.component(route.component).name
+    ))
 }
 
 /// The route or endpoint whose path is most like `path`, if any is close.

@@ -1,0 +1,8 @@
+//! Commands that show the graph rather than judge it: `trace`, `routes`, `graph`, `coverage`,
+//! `test`. Each renders from the same analysis `check` builds.
+
+pub mod coverage;
+pub mod graph;
+pub mod route_test;
+pub mod routes;
+pub mod trace;
