@@ -22,6 +22,8 @@ use crate::sources::{Facts, Input, Problem, SourceKind};
 pub struct Options {
     pub roots: Vec<PathBuf>,
     pub config: Config,
+    /// Also compute coverage (dead routes, unreachable endpoints).
+    pub coverage: bool,
 }
 
 /// Counts for the summary line and the JSON `summary`.
@@ -46,6 +48,8 @@ pub struct Analysis {
     pub findings: Vec<Finding>,
     /// Every client call, traced (and diagnosed when it fails).
     pub results: Vec<crate::rules::CallResult>,
+    /// When asked for.
+    pub coverage: Option<crate::coverage::Coverage>,
     pub summary: Summary,
     pub base: PathBuf,
 }
@@ -134,7 +138,10 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
         .collect();
     let graph = topology::build(&facts, &opts.config);
     let sim = Sim::new(&graph);
-    let cx = Context::new(&graph, &sim, &sources, &problems);
+    let mut cx = Context::new(&graph, &sim, &sources, &problems);
+    if opts.coverage {
+        cx = cx.with_coverage();
+    }
     let findings = rules::run(&cx);
     summary.calls = graph.calls.len();
     summary.routes = graph.routes.len() + graph.unbound_routes.len();
@@ -148,12 +155,14 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
         }
     }
     let results = cx.results;
+    let coverage = cx.coverage;
     drop(sim);
     Ok(Analysis {
         sources,
         graph,
         findings,
         results,
+        coverage,
         summary,
         base,
     })

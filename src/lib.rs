@@ -5,6 +5,7 @@ pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod coverage;
 pub mod discover;
 pub mod finding;
 pub mod model;

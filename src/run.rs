@@ -21,11 +21,15 @@ pub const EXIT_USAGE: u8 = 2;
 pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Check(args) => run_check(args),
-        Command::Trace(args) => with_repo(&args.repo, |a| commands::trace::run(&args, a)),
-        Command::Routes(args) => with_repo(&args.repo, |a| commands::routes::run(&args, a)),
-        Command::Graph(args) => with_repo(&args.repo, |a| commands::graph::run(&args, a)),
-        Command::Coverage(args) => with_repo(&args.repo, |a| commands::coverage::run(&args, a)),
-        Command::Test(args) => with_repo(&args.repo, |a| commands::route_test::run(&args, a)),
+        Command::Trace(args) => with_repo(&args.repo, false, |a| commands::trace::run(&args, a)),
+        Command::Routes(args) => with_repo(&args.repo, false, |a| commands::routes::run(&args, a)),
+        Command::Graph(args) => with_repo(&args.repo, false, |a| commands::graph::run(&args, a)),
+        Command::Coverage(args) => {
+            with_repo(&args.repo, true, |a| commands::coverage::run(&args, a))
+        }
+        Command::Test(args) => {
+            with_repo(&args.repo, false, |a| commands::route_test::run(&args, a))
+        }
         Command::Explain { rule } => match find_rule(&rule) {
             Some(r) => {
                 let m = r.meta();
@@ -84,7 +88,7 @@ pub fn run(cli: Cli) -> u8 {
 }
 
 /// Reads the repository (configuration included) or says why not, with exit code 2.
-pub fn load(repo: &RepoArgs) -> Result<(Analysis, Config), u8> {
+pub fn load(repo: &RepoArgs, coverage: bool) -> Result<(Analysis, Config), u8> {
     let roots: Vec<PathBuf> = if repo.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -97,7 +101,11 @@ pub fn load(repo: &RepoArgs) -> Result<(Analysis, Config), u8> {
             return Err(EXIT_USAGE);
         }
     };
-    let opts = Options { roots, config };
+    let opts = Options {
+        roots,
+        config,
+        coverage,
+    };
     match check::check(&opts) {
         Ok(a) => Ok((a, opts.config)),
         Err(e @ (CheckError::MissingRoot(_) | CheckError::NoInputs(_))) => {
@@ -107,11 +115,16 @@ pub fn load(repo: &RepoArgs) -> Result<(Analysis, Config), u8> {
     }
 }
 
-fn with_repo(repo: &RepoArgs, f: impl FnOnce(&Analysis) -> u8) -> u8 {
-    match load(repo) {
+fn with_repo(repo: &RepoArgs, coverage: bool, f: impl FnOnce(&Analysis) -> u8) -> u8 {
+    match load(repo, coverage) {
         Ok((a, _)) => f(&a),
         Err(code) => code,
     }
+}
+
+/// Colors when stdout is a terminal and `NO_COLOR` is unset or empty.
+pub fn auto_color() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error.
@@ -122,7 +135,7 @@ pub fn emit(text: &str) {
 }
 
 fn run_check(args: CheckArgs) -> u8 {
-    let (analysis, config) = match load(&args.repo) {
+    let (analysis, config) = match load(&args.repo, args.coverage) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -136,10 +149,7 @@ fn run_check(args: CheckArgs) -> u8 {
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+        ColorChoice::Auto => auto_color(),
     };
     let text = match args.format {
         Format::Human => report::human::render(
@@ -148,14 +158,27 @@ fn run_check(args: CheckArgs) -> u8 {
             &analysis.summary,
             report::human::Options {
                 color,
-                show_info: args.show_unresolved || fail_on == Severity::Info,
+                show_info: args.show_unresolved || fail_on == Severity::Info || args.coverage,
             },
         ),
-        Format::Json => {
-            report::json::render(&analysis.findings, &analysis.sources, &analysis.summary)
-        }
+        Format::Json => report::json::render(
+            &analysis.findings,
+            &analysis.sources,
+            &analysis.summary,
+            analysis.coverage.as_ref(),
+        ),
     };
     emit(&text);
+    if let Some(cov) = &analysis.coverage
+        && args.format == Format::Human
+    {
+        emit(&format!("{}\n", cov.line()));
+    }
+    if let (Some(cov), Some(pct)) = (&analysis.coverage, args.fail_under)
+        && commands::coverage::below(cov, pct)
+    {
+        return EXIT_FINDINGS;
+    }
     if analysis.findings.iter().any(|f| f.severity >= fail_on) {
         EXIT_FINDINGS
     } else {

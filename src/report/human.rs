@@ -236,6 +236,9 @@ fn summary_line(s: &Summary, show_info: bool, st: &Styles) -> String {
                 .to_string(),
         );
     }
+    if show_info && s.infos > 0 {
+        counts.push(plural(s.infos, "info", "infos").style(st.info).to_string());
+    }
     if counts.is_empty() {
         counts.push("no problems".to_owned());
     }

@@ -83,8 +83,13 @@ pub fn finding(f: &Finding, sources: &SourceMap) -> Value {
     Value::Object(obj)
 }
 
-pub fn render(findings: &[Finding], sources: &SourceMap, summary: &Summary) -> String {
-    let doc = json!({
+pub fn render(
+    findings: &[Finding],
+    sources: &SourceMap,
+    summary: &Summary,
+    coverage: Option<&crate::coverage::Coverage>,
+) -> String {
+    let mut doc = json!({
         "tool": "routelint",
         "version": env!("CARGO_PKG_VERSION"),
         "summary": {
@@ -100,7 +105,18 @@ pub fn render(findings: &[Finding], sources: &SourceMap, summary: &Summary) -> S
         },
         "findings": findings.iter().map(|f| finding(f, sources)).collect::<Vec<_>>(),
     });
+    if let Some(c) = coverage {
+        doc["coverage"] = coverage_json(c);
+    }
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// The coverage numbers: totals, counts and percentages (`null` when not measurable).
+pub fn coverage_json(c: &crate::coverage::Coverage) -> Value {
+    json!({
+        "routes": {"total": c.routes_total, "used": c.routes_used, "percent": c.route_percent()},
+        "endpoints": {"total": c.endpoints_total, "reachable": c.endpoints_reachable, "percent": c.endpoint_percent()},
+    })
 }

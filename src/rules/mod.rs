@@ -5,6 +5,7 @@
 pub mod diagnose;
 
 mod case_mismatch;
+mod dead_route;
 mod double_slash;
 mod method_not_allowed;
 mod missing_prefix;
@@ -12,6 +13,7 @@ mod missing_strip_prefix;
 mod no_route;
 mod parse_error;
 mod trailing_slash;
+mod unreachable_endpoint;
 mod unresolved_call;
 
 use crate::finding::{Finding, Label, RequestInfo, Severity};
@@ -79,6 +81,8 @@ pub static RULES: &[&dyn Rule] = &[
     &method_not_allowed::MethodNotAllowed,
     &no_route::NoRoute,
     &unresolved_call::UnresolvedCall,
+    &dead_route::DeadRoute,
+    &unreachable_endpoint::UnreachableEndpoint,
     &parse_error::ParseError,
 ];
 
@@ -107,6 +111,8 @@ pub struct Context<'a> {
     pub sources: &'a SourceMap,
     pub problems: &'a [Problem],
     pub results: Vec<CallResult>,
+    /// Computed only when coverage was asked for (`--coverage`, `routelint coverage`).
+    pub coverage: Option<crate::coverage::Coverage>,
 }
 
 impl<'a> Context<'a> {
@@ -129,7 +135,18 @@ impl<'a> Context<'a> {
             sources,
             problems,
             results,
+            coverage: None,
         }
+    }
+
+    /// Adds the coverage analysis, which the coverage rules report from.
+    pub fn with_coverage(mut self) -> Self {
+        self.coverage = Some(crate::coverage::compute(
+            self.graph,
+            self.sim,
+            &self.results,
+        ));
+        self
     }
 
     /// Calls whose reported (primary) cause belongs to `rule`.

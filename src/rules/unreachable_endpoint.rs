@@ -1,0 +1,70 @@
+//! `unreachable-endpoint`: an endpoint no request from the edge can reach (with `--coverage`).
+
+use super::{Context, Rule, declare_rule};
+use crate::finding::{Finding, Label};
+
+declare_rule! {
+    /// ## What it finds
+    /// A service endpoint that no request entering at the edge can reach through the routes
+    /// of the repository, whatever path it is sent with. Reported only when coverage is asked
+    /// for (`routelint check --coverage`, `routelint coverage`), as information.
+    ///
+    /// ## Why it matters
+    /// An orphan endpoint is either internal on purpose (then fine) or cut off by a routing
+    /// change: a prefix route removed, a rewrite that no longer produces its path. Routes are
+    /// inverted hop by hop and the result confirmed by tracing it forwards; where a rewrite
+    /// cannot be inverted the endpoint counts as reachable.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// paths:
+    ///   /metrics:            # metrics-service: no VirtualService or gateway routes to it
+    /// ```
+    ///
+    /// ## Fix
+    /// Route to it, or leave it internal and ignore the finding.
+    pub struct UnreachableEndpoint {
+        name: "unreachable-endpoint",
+        code: "RL202",
+        severity: Info,
+        status: None,
+        title: "Endpoint unreachable from the edge",
+    }
+}
+
+impl Rule for UnreachableEndpoint {
+    fn meta(&self) -> &'static super::Meta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let Some(cov) = &cx.coverage else { return };
+        for eid in &cov.orphans {
+            let ep = cx.graph.endpoint(*eid);
+            let comp = &cx.graph.component(ep.component).name;
+            out.push(Finding {
+                rule: Self::META.name,
+                code: Self::META.code,
+                severity: Self::META.severity,
+                status: None,
+                title: Self::META.title,
+                message: format!("{} {} of {comp} is reachable from no edge route", ep.fact.method, ep.fact.pattern),
+                detail: format!(
+                    "No request entering at the edge reaches {comp} {} {} through the routes of this repository.",
+                    ep.fact.method, ep.fact.pattern
+                ),
+                primary: Label {
+                    span: ep.fact.span,
+                    message: "nothing routes here".to_owned(),
+                },
+                related: Vec::new(),
+                trace: None,
+                help: None,
+                notes: Vec::new(),
+                fix: None,
+                request: None,
+                fingerprint: String::new(),
+            });
+        }
+    }
+}
