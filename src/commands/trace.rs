@@ -245,15 +245,7 @@ impl View<'_> {
             } => format!(
                 "{} allows {} there, not {}: {status}",
                 comp(last),
-                if allowed.is_empty() {
-                    "no method".to_owned()
-                } else {
-                    allowed
-                        .iter()
-                        .map(|m| m.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                },
+                crate::model::method::list(allowed),
                 t.request
                     .method
                     .map(|m| m.as_str())
@@ -321,11 +313,7 @@ impl View<'_> {
                     Cause::DoubleSlash { .. } => format!("without the double slash: {}", l.after),
                     Cause::MethodNotAllowed { allowed, .. } => format!(
                         "with another method ({})",
-                        allowed
-                            .iter()
-                            .map(|m| m.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        crate::model::method::list(allowed)
                     ),
                     Cause::Redirect { to, .. } => format!("at {to} directly"),
                 };

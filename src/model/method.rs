@@ -75,6 +75,18 @@ impl fmt::Display for Method {
     }
 }
 
+/// `GET, POST` (or `no method` for an empty list), for messages.
+pub fn list(methods: &[Method]) -> String {
+    if methods.is_empty() {
+        return "no method".to_owned();
+    }
+    methods
+        .iter()
+        .map(|m| m.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The methods a route accepts: any, or a list.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub enum MethodSet {

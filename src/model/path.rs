@@ -9,6 +9,25 @@ use std::fmt;
 
 use regex::Regex;
 
+/// A relative URL path (`api/x`, `./api/x`, `../api/x`) taken from the root: `/api/x`. Where
+/// the document or page really sits is not known here; callers that know it join it first.
+pub fn rooted(rel: &str) -> String {
+    let mut h = rel;
+    loop {
+        if let Some(rest) = h.strip_prefix("./") {
+            h = rest;
+        } else if let Some(rest) = h.strip_prefix("../") {
+            h = rest;
+        } else {
+            break;
+        }
+    }
+    if h == "." || h == ".." {
+        h = "";
+    }
+    format!("/{h}")
+}
+
 /// Three-valued match result.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Tri {

@@ -1,6 +1,6 @@
 //! `case-mismatch`: the path matches only when case is ignored.
 
-use super::{Context, Rule, declare_rule, replace_in_source};
+use super::{Check, Context, Site, declare_rule, replace_in_source};
 use crate::finding::{Finding, Fix};
 use crate::rules::diagnose::Cause;
 
@@ -31,20 +31,19 @@ declare_rule! {
     }
 }
 
-impl Rule for CaseMismatch {
-    fn meta(&self) -> &'static super::Meta {
-        &Self::META
-    }
-
+impl Check for CaseMismatch {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for (r, d, link) in cx.primary_links(Self::META.name) {
+        for Site {
+            result: r,
+            diagnosis: d,
+            link,
+            request,
+            hop,
+        } in cx.sites(Self::META.name)
+        {
             if link.cause != Cause::CaseMismatch {
                 continue;
             }
-            let Some(request) = &r.request else { continue };
-            let Some(hop) = link.failed.hops.get(link.hop) else {
-                continue;
-            };
             let at = cx.describe(hop.component);
             let fixed = d.client_fix().unwrap_or_else(|| link.after.clone());
             let message = format!("{request} will get 404 at {at}");

@@ -1,6 +1,6 @@
 //! `dead-route`: a route no client call passes through (with `--coverage`).
 
-use super::{Context, Rule, declare_rule};
+use super::{Check, Context, declare_rule};
 use crate::finding::{Finding, Label};
 
 declare_rule! {
@@ -31,39 +31,24 @@ declare_rule! {
     }
 }
 
-impl Rule for DeadRoute {
-    fn meta(&self) -> &'static super::Meta {
-        &Self::META
-    }
-
+impl Check for DeadRoute {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let Some(cov) = &cx.coverage else { return };
         for rid in &cov.dead_routes {
             let route = cx.graph.route(*rid);
             let comp = &cx.graph.component(route.component).name;
-            out.push(Finding {
-                rule: Self::META.name,
-                code: Self::META.code,
-                severity: Self::META.severity,
-                status: None,
-                title: Self::META.title,
-                message: format!("route {} of {} is reached by no client call", route.fact.matcher, route.fact.origin),
-                detail: format!(
-                    "No client call in the repository passes through this route of {comp} ({}, {}).",
-                    route.fact.matcher, route.fact.methods
-                ),
-                primary: Label {
+            out.push(cx.place_finding(
+                &Self::META,
+                Label {
                     span: route.fact.span,
                     message: "no client call reaches this route".to_owned(),
                 },
-                related: Vec::new(),
-                trace: None,
-                help: None,
-                notes: Vec::new(),
-                fix: None,
-                request: None,
-                fingerprint: String::new(),
-            });
+                format!("route {} of {} is reached by no client call", route.fact.matcher, route.fact.origin),
+                format!(
+                    "No client call in the repository passes through this route of {comp} ({}, {}).",
+                    route.fact.matcher, route.fact.methods
+                ),
+            ));
         }
     }
 }

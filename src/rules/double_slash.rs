@@ -1,6 +1,6 @@
 //! `double-slash`: a rewrite produces `//` and the next hop matches nothing.
 
-use super::{Context, Rule, declare_rule};
+use super::{Check, Context, Site, declare_rule};
 use crate::finding::{Finding, Label};
 use crate::model::path::Rewrite;
 use crate::rules::diagnose::Cause;
@@ -33,18 +33,17 @@ declare_rule! {
     }
 }
 
-impl Rule for DoubleSlash {
-    fn meta(&self) -> &'static super::Meta {
-        &Self::META
-    }
-
+impl Check for DoubleSlash {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for (r, d, link) in cx.primary_links(Self::META.name) {
+        for Site {
+            result: r,
+            diagnosis: d,
+            link,
+            request,
+            hop,
+        } in cx.sites(Self::META.name)
+        {
             let Cause::DoubleSlash { route } = &link.cause else {
-                continue;
-            };
-            let Some(request) = &r.request else { continue };
-            let Some(hop) = link.failed.hops.get(link.hop) else {
                 continue;
             };
             let at = cx.describe(hop.component);

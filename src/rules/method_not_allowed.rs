@@ -1,6 +1,6 @@
 //! `method-not-allowed`: the path matches at a hop, the method does not.
 
-use super::{Context, Rule, declare_rule};
+use super::{Check, Context, Site, declare_rule};
 use crate::finding::Finding;
 use crate::rules::diagnose::Cause;
 
@@ -36,13 +36,16 @@ declare_rule! {
     }
 }
 
-impl Rule for MethodNotAllowed {
-    fn meta(&self) -> &'static super::Meta {
-        &Self::META
-    }
-
+impl Check for MethodNotAllowed {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for (r, d, link) in cx.primary_links(Self::META.name) {
+        for Site {
+            result: r,
+            diagnosis: d,
+            link,
+            request,
+            hop,
+        } in cx.sites(Self::META.name)
+        {
             let Cause::MethodNotAllowed {
                 status,
                 allowed,
@@ -51,22 +54,10 @@ impl Rule for MethodNotAllowed {
             else {
                 continue;
             };
-            let Some(request) = &r.request else { continue };
-            let Some(hop) = link.failed.hops.get(link.hop) else {
-                continue;
-            };
             let comp = cx.graph.component(hop.component);
             let at = cx.describe(hop.component);
             let message = format!("{request} will get {status} at {at}");
-            let list = if allowed.is_empty() {
-                "no method".to_owned()
-            } else {
-                allowed
-                    .iter()
-                    .map(|m| m.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
+            let list = crate::model::method::list(allowed);
             let detail = format!(
                 "{} matches at {at}, which allows {list} there ({}).",
                 link.before, comp.miss.method_miss_note

@@ -1,6 +1,6 @@
 //! `missing-prefix`: the client path lacks a prefix every matching route has.
 
-use super::{Context, Rule, declare_rule, replace_in_source};
+use super::{Check, Context, Site, declare_rule, replace_in_source};
 use crate::finding::{Finding, Fix, Label};
 use crate::rules::diagnose::Cause;
 
@@ -37,18 +37,17 @@ declare_rule! {
     }
 }
 
-impl Rule for MissingPrefix {
-    fn meta(&self) -> &'static super::Meta {
-        &Self::META
-    }
-
+impl Check for MissingPrefix {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for (r, d, link) in cx.primary_links(Self::META.name) {
+        for Site {
+            result: r,
+            diagnosis: d,
+            link,
+            request,
+            hop,
+        } in cx.sites(Self::META.name)
+        {
             let Cause::MissingPrefix { prefix, replaced } = &link.cause else {
-                continue;
-            };
-            let Some(request) = &r.request else { continue };
-            let Some(hop) = link.failed.hops.get(link.hop) else {
                 continue;
             };
             let at = cx.describe(hop.component);

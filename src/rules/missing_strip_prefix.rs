@@ -1,6 +1,6 @@
 //! `missing-strip-prefix`: a hop forwards a prefix the next component does not serve.
 
-use super::{Context, Rule, declare_rule};
+use super::{Check, Context, Site, declare_rule};
 use crate::finding::{Finding, Label};
 use crate::model::graph::RouteId;
 use crate::rules::diagnose::Cause;
@@ -42,18 +42,17 @@ declare_rule! {
     }
 }
 
-impl Rule for MissingStripPrefix {
-    fn meta(&self) -> &'static super::Meta {
-        &Self::META
-    }
-
+impl Check for MissingStripPrefix {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for (r, d, link) in cx.primary_links(Self::META.name) {
+        for Site {
+            result: r,
+            diagnosis: d,
+            link,
+            request,
+            hop,
+        } in cx.sites(Self::META.name)
+        {
             let Cause::MissingStripPrefix { strip, route } = &link.cause else {
-                continue;
-            };
-            let Some(request) = &r.request else { continue };
-            let Some(hop) = link.failed.hops.get(link.hop) else {
                 continue;
             };
             let service = cx.graph.component(hop.component).name.clone();

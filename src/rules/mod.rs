@@ -37,9 +37,31 @@ pub struct Meta {
     pub docs: &'static str,
 }
 
+/// A rule as the registry sees it.
 pub trait Rule: Sync {
     fn meta(&self) -> &'static Meta;
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>);
+}
+
+/// What a rule file implements: its check. `declare_rule!` gives it its [`Meta`].
+pub trait Check {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>);
+}
+
+/// Gives a rule struct its [`Meta`]; written by `declare_rule!`.
+pub trait HasMeta {
+    const META: Meta;
+    /// The same, as a static (constants are inlined; the registry needs an address).
+    fn meta_ref(&self) -> &'static Meta;
+}
+
+impl<T: HasMeta + Check + Sync> Rule for T {
+    fn meta(&self) -> &'static Meta {
+        self.meta_ref()
+    }
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        Check::check(self, cx, out)
+    }
 }
 
 /// Declares a rule struct whose doc comment becomes its documentation.
@@ -67,6 +89,14 @@ macro_rules! declare_rule {
                 docs: concat!($($doc, "\n"),*),
             };
         }
+
+        impl $crate::rules::HasMeta for $name {
+            const META: $crate::rules::Meta = $name::META;
+            fn meta_ref(&self) -> &'static $crate::rules::Meta {
+                static META: $crate::rules::Meta = $name::META;
+                &META
+            }
+        }
     };
 }
 pub(crate) use declare_rule;
@@ -91,6 +121,17 @@ pub fn find_rule(name: &str) -> Option<&'static dyn Rule> {
         .iter()
         .copied()
         .find(|r| r.meta().name == name || r.meta().code.eq_ignore_ascii_case(name))
+}
+
+/// A diagnosed call, as a rule reads it.
+pub struct Site<'s> {
+    pub result: &'s CallResult,
+    pub diagnosis: &'s Diagnosis,
+    /// The cause reported.
+    pub link: &'s Link,
+    pub request: &'s Request,
+    /// The hop where the cause was found.
+    pub hop: &'s crate::sim::Hop,
 }
 
 /// One client call and what became of it.
@@ -149,16 +190,50 @@ impl<'a> Context<'a> {
         self
     }
 
-    /// Calls whose reported (primary) cause belongs to `rule`.
-    pub fn primary_links<'s>(
-        &'s self,
-        rule: &'static str,
-    ) -> impl Iterator<Item = (&'s CallResult, &'s Diagnosis, &'s Link)> + 's {
-        self.results.iter().filter_map(move |r| {
-            let d = r.diagnosis.as_ref()?;
-            let l = d.primary();
-            (l.cause.rule() == rule).then_some((r, d, l))
+    /// Calls whose reported (primary) cause belongs to `rule`, with the request and the hop
+    /// where the cause was found.
+    pub fn sites<'s>(&'s self, rule: &'static str) -> impl Iterator<Item = Site<'s>> + 's {
+        self.results.iter().filter_map(move |result| {
+            let diagnosis = result.diagnosis.as_ref()?;
+            let link = diagnosis.primary();
+            if link.cause.rule() != rule {
+                return None;
+            }
+            Some(Site {
+                result,
+                diagnosis,
+                link,
+                request: result.request.as_ref()?,
+                hop: link.failed.hops.get(link.hop)?,
+            })
         })
+    }
+
+    /// A finding about a place rather than a call (a file, a route, an endpoint).
+    pub fn place_finding(
+        &self,
+        meta: &'static Meta,
+        label: Label,
+        message: String,
+        detail: String,
+    ) -> Finding {
+        Finding {
+            rule: meta.name,
+            code: meta.code,
+            severity: meta.severity,
+            status: meta.status,
+            title: meta.title,
+            message,
+            detail,
+            primary: label,
+            related: Vec::new(),
+            trace: None,
+            help: None,
+            notes: Vec::new(),
+            fix: None,
+            request: None,
+            fingerprint: String::new(),
+        }
     }
 
     pub fn text(&self, span: Span) -> &str {
@@ -364,11 +439,7 @@ impl<'a> Context<'a> {
             MethodNotAllowed { allowed, .. } => format!(
                 "{} allows only {}",
                 l.before,
-                allowed
-                    .iter()
-                    .map(|m| m.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                crate::model::method::list(allowed)
             ),
             Redirect { status, to } => format!("it is redirected ({status}) to {to}"),
         }

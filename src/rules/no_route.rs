@@ -1,6 +1,6 @@
 //! `no-route`: no route or endpoint matches, and no small change would make one match.
 
-use super::{Context, Rule, declare_rule};
+use super::{Check, Context, declare_rule};
 use crate::finding::Finding;
 use crate::sim::{Miss, Outcome, Step};
 
@@ -31,11 +31,7 @@ declare_rule! {
     }
 }
 
-impl Rule for NoRoute {
-    fn meta(&self) -> &'static super::Meta {
-        &Self::META
-    }
-
+impl Check for NoRoute {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for r in &cx.results {
             if r.diagnosis.is_some() {

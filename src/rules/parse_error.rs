@@ -1,6 +1,6 @@
 //! `parse-error`: a file of a known kind that could not be read.
 
-use super::{Context, Rule, declare_rule};
+use super::{Check, Context, declare_rule};
 use crate::finding::{Finding, Label};
 
 declare_rule! {
@@ -26,37 +26,22 @@ declare_rule! {
     }
 }
 
-impl Rule for ParseError {
-    fn meta(&self) -> &'static super::Meta {
-        &Self::META
-    }
-
+impl Check for ParseError {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for p in cx.problems {
             let file = cx.sources.display(p.span.file).to_owned();
-            out.push(Finding {
-                rule: Self::META.name,
-                code: Self::META.code,
-                severity: Self::META.severity,
-                status: None,
-                title: Self::META.title,
-                message: format!("cannot read {file}: {}", p.message),
-                detail: format!(
-                    "{}. The rest of the repository is still checked.",
-                    p.message
-                ),
-                primary: Label {
+            out.push(cx.place_finding(
+                &Self::META,
+                Label {
                     span: p.span,
                     message: "here".to_owned(),
                 },
-                related: Vec::new(),
-                trace: None,
-                help: None,
-                notes: Vec::new(),
-                fix: None,
-                request: None,
-                fingerprint: String::new(),
-            });
+                format!("cannot read {file}: {}", p.message),
+                format!(
+                    "{}. The rest of the repository is still checked.",
+                    p.message
+                ),
+            ));
         }
     }
 }

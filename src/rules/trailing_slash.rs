@@ -1,6 +1,6 @@
 //! `trailing-slash`: the path matches only with the trailing slash added or removed.
 
-use super::{Context, Rule, declare_rule, replace_in_source};
+use super::{Check, Context, Site, declare_rule, replace_in_source};
 use crate::finding::{Finding, Fix, Severity};
 use crate::rules::diagnose::Cause;
 
@@ -36,17 +36,16 @@ declare_rule! {
     }
 }
 
-impl Rule for TrailingSlash {
-    fn meta(&self) -> &'static super::Meta {
-        &Self::META
-    }
-
+impl Check for TrailingSlash {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for (r, d, link) in cx.primary_links(Self::META.name) {
-            let Some(request) = &r.request else { continue };
-            let Some(hop) = link.failed.hops.get(link.hop) else {
-                continue;
-            };
+        for Site {
+            result: r,
+            diagnosis: d,
+            link,
+            request,
+            hop,
+        } in cx.sites(Self::META.name)
+        {
             let at = cx.describe(hop.component);
             match &link.cause {
                 Cause::TrailingSlash { add } => {

@@ -1,6 +1,6 @@
 //! `unreachable-endpoint`: an endpoint no request from the edge can reach (with `--coverage`).
 
-use super::{Context, Rule, declare_rule};
+use super::{Check, Context, declare_rule};
 use crate::finding::{Finding, Label};
 
 declare_rule! {
@@ -32,39 +32,24 @@ declare_rule! {
     }
 }
 
-impl Rule for UnreachableEndpoint {
-    fn meta(&self) -> &'static super::Meta {
-        &Self::META
-    }
-
+impl Check for UnreachableEndpoint {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let Some(cov) = &cx.coverage else { return };
         for eid in &cov.orphans {
             let ep = cx.graph.endpoint(*eid);
             let comp = &cx.graph.component(ep.component).name;
-            out.push(Finding {
-                rule: Self::META.name,
-                code: Self::META.code,
-                severity: Self::META.severity,
-                status: None,
-                title: Self::META.title,
-                message: format!("{} {} of {comp} is reachable from no edge route", ep.fact.method, ep.fact.pattern),
-                detail: format!(
-                    "No request entering at the edge reaches {comp} {} {} through the routes of this repository.",
-                    ep.fact.method, ep.fact.pattern
-                ),
-                primary: Label {
+            out.push(cx.place_finding(
+                &Self::META,
+                Label {
                     span: ep.fact.span,
                     message: "nothing routes here".to_owned(),
                 },
-                related: Vec::new(),
-                trace: None,
-                help: None,
-                notes: Vec::new(),
-                fix: None,
-                request: None,
-                fingerprint: String::new(),
-            });
+                format!("{} {} of {comp} is reachable from no edge route", ep.fact.method, ep.fact.pattern),
+                format!(
+                    "No request entering at the edge reaches {comp} {} {} through the routes of this repository.",
+                    ep.fact.method, ep.fact.pattern
+                ),
+            ));
         }
     }
 }

@@ -1,6 +1,6 @@
 //! `unresolved-call`: calls routelint could not check, so users see what was not verified.
 
-use super::{Context, Rule, declare_rule};
+use super::{Check, Context, declare_rule};
 use crate::finding::Finding;
 
 declare_rule! {
@@ -30,11 +30,7 @@ declare_rule! {
     }
 }
 
-impl Rule for UnresolvedCall {
-    fn meta(&self) -> &'static super::Meta {
-        &Self::META
-    }
-
+impl Check for UnresolvedCall {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for r in &cx.results {
             let Some(why) = &r.unresolved else { continue };

@@ -314,20 +314,7 @@ fn axios_join(base: Vec<Part>, url: Vec<Part>) -> Vec<Part> {
 
 /// A relative URL resolved against `/`.
 fn from_root(head: &str) -> String {
-    let mut h = head;
-    loop {
-        if let Some(rest) = h.strip_prefix("./") {
-            h = rest;
-        } else if let Some(rest) = h.strip_prefix("../") {
-            h = rest;
-        } else {
-            break;
-        }
-    }
-    if h == "." || h == ".." {
-        h = "";
-    }
-    format!("/{h}")
+    crate::model::path::rooted(head)
 }
 
 /// The request URL from a fully evaluated value; `None` when it is not an HTTP URL.

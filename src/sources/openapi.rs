@@ -525,20 +525,7 @@ fn url_path(url: &str) -> String {
     if path.is_empty() || path.starts_with('/') {
         return path.to_owned();
     }
-    let mut rel = path;
-    loop {
-        if let Some(r) = rel.strip_prefix("./") {
-            rel = r;
-        } else if let Some(r) = rel.strip_prefix("../") {
-            rel = r;
-        } else {
-            break;
-        }
-    }
-    if rel == "." || rel == ".." {
-        rel = "";
-    }
-    format!("/{rel}")
+    crate::model::path::rooted(path)
 }
 
 /// The host of a server URL, without user info and port.
