@@ -9,7 +9,7 @@ use std::fmt;
 
 use crate::model::graph::{ComponentId, Dest, EndpointId, Graph, Policy, RouteId};
 use crate::model::method::{Method, MethodSet};
-use crate::model::path::{PathMatch, Piece, ReqPath, Rewritten, Tri};
+use crate::model::path::{PathMatch, Piece, ReqPath, Rewritten, Segments, Tri};
 
 /// A request as a client sends it.
 #[derive(Clone, Debug, PartialEq)]
@@ -127,8 +127,7 @@ impl TableIndex {
     }
 
     /// Candidate positions for a path, in declaration order.
-    fn candidates(&self, path: &ReqPath) -> Vec<usize> {
-        let segs = path.segments();
+    fn candidates(&self, segs: &Segments) -> Vec<usize> {
         let first = segs.segs.first().and_then(|s| match s.as_slice() {
             [Piece::Lit(l)] if segs.leading_slash => Some(l.as_str()),
             [] if segs.leading_slash => Some(""),
@@ -358,10 +357,20 @@ impl<'g> Sim<'g> {
         }
     }
 
-    fn step_match(&self, step: Step, path: &ReqPath) -> Tri {
+    fn step_match(&self, step: Step, path: &ReqPath, segs: &Segments) -> Tri {
         match step {
-            Step::Route(r) => self.graph.route(r).fact.matcher.matches(path),
-            Step::Endpoint(e) => self.graph.endpoint(e).fact.pattern.match_path(path, false),
+            Step::Route(r) => self
+                .graph
+                .route(r)
+                .fact
+                .matcher
+                .matches_split(path, Some(segs)),
+            Step::Endpoint(e) => self
+                .graph
+                .endpoint(e)
+                .fact
+                .pattern
+                .match_segments(segs, false),
         }
     }
 
@@ -374,7 +383,7 @@ impl<'g> Sim<'g> {
 
     /// Whether a single step (route or endpoint) accepts the path, for near-miss search.
     pub fn accepts(&self, step: Step, path: &ReqPath) -> Tri {
-        self.step_match(step, path)
+        self.step_match(step, path, &path.segments())
     }
 
     /// All steps of the table a hop used.
@@ -398,10 +407,11 @@ impl<'g> Sim<'g> {
         method: Option<Method>,
     ) -> Choice {
         let c = self.graph.component(component);
+        let segs = path.segments();
         let mut path_matches: Vec<(usize, Step, Tri)> = Vec::new();
-        for i in index.candidates(path) {
+        for i in index.candidates(&segs) {
             let step = index.steps[i];
-            let t = self.step_match(step, path);
+            let t = self.step_match(step, path, &segs);
             if t.matched() {
                 path_matches.push((i, step, t));
             }
@@ -442,7 +452,7 @@ impl<'g> Sim<'g> {
             && let Some(with_slash) = path.toggle_trailing_slash()
             && !path.segments().trailing_slash
         {
-            for i in index.candidates(&with_slash) {
+            for i in index.candidates(&with_slash.segments()) {
                 let step = index.steps[i];
                 if let Step::Route(r) = step
                     && let PathMatch::Template { pattern, .. } = &self.graph.route(r).fact.matcher

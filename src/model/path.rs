@@ -489,7 +489,11 @@ impl Pattern {
 
     /// Matches a whole request path.
     pub fn match_path(&self, path: &ReqPath, ignore_case: bool) -> Tri {
-        let s = path.segments();
+        self.match_segments(&path.segments(), ignore_case)
+    }
+
+    /// [`Pattern::match_path`] over a path already split (the simulator splits once per hop).
+    pub fn match_segments(&self, s: &Segments, ignore_case: bool) -> Tri {
         if !s.leading_slash {
             return Tri::No;
         }
@@ -632,6 +636,11 @@ impl PathMatch {
     }
 
     pub fn matches(&self, path: &ReqPath) -> Tri {
+        self.matches_split(path, None)
+    }
+
+    /// [`PathMatch::matches`] with the path's segments computed once by the caller.
+    pub fn matches_split(&self, path: &ReqPath, segs: Option<&Segments>) -> Tri {
         match self {
             PathMatch::Exact {
                 path: p,
@@ -649,7 +658,10 @@ impl PathMatch {
             PathMatch::Template {
                 pattern,
                 ignore_case,
-            } => pattern.match_path(path, *ignore_case),
+            } => match segs {
+                Some(s) => pattern.match_segments(s, *ignore_case),
+                None => pattern.match_path(path, *ignore_case),
+            },
             PathMatch::Any => Tri::Yes,
         }
     }

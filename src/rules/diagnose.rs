@@ -139,6 +139,13 @@ pub fn diagnose(sim: &Sim<'_>, trace: &Trace) -> Option<Diagnosis> {
         if links.len() >= MAX_DEPTH {
             continue;
         }
+        // Breadth first: once a chain reaches an endpoint, a longer one cannot rank higher.
+        if best
+            .as_ref()
+            .is_some_and(|(s, l, _)| *s == 3 && l.len() <= links.len())
+        {
+            break;
+        }
         let k = t.hops.len().saturating_sub(1);
         for (cause, after) in candidates(sim, &t, k) {
             if links.iter().any(|l| l.cause.kind() == cause.kind()) {
@@ -170,18 +177,21 @@ pub fn diagnose(sim: &Sim<'_>, trace: &Trace) -> Option<Diagnosis> {
                     &t.request,
                 )
             };
+            let (score, progressed) = score(&t, &next, k);
+            let keep = score > 0 || (progressed && matches!(next.outcome, Outcome::NotFound(_)));
+            if !keep {
+                continue;
+            }
             let mut chain = links.clone();
             chain.push(Link {
-                cause: cause.clone(),
+                cause,
                 hop: k,
                 failed: t.clone(),
                 before: hop.path_in.clone(),
-                after: after.clone(),
+                after,
                 culprit,
             });
-            let (score, progressed) = score(&t, &next, k);
             if score > 0 {
-                let mut chain = chain.clone();
                 if score == 1
                     && let Some(l) = terminal_link(&next)
                 {
@@ -197,7 +207,7 @@ pub fn diagnose(sim: &Sim<'_>, trace: &Trace) -> Option<Diagnosis> {
                 if better {
                     best = Some((score, chain, next));
                 }
-            } else if progressed && matches!(next.outcome, Outcome::NotFound(_)) {
+            } else {
                 queue.push_back((next, chain));
             }
         }
