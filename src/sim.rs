@@ -471,6 +471,21 @@ impl<'g> Sim<'g> {
         Choice::None
     }
 
+    /// A table's routes and endpoints in the order the component really tries them: as
+    /// declared for first-match routers, most specific first for the others.
+    pub fn match_order(&self, component: ComponentId, table: Option<&str>) -> Vec<Step> {
+        let steps = self.steps_of(component, table);
+        let mut order: Vec<(usize, Step, Tri)> = steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (i, *s, Tri::Yes))
+            .collect();
+        if self.graph.component(component).policy == Policy::MostSpecific {
+            order.sort_by(|a, b| self.specificity(b, a));
+        }
+        order.into_iter().map(|(_, s, _)| s).collect()
+    }
+
     fn specificity(&self, a: &(usize, Step, Tri), b: &(usize, Step, Tri)) -> Ordering {
         let pa = self.pattern_of(a.1);
         let pb = self.pattern_of(b.1);

@@ -246,7 +246,7 @@ fn routes_shows_tables_unbound_unlinked_and_opaque_routes() {
     let run = ok(&["routes", dir.to_str().expect("utf-8 path")]);
     let out = &run.stdout;
     for want in [
-        "gw  Go ServeMux · most specific wins · method miss: 405",
+        "gw  Go ServeMux · most specific wins (listed most specific first) · method miss: 405",
         "table root (entry)",
         "table api",
         "strip /api  → table api",

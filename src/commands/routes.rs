@@ -1,6 +1,7 @@
 //! `routelint routes`: every component's route table in the order its router matches, as
-//! aligned text or JSON. Rows come from the simulator's own tables ([`Sim::steps_of`]), so the
-//! order shown is the order the simulator tries.
+//! aligned text or JSON. Rows come from the simulator's own tables in its own precedence
+//! ([`Sim::match_order`]): declaration order for first-match routers, most specific first for
+//! the others.
 //!
 //! This module only shows the graph: it never judges a route (that is the rules' job), never
 //! re-orders what the simulator uses, and prints nothing except from [`run`].
@@ -208,7 +209,7 @@ fn table_views(sim: &Sim<'_>, id: ComponentId) -> Vec<TableView> {
     names
         .into_iter()
         .map(|name| {
-            let steps = sim.steps_of(id, Some(name.as_deref().unwrap_or("")));
+            let steps = sim.match_order(id, Some(name.as_deref().unwrap_or("")));
             TableView {
                 entry: name == entry,
                 rows: steps
@@ -309,7 +310,7 @@ fn unbound_groups(graph: &Graph) -> Vec<UnboundGroup> {
 fn policy_text(p: Policy) -> &'static str {
     match p {
         Policy::FirstMatch => "first match wins",
-        Policy::MostSpecific => "most specific wins",
+        Policy::MostSpecific => "most specific wins (listed most specific first)",
     }
 }
 
