@@ -41,6 +41,24 @@ pub struct Summary {
     pub unresolved: usize,
 }
 
+impl Summary {
+    /// Recounts findings by severity after some were filtered out (focus, baseline).
+    pub fn recount(&mut self, findings: &[Finding]) {
+        self.errors = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count();
+        self.warnings = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
+            .count();
+        self.infos = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Info)
+            .count();
+    }
+}
+
 /// The result of a check.
 pub struct Analysis {
     pub sources: SourceMap,
@@ -142,18 +160,12 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
     if opts.coverage {
         cx = cx.with_coverage();
     }
-    let findings = rules::run(&cx);
+    let findings = crate::suppress::apply(rules::run(&cx), &sources);
     summary.calls = graph.calls.len();
     summary.routes = graph.routes.len() + graph.unbound_routes.len();
     summary.endpoints = graph.endpoints.len();
     summary.unresolved = cx.results.iter().filter(|r| r.unresolved.is_some()).count();
-    for f in &findings {
-        match f.severity {
-            Severity::Error => summary.errors += 1,
-            Severity::Warning => summary.warnings += 1,
-            Severity::Info => summary.infos += 1,
-        }
-    }
+    summary.recount(&findings);
     let results = cx.results;
     let coverage = cx.coverage;
     drop(sim);

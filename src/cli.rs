@@ -40,6 +40,17 @@ pub enum Command {
     Coverage(CoverageArgs),
     /// Run a YAML file of requests with expected outcomes against the repository's routes.
     Test(TestArgs),
+    /// Write a starter routelint.toml with what routelint infers from the repository.
+    Init(InitArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// The repository root (default: the current directory); routelint.toml is written there.
+    pub path: Option<PathBuf>,
+    /// Overwrite an existing routelint.toml.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// The repository to read: shared by every command that builds the graph.
@@ -136,12 +147,34 @@ pub struct CheckArgs {
     /// With --coverage: exit 1 when route or endpoint coverage is below this percentage.
     #[arg(long, value_name = "PCT", requires = "coverage")]
     pub fail_under: Option<f64>,
+    /// Exit 1 only for findings that predict one of these statuses (`404,405`).
+    #[arg(long, value_delimiter = ',', value_name = "STATUS,...")]
+    pub fail_on_status: Vec<u16>,
     /// Also list the calls routelint could not check, and why.
     #[arg(long)]
     pub show_unresolved: bool,
-    /// When to use colors (NO_COLOR is honoured with `auto`).
+    /// When to use colors (`auto`: on a terminal, unless NO_COLOR; CLICOLOR_FORCE forces them).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Write the report to FILE instead of standard output (atomically).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Print only the findings: no summary line.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Print how many findings each rule has, instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Report only findings that touch files changed in git (staged, unstaged or untracked);
+    /// the whole repository is still analysed.
+    #[arg(long)]
+    pub changed: bool,
+    /// Report only findings not recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file and exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

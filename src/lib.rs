@@ -1,6 +1,7 @@
 //! routelint: finds the requests that will get 404 or 405 between a frontend and the service
 //! that should answer them, by joining every routing layer of a repository into one graph.
 
+pub mod baseline;
 pub mod check;
 pub mod cli;
 pub mod commands;
@@ -15,4 +16,5 @@ pub mod run;
 pub mod sim;
 pub mod source_file;
 pub mod sources;
+pub mod suppress;
 pub mod tree;

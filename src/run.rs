@@ -4,12 +4,13 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
+use crate::baseline;
 use crate::check::Analysis;
 use crate::check::{self, CheckError, Options};
 use crate::cli::{CheckArgs, Cli, ColorChoice, Command, FailOn, RepoArgs};
 use crate::commands;
 use crate::config::{Config, ConfigError};
-use crate::finding::Severity;
+use crate::finding::{Finding, Severity};
 use crate::report::{self, Format};
 use crate::rules::{RULES, find_rule};
 
@@ -27,6 +28,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Coverage(args) => {
             with_repo(&args.repo, true, |a| commands::coverage::run(&args, a))
         }
+        Command::Init(args) => commands::init::run(&args),
         Command::Test(args) => {
             with_repo(&args.repo, false, |a| commands::route_test::run(&args, a))
         }
@@ -122,9 +124,17 @@ fn with_repo(repo: &RepoArgs, coverage: bool, f: impl FnOnce(&Analysis) -> u8) -
     }
 }
 
-/// Colors when stdout is a terminal and `NO_COLOR` is unset or empty.
+/// Colors on a terminal; never when `NO_COLOR` is set (non-empty); always when
+/// `CLICOLOR_FORCE` is set to anything but `0`.
 pub fn auto_color() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    let set = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
+    if set("NO_COLOR") {
+        return false;
+    }
+    if set("CLICOLOR_FORCE") && std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
+        return true;
+    }
+    std::io::stdout().is_terminal()
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error.
@@ -134,8 +144,11 @@ pub fn emit(text: &str) {
     let _ = stdout.flush();
 }
 
-fn run_check(args: CheckArgs) -> u8 {
-    let (analysis, config) = match load(&args.repo, args.coverage) {
+fn run_check(mut args: CheckArgs) -> u8 {
+    // Files given as paths (pre-commit passes them) are a focus, not the whole repository:
+    // the graph still needs every layer, so the directory around them is read.
+    let focus = split_focus(&mut args.repo);
+    let (mut analysis, config) = match load(&args.repo, args.coverage) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -146,44 +159,230 @@ fn run_check(args: CheckArgs) -> u8 {
         (None, Some(s)) => Severity::parse(s).unwrap_or(Severity::Error),
         (None, None) => Severity::Error,
     };
+    let mut focus = focus;
+    if args.changed {
+        match git_changed(&analysis.base) {
+            Ok(files) => focus.get_or_insert_with(Vec::new).extend(files),
+            Err(e) => {
+                eprintln!("routelint: error: --changed needs git: {e}");
+                return EXIT_USAGE;
+            }
+        }
+    }
+    let mut findings = std::mem::take(&mut analysis.findings);
+    if let Some(files) = &focus {
+        findings.retain(|f| touches(f, &analysis.sources, files));
+    }
+    if let Some(path) = &args.write_baseline {
+        return match baseline::write(path, &findings) {
+            Ok(()) => {
+                eprintln!(
+                    "routelint: recorded {} finding{} in {}",
+                    findings.len(),
+                    if findings.len() == 1 { "" } else { "s" },
+                    path.display()
+                );
+                EXIT_OK
+            }
+            Err(e) => {
+                eprintln!("routelint: error: {e}");
+                EXIT_USAGE
+            }
+        };
+    }
+    let mut baseline_note = None;
+    if let Some(path) = &args.baseline {
+        let base = match baseline::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("routelint: error: {e}");
+                return EXIT_USAGE;
+            }
+        };
+        let filtered = baseline::filter(findings, &base);
+        baseline_note = Some(format!(
+            "{} baselined, {} baseline entr{} no longer occur{}",
+            filtered.baselined,
+            filtered.stale,
+            if filtered.stale == 1 { "y" } else { "ies" },
+            if filtered.stale == 1 { "s" } else { "" }
+        ));
+        findings = filtered.kept;
+    }
+    analysis.summary.recount(&findings);
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => auto_color(),
     };
-    let text = match args.format {
-        Format::Human => report::human::render(
-            &analysis.findings,
-            &analysis.sources,
-            &analysis.summary,
-            report::human::Options {
-                color,
-                show_info: args.show_unresolved || fail_on == Severity::Info || args.coverage,
-            },
-        ),
-        Format::Json => report::json::render(
-            &analysis.findings,
-            &analysis.sources,
-            &analysis.summary,
-            analysis.coverage.as_ref(),
-        ),
+    let mut text = if args.statistics {
+        statistics(&findings)
+    } else {
+        render(&args, &analysis, &findings, color, fail_on)
     };
-    emit(&text);
-    if let Some(cov) = &analysis.coverage
-        && args.format == Format::Human
-    {
-        emit(&format!("{}\n", cov.line()));
+    if args.format == Format::Human && !args.quiet {
+        if let Some(cov) = &analysis.coverage {
+            text.push_str(&format!("{}\n", cov.line()));
+        }
+        if let Some(note) = &baseline_note {
+            text.push_str(&format!("baseline: {note}\n"));
+        }
+    }
+    match &args.output {
+        Some(path) => {
+            if let Err(e) = write_atomically(path, text.as_bytes()) {
+                eprintln!("routelint: error: cannot write {}: {e}", path.display());
+                return EXIT_USAGE;
+            }
+        }
+        None => emit(&text),
     }
     if let (Some(cov), Some(pct)) = (&analysis.coverage, args.fail_under)
         && commands::coverage::below(cov, pct)
     {
         return EXIT_FINDINGS;
     }
-    if analysis.findings.iter().any(|f| f.severity >= fail_on) {
-        EXIT_FINDINGS
+    let failing = if args.fail_on_status.is_empty() {
+        findings.iter().any(|f| f.severity >= fail_on)
     } else {
-        EXIT_OK
+        findings
+            .iter()
+            .any(|f| f.status.is_some_and(|s| args.fail_on_status.contains(&s)))
+    };
+    if failing { EXIT_FINDINGS } else { EXIT_OK }
+}
+
+fn render(
+    args: &CheckArgs,
+    analysis: &Analysis,
+    findings: &[Finding],
+    color: bool,
+    fail_on: Severity,
+) -> String {
+    match args.format {
+        Format::Human => {
+            let mut text = report::human::render(
+                findings,
+                &analysis.sources,
+                &analysis.summary,
+                report::human::Options {
+                    color,
+                    show_info: args.show_unresolved || fail_on == Severity::Info || args.coverage,
+                },
+            );
+            if args.quiet {
+                // Findings only: drop the summary line.
+                if let Some(i) = text.trim_end_matches('\n').rfind('\n') {
+                    text.truncate(i + 1);
+                } else {
+                    text.clear();
+                }
+            }
+            text
+        }
+        Format::Json => report::json::render(
+            findings,
+            &analysis.sources,
+            &analysis.summary,
+            analysis.coverage.as_ref(),
+        ),
+        Format::Concise => report::concise::render(analysis, findings),
+        Format::Sarif => report::sarif::render(analysis, findings),
+        Format::Github => report::github::render(analysis, findings),
+        Format::Junit => report::junit::render(analysis, findings),
+        Format::Gitlab => report::gitlab::render(analysis, findings),
     }
+}
+
+/// `--statistics`: findings per rule, most first.
+fn statistics(findings: &[Finding]) -> String {
+    let mut counts: std::collections::BTreeMap<(&str, &str), usize> = Default::default();
+    for f in findings {
+        *counts.entry((f.code, f.rule)).or_default() += 1;
+    }
+    let mut rows: Vec<_> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    rows.iter()
+        .map(|((code, rule), n)| format!("{n:>5}  {code:<6} {rule}\n"))
+        .collect()
+}
+
+/// Takes the regular files out of the paths: they become the focus, and their directory (or
+/// the current one) is what is read.
+fn split_focus(repo: &mut RepoArgs) -> Option<Vec<PathBuf>> {
+    let (files, dirs): (Vec<PathBuf>, Vec<PathBuf>) =
+        repo.paths.iter().cloned().partition(|p| p.is_file());
+    if files.is_empty() {
+        return None;
+    }
+    repo.paths = if dirs.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        dirs
+    };
+    Some(
+        files
+            .iter()
+            .map(|f| std::path::absolute(f).unwrap_or_else(|_| f.clone()))
+            .collect(),
+    )
+}
+
+/// Files git reports as changed: staged, unstaged and untracked (absolute paths).
+fn git_changed(base: &std::path::Path) -> Result<Vec<PathBuf>, String> {
+    let git = |args: &[&str]| -> Result<String, String> {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(base)
+            .output()
+            .map_err(|e| e.to_string())?;
+        if !out.status.success() {
+            return Err(String::from_utf8_lossy(&out.stderr).trim().to_owned());
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let top = PathBuf::from(git(&["rev-parse", "--show-toplevel"])?.trim());
+    let mut files = Vec::new();
+    for args in [
+        &["diff", "--name-only", "--cached"][..],
+        &["diff", "--name-only"][..],
+        &["ls-files", "--others", "--exclude-standard"][..],
+    ] {
+        files.extend(
+            git(args)?
+                .lines()
+                .filter(|l| !l.is_empty())
+                .map(|l| top.join(l)),
+        );
+    }
+    Ok(files)
+}
+
+/// Whether a finding's primary or related locations are in one of the files.
+fn touches(f: &Finding, sources: &crate::source_file::SourceMap, files: &[PathBuf]) -> bool {
+    std::iter::once(&f.primary).chain(&f.related).any(|l| {
+        sources.get(l.span.file).is_some_and(|sf| {
+            let abs = std::path::absolute(&sf.path).unwrap_or_else(|_| sf.path.clone());
+            files.iter().any(|x| *x == abs)
+        })
+    })
+}
+
+/// Writes a file through a temporary sibling renamed over it, so a reader never sees half.
+pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.routelint-{}.tmp", std::process::id()));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
 }
 
 fn load_config(repo: &RepoArgs, roots: &[PathBuf]) -> Result<Config, ConfigError> {

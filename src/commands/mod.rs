@@ -3,6 +3,7 @@
 
 pub mod coverage;
 pub mod graph;
+pub mod init;
 pub mod route_test;
 pub mod routes;
 pub mod trace;
