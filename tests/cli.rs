@@ -171,3 +171,168 @@ fn output_is_the_same_bytes_on_every_run() {
     ]);
     assert_eq!(a.stdout, b.stdout);
 }
+
+#[test]
+fn output_writes_the_report_to_a_file_and_nothing_to_stdout() {
+    let dir = scratch("output");
+    let out = dir.join("report.json");
+    let run = routelint(&[
+        "check",
+        "--format",
+        "json",
+        "--output",
+        out.to_str().unwrap_or(""),
+        fixture("rules/case-mismatch/triggers")
+            .to_str()
+            .unwrap_or(""),
+    ]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stdout, "");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).expect("report")).expect("json");
+    assert_eq!(v["findings"][0]["rule"], "case-mismatch");
+    // No temporary file is left behind.
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["report.json"]);
+}
+
+#[test]
+fn quiet_prints_findings_without_the_summary_and_statistics_counts_per_rule() {
+    let broken = fixture("blog-platform-broken");
+    let quiet = routelint(&["check", "--quiet", broken.to_str().unwrap_or("")]);
+    assert!(
+        quiet.stdout.starts_with("error[missing-prefix]"),
+        "{}",
+        quiet.stdout
+    );
+    assert!(!quiet.stdout.contains("routelint: "), "{}", quiet.stdout);
+    let clean = routelint(&[
+        "check",
+        "--quiet",
+        fixture("blog-platform-fixed").to_str().unwrap_or(""),
+    ]);
+    assert_eq!((clean.code, clean.stdout.as_str()), (0, ""));
+    let stats = routelint(&["check", "--statistics", broken.to_str().unwrap_or("")]);
+    assert_eq!(
+        stats.stdout,
+        "    8  RL101  missing-prefix\n    1  RL102  missing-strip-prefix\n    1  RL103  trailing-slash\n    1  RL104  case-mismatch\n    1  RL105  double-slash\n    1  RL106  method-not-allowed\n    1  RL107  no-route\n    1  RL901  unresolved-call\n"
+    );
+    assert_eq!(stats.code, 1);
+}
+
+#[test]
+fn fail_on_status_fails_only_for_the_listed_statuses() {
+    let mna = fixture("rules/method-not-allowed/triggers");
+    // The fixture predicts one 405 (Go) and one 404 (Istio).
+    assert_eq!(
+        routelint(&[
+            "check",
+            "--fail-on-status",
+            "405",
+            mna.to_str().unwrap_or("")
+        ])
+        .code,
+        1
+    );
+    assert_eq!(
+        routelint(&[
+            "check",
+            "--fail-on-status",
+            "404,405",
+            mna.to_str().unwrap_or("")
+        ])
+        .code,
+        1
+    );
+    let cm = fixture("rules/case-mismatch/triggers");
+    assert_eq!(
+        routelint(&[
+            "check",
+            "--fail-on-status",
+            "405",
+            cm.to_str().unwrap_or("")
+        ])
+        .code,
+        0
+    );
+}
+
+#[test]
+fn files_given_as_paths_focus_the_report_but_the_whole_repository_is_analysed() {
+    let root = fixture("blog-platform-broken");
+    let file = root.join("frontend/src/posts/editor.js");
+    let run = routelint(&[
+        "check",
+        "--format",
+        "json",
+        file.to_str().unwrap_or(""),
+        root.to_str().unwrap_or(""),
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let got = common::summarize(&v);
+    assert_eq!(
+        got,
+        [
+            "missing-strip-prefix 404 frontend/src/posts/editor.js:12:16 PATCH /blog/api/posts/{id}",
+            "trailing-slash 404 frontend/src/posts/editor.js:20:35 GET /blog/api/categories/",
+            "case-mismatch 404 frontend/src/posts/editor.js:25:36 GET /Blog/api/posts",
+            "no-route 404 frontend/src/posts/editor.js:30:35 GET /blog/api/tags",
+        ]
+    );
+    // A file that only appears as a related location (the gateway) focuses the findings that
+    // point at it.
+    let gw = root.join("api-gateway/main.go");
+    let run = routelint(&[
+        "check",
+        "--format",
+        "json",
+        gw.to_str().unwrap_or(""),
+        root.to_str().unwrap_or(""),
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(v["summary"]["errors"], 2, "{v}");
+}
+
+#[test]
+fn changed_reports_only_findings_touching_files_changed_in_git() {
+    let dir = scratch("changed");
+    copy_dir(&fixture("blog-platform-fixed"), &dir);
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .current_dir(&dir)
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
+            .output()
+            .expect("git")
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "init"]);
+    let api = dir.join("frontend/src/api.js");
+    let text = std::fs::read_to_string(&api).expect("read");
+    std::fs::write(
+        &api,
+        text.replace("'/blog/api/categories'", "'/api/categories'"),
+    )
+    .expect("write");
+    let run = routelint(&[
+        "check",
+        "--changed",
+        "--format",
+        "json",
+        dir.to_str().unwrap_or(""),
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(
+        common::summarize(&v),
+        ["missing-prefix 404 frontend/src/api.js:47:27 GET /api/categories"]
+    );
+    assert_eq!(run.code, 1);
+}
