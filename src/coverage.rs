@@ -254,6 +254,21 @@ fn invert(matcher: &PathMatch, rewrite: Option<&Rewrite>, out: &ReqPath) -> Inve
             }
             _ => Inverted::Unknown,
         },
+        Some(Rewrite::ReplacePrefixSegments { prefix, with }) => {
+            let with_segs = with.split('/').filter(|x| !x.is_empty()).count();
+            let prefix = prefix.trim_end_matches('/');
+            if with_segs == 0 {
+                return Inverted::Path(out.prepend(prefix));
+            }
+            match out.starts_with_segments(with, false) {
+                Tri::Yes => out
+                    .drop_segments(with_segs)
+                    .map(|rest| Inverted::Path(rest.prepend(prefix)))
+                    .unwrap_or(Inverted::Unknown),
+                Tri::Maybe => Inverted::Unknown,
+                Tri::No => Inverted::Impossible,
+            }
+        }
         Some(Rewrite::ReplaceFull(_) | Rewrite::RegexReplace { .. }) => Inverted::Unknown,
     }
 }

@@ -363,7 +363,7 @@ fn touches(f: &Finding, sources: &crate::source_file::SourceMap, files: &[PathBu
     std::iter::once(&f.primary).chain(&f.related).any(|l| {
         sources.get(l.span.file).is_some_and(|sf| {
             let abs = std::path::absolute(&sf.path).unwrap_or_else(|_| sf.path.clone());
-            files.iter().any(|x| *x == abs)
+            files.contains(&abs)
         })
     })
 }

@@ -49,7 +49,7 @@ fn manifest(dir: &Path) -> Vec<Entry> {
 }
 
 /// The systems whose folder a routelint source reads today.
-const READ_BY_A_SOURCE: &[&str] = &["istio", "openapi"];
+const READ_BY_A_SOURCE: &[&str] = &["istio", "gateway-api", "ingress", "openapi"];
 
 #[test]
 fn every_corpus_file_is_read_without_a_crash_and_valid_files_without_a_parse_error() {
@@ -96,7 +96,8 @@ fn every_corpus_file_is_read_without_a_crash_and_valid_files_without_a_parse_err
         read += 1;
         let owned = matches!(
             (kind, e.system.as_str()),
-            (SourceKind::OpenApi, "openapi") | (SourceKind::Kubernetes, "istio")
+            (SourceKind::OpenApi, "openapi")
+                | (SourceKind::Kubernetes, "istio" | "gateway-api" | "ingress")
         );
         if owned
             && matches!(e.status.as_str(), "valid" | "semantic-error")

@@ -115,6 +115,14 @@ fn no_route_without_a_near_miss_suggests_the_closest_path() {
 }
 
 #[test]
+fn unbound_route_virtual_service_names_a_renamed_gateway() {
+    let (code, f) = findings_of("rules/unbound-route/triggers");
+    assert_eq!(code, 1);
+    assert_eq!(f, ["unbound-route 404 deploy/istio.yaml:23:13"]);
+    silent("unbound-route");
+}
+
+#[test]
 fn unresolved_calls_are_info_and_do_not_fail_the_run() {
     let (code, f) = findings_of("rules/unresolved-call/triggers");
     assert_eq!(

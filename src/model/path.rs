@@ -755,12 +755,21 @@ pub enum Rewrite {
     ReplaceMatched(String),
     /// Go `http.StripPrefix`: trims a string prefix; a path without it gets 404 there.
     StripPrefix(String),
-    /// A regex replacement over the whole path (`\1` or `$1` captures).
-    RegexReplace { re: Regex, with: String },
+    /// A regex replacement over the whole path (`\1` or `$1` captures). `shown` is how the
+    /// user wrote it (`rewrite-target: /$2`), for messages.
+    RegexReplace {
+        re: Regex,
+        with: String,
+        shown: String,
+    },
     /// Replaces the whole path.
     ReplaceFull(String),
     /// Puts a prefix in front (a reverse proxy target with a path, Spring `PrefixPath`).
     PrefixPath(String),
+    /// Gateway API `ReplacePrefixMatch`: the whole segments the `PathPrefix` matched are
+    /// replaced (`/foo/bar`, prefix `/foo`, replacement `/xyz` → `/xyz/bar`; replacement `/` or
+    /// `""` → `/bar`; `/foo` alone → `/`).
+    ReplacePrefixSegments { prefix: String, with: String },
 }
 
 /// What a rewrite did.
@@ -794,7 +803,7 @@ impl Rewrite {
                 Tri::Maybe => Rewritten::Unknown,
                 Tri::No => Rewritten::Rejected,
             },
-            Rewrite::RegexReplace { re, with } => {
+            Rewrite::RegexReplace { re, with, .. } => {
                 let rendered = path.render_with(|n| format!("{{{n}}}"));
                 if !re.is_match(&rendered) {
                     return Rewritten::Path(path.clone());
@@ -803,6 +812,34 @@ impl Rewrite {
                 Rewritten::Path(ReqPath::parse(&re.replace(&rendered, with.as_str())))
             }
             Rewrite::ReplaceFull(with) => Rewritten::Path(ReqPath::parse(with)),
+            Rewrite::ReplacePrefixSegments { prefix, with } => {
+                let n = prefix.split('/').filter(|x| !x.is_empty()).count();
+                let whole = path.segments();
+                if whole.segs.len() == n {
+                    // Nothing after the prefix: the replacement alone (`/` when empty).
+                    let with = with.trim_end_matches('/');
+                    let out = match (with.is_empty(), whole.trailing_slash) {
+                        (true, _) => "/".to_owned(),
+                        (false, true) => format!("{with}/"),
+                        (false, false) => with.to_owned(),
+                    };
+                    return Rewritten::Path(ReqPath::literal(&out));
+                }
+                match path.drop_segments(n) {
+                    Some(rest) => {
+                        let with = with.trim_end_matches('/');
+                        let joined = rest.prepend(with);
+                        if joined.literal_head().is_empty() && joined.pieces().is_empty() {
+                            Rewritten::Path(ReqPath::literal("/"))
+                        } else if !joined.literal_head().starts_with('/') {
+                            Rewritten::Path(joined.prepend("/"))
+                        } else {
+                            Rewritten::Path(joined)
+                        }
+                    }
+                    None => Rewritten::Unknown,
+                }
+            }
             Rewrite::PrefixPath(prefix) => {
                 Rewritten::Path(path.prepend(prefix.trim_end_matches('/')))
             }
@@ -815,9 +852,16 @@ impl fmt::Display for Rewrite {
         match self {
             Rewrite::ReplaceMatched(w) => write!(f, "rewrite to {w}"),
             Rewrite::StripPrefix(p) => write!(f, "strip {p}"),
-            Rewrite::RegexReplace { re, with } => write!(f, "rewrite {} → {with}", re.as_str()),
+            Rewrite::RegexReplace { shown, .. } => f.write_str(shown),
             Rewrite::ReplaceFull(w) => write!(f, "set path {w}"),
             Rewrite::PrefixPath(p) => write!(f, "prefix with {p}"),
+            Rewrite::ReplacePrefixSegments { prefix, with } => {
+                write!(
+                    f,
+                    "replace prefix {prefix} with {}",
+                    if with.is_empty() { "\"\"" } else { with }
+                )
+            }
         }
     }
 }
@@ -955,6 +999,36 @@ mod tests {
     }
 
     #[test]
+    fn gateway_api_replace_prefix_match_replaces_whole_segments() {
+        // semantics.md, Gateway API HTTPRoute: ReplacePrefixMatch.
+        let table = [
+            ("/foo", "/xyz", "/foo/bar", "/xyz/bar"),
+            ("/foo", "", "/foo/bar", "/bar"),
+            ("/foo", "/", "/foo/bar", "/bar"),
+            ("/foo", "", "/foo", "/"),
+            ("/foo", "/xyz", "/foo", "/xyz"),
+            ("/foo/", "/xyz/", "/foo/bar", "/xyz/bar"),
+            ("/prefix/one", "/one", "/prefix/one/two", "/one/two"),
+            ("/foo", "/xyz", "/foo/{id}/x", "/xyz/{id}/x"),
+        ];
+        for (prefix, with, path, want) in table {
+            let m = PathMatch::SegmentPrefix {
+                prefix: prefix.into(),
+                ignore_case: false,
+            };
+            let r = Rewrite::ReplacePrefixSegments {
+                prefix: prefix.into(),
+                with: with.into(),
+            };
+            assert_eq!(
+                r.apply(&m, &p(path)),
+                Rewritten::Path(p(want)),
+                "{prefix} {with:?} {path}"
+            );
+        }
+    }
+
+    #[test]
     fn go_strip_prefix_is_a_string_trim() {
         let m = PathMatch::Any;
         let r = Rewrite::StripPrefix("/api/".into());
@@ -973,6 +1047,7 @@ mod tests {
         let r = Rewrite::RegexReplace {
             re,
             with: "/v2/\\1".into(),
+            shown: String::new(),
         };
         assert_eq!(
             r.apply(&PathMatch::Any, &p("/api/posts/{id}")),

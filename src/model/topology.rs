@@ -179,7 +179,9 @@ pub fn build(files: &[FileFacts], config: &Config) -> Graph {
     for f in files {
         for c in &f.facts.components {
             let role = match c.kind {
-                ComponentKind::Edge => Role::Edge,
+                ComponentKind::Edge | ComponentKind::GatewayApi | ComponentKind::Ingress => {
+                    Role::Edge
+                }
                 ComponentKind::Service => Role::Service,
             };
             let id = b.component(&c.name, role);
@@ -193,6 +195,26 @@ pub fn build(files: &[FileFacts], config: &Config) -> Graph {
                 comp.kind = "Istio gateway".to_owned();
                 comp.policy = Policy::FirstMatch;
                 comp.miss = istio_miss();
+                comp.span = Some(c.span);
+            } else if c.kind == ComponentKind::Ingress {
+                comp.kind = "Ingress controller".to_owned();
+                comp.policy = Policy::MostSpecific;
+                comp.miss = MissBehavior {
+                    method_miss: 404,
+                    method_miss_note: "an Ingress has no method matching",
+                    subtree_redirect: None,
+                };
+                if comp.span.is_none() {
+                    comp.span = Some(c.span);
+                }
+            } else if c.kind == ComponentKind::GatewayApi {
+                comp.kind = "Gateway API gateway".to_owned();
+                comp.policy = Policy::MostSpecific;
+                comp.miss = MissBehavior {
+                    method_miss: 404,
+                    method_miss_note: "a Gateway API gateway answers 404 when no route matches, the method included",
+                    subtree_redirect: None,
+                };
                 comp.span = Some(c.span);
             } else if comp.span.is_none() {
                 comp.span = Some(c.span);
@@ -216,7 +238,17 @@ pub fn build(files: &[FileFacts], config: &Config) -> Graph {
         let owner = b.owner_of(&f.display, &f.facts);
         for r in &f.facts.routes {
             match r.dialect {
-                Dialect::Istio => place_istio_route(&mut b, r),
+                Dialect::Istio | Dialect::GatewayApi => place_gateway_route(&mut b, r),
+                Dialect::Ingress => {
+                    let name = match &r.owner {
+                        Owner::Named(n) => n.clone(),
+                        Owner::File => "ingress".to_owned(),
+                    };
+                    let id = b.component(&name, Role::Edge);
+                    let mut r = r.clone();
+                    r.table = "http".to_owned();
+                    add_route(&mut b.graph, id, r);
+                }
                 Dialect::GoServeMux { .. } => {
                     let name = match &r.owner {
                         Owner::Named(n) => n.clone(),
@@ -309,10 +341,12 @@ fn istio_miss() -> MissBehavior {
     }
 }
 
-fn place_istio_route(b: &mut Builder<'_>, r: &RouteFact) {
+/// Places an Istio VirtualService or Gateway API HTTPRoute route on the gateways it names;
+/// a route whose gateways do not exist binds nothing.
+fn place_gateway_route(b: &mut Builder<'_>, r: &RouteFact) {
     let mut placed = false;
     for gw in &r.gateways {
-        if gw == "mesh" {
+        if gw == "mesh" && r.dialect == Dialect::Istio {
             place_mesh_route(b, r);
             continue;
         }
@@ -363,9 +397,10 @@ fn place_mesh_route(b: &mut Builder<'_>, r: &RouteFact) {
 }
 
 fn add_route(graph: &mut Graph, id: ComponentId, fact: RouteFact) {
-    // Istio merges every VirtualService bound to a gateway into one ordered list.
+    // Istio merges every VirtualService bound to a gateway into one ordered list; a Gateway
+    // API gateway ranks the rules of all its HTTPRoutes together.
     let table = match fact.dialect {
-        Dialect::Istio => "http".to_owned(),
+        Dialect::Istio | Dialect::GatewayApi => "http".to_owned(),
         _ => fact.table.clone(),
     };
     graph.routes.push(Route {

@@ -136,6 +136,12 @@ fn strip_help(cx: &Context<'_>, rid: RouteId, strip: &str) -> String {
                 )
             }
         }
+        Dialect::GatewayApi => format!(
+            "add a filter to that rule: `{{type: URLRewrite, urlRewrite: {{path: {{type: ReplacePrefixMatch, replacePrefixMatch: /}}}}}}` (the match must be `PathPrefix {strip}`)"
+        ),
+        Dialect::Ingress => format!(
+            "strip it in the Ingress: `path: {strip}(/|$)(.*)` with `nginx.ingress.kubernetes.io/rewrite-target: /$2` (ingress-nginx), or `konghq.com/strip-path: \"true\"` (Kong)"
+        ),
         Dialect::OpenApi => format!("strip {strip} before forwarding"),
     }
 }

@@ -13,6 +13,7 @@ mod missing_strip_prefix;
 mod no_route;
 mod parse_error;
 mod trailing_slash;
+mod unbound_route;
 mod unreachable_endpoint;
 mod unresolved_call;
 
@@ -110,6 +111,7 @@ pub static RULES: &[&dyn Rule] = &[
     &double_slash::DoubleSlash,
     &method_not_allowed::MethodNotAllowed,
     &no_route::NoRoute,
+    &unbound_route::UnboundRoute,
     &unresolved_call::UnresolvedCall,
     &dead_route::DeadRoute,
     &unreachable_endpoint::UnreachableEndpoint,

@@ -70,6 +70,9 @@ impl Check for NoRoute {
                     format!("sends it to {}", cx.graph.component(hop.component).name),
                 ));
             }
+            if let Some(note) = rewrite_note(cx, t) {
+                f.notes.push(note);
+            }
             if let Some(note) = unstripped_note(cx, t) {
                 f.notes.push(note);
             }
@@ -86,6 +89,35 @@ impl Check for NoRoute {
             out.push(f);
         }
     }
+}
+
+/// When the previous hop rewrote the path, say into what: a rewrite that loses the path is
+/// the usual cause (ingress-nginx `rewrite-target: /` without capture groups).
+fn rewrite_note(cx: &Context<'_>, t: &crate::sim::Trace) -> Option<String> {
+    let k = t.hops.len().checked_sub(1)?;
+    let prev = t.hops.get(k.checked_sub(1)?)?;
+    let Some(Step::Route(r)) = prev.chosen else {
+        return None;
+    };
+    let route = cx.graph.route(r);
+    let rewrite = route.fact.rewrite.as_ref()?;
+    let out = prev.path_out.as_ref()?;
+    if *out == prev.path_in {
+        return None;
+    }
+    let mut note = format!(
+        "{} rewrites {} to {out} ({rewrite})",
+        route.fact.origin, prev.path_in
+    );
+    if let crate::model::path::Rewrite::RegexReplace { with, .. } = rewrite
+        && !with.contains('$')
+        && route.fact.dialect == crate::sources::Dialect::Ingress
+    {
+        note.push_str(
+            "; a rewrite-target without capture groups replaces the whole path: since ingress-nginx 0.22 write `path: /prefix(/|$)(.*)` with `rewrite-target: /$2`",
+        );
+    }
+    Some(note)
 }
 
 /// When the previous hop forwarded its prefix unchanged, say that stripping it would not help

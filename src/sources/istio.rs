@@ -261,6 +261,7 @@ impl RuleContext<'_> {
                             rewrite = Some(Rewrite::RegexReplace {
                                 re,
                                 with: w.to_owned(),
+                                shown: format!("rewrite {m} → {w}"),
                             });
                             rewrite_span = Some(span_of(input, rr));
                         }

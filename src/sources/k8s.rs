@@ -2,7 +2,7 @@
 //! reader of its kind: Istio resources to [`super::istio`], Services here. Knows nothing about
 //! other files.
 
-use super::{ComponentFact, ComponentKind, Facts, Input, istio};
+use super::{ComponentFact, ComponentKind, Facts, Input, gateway_api, ingress, istio};
 use crate::tree::{self, Node};
 
 /// A Kubernetes object's identity, shared by the readers of each kind.
@@ -73,6 +73,19 @@ fn visit(input: Input<'_>, node: &Node, facts: &mut Facts, depth: usize) {
             "Gateway" => istio::gateway(input, &obj, facts),
             _ => {}
         }
+    } else if obj.api_version.starts_with("gateway.networking.k8s.io/") {
+        match obj.kind {
+            "HTTPRoute" => gateway_api::http_route(input, &obj, facts),
+            "Gateway" => gateway_api::gateway(input, &obj, facts),
+            _ => {}
+        }
+    } else if obj.kind == "Ingress"
+        && matches!(
+            obj.api_version,
+            "networking.k8s.io/v1" | "networking.k8s.io/v1beta1" | "extensions/v1beta1"
+        )
+    {
+        ingress::ingress(input, &obj, facts);
     } else if obj.api_version == "v1" && obj.kind == "Service" {
         service(input, &obj, facts);
     }

@@ -2,7 +2,9 @@
 //! [`Facts`] with byte spans. An extractor knows its format and nothing else: it never looks at
 //! another file and never decides whether something is wrong.
 
+pub mod gateway_api;
 pub mod go_mux;
+pub mod ingress;
 pub mod istio;
 pub mod js_calls;
 pub mod k8s;
@@ -43,6 +45,11 @@ pub enum Owner {
 pub enum Dialect {
     /// Envoy under Istio: first match in order; no route (method included) is 404.
     Istio,
+    /// Gateway API HTTPRoute: most specific match across every route of a Gateway; a miss,
+    /// method included, is 404.
+    GatewayApi,
+    /// Kubernetes Ingress: Exact before the longest prefix; no methods; a miss is 404.
+    Ingress,
     /// Go `net/http.ServeMux`; `modern` is Go 1.22+ (methods, wildcards, 405 with Allow).
     GoServeMux { modern: bool },
     /// Endpoints from an OpenAPI document: the framework behind it is not known; a method
@@ -147,6 +154,10 @@ pub struct ComponentFact {
 pub enum ComponentKind {
     /// Entry point of outside traffic (Istio Gateway).
     Edge,
+    /// A Gateway API `Gateway`.
+    GatewayApi,
+    /// An ingress controller (one per ingress class).
+    Ingress,
     /// A Kubernetes Service: a name other layers forward to.
     Service,
 }

@@ -1,0 +1,99 @@
+//! `unbound-route`: a VirtualService or HTTPRoute bound to a gateway that does not exist.
+
+use super::{Check, Context, declare_rule};
+use crate::finding::{Finding, Label};
+use crate::model::graph::Role;
+
+declare_rule! {
+    /// ## What it finds
+    /// An Istio VirtualService whose `gateways:`, or a Gateway API HTTPRoute whose
+    /// `parentRefs`, name no Gateway in the repository: its routes are attached to nothing.
+    ///
+    /// ## Why it breaks requests
+    /// The edge only uses routes bound to it. A gateway renamed (a kustomize `namePrefix`, a
+    /// namespace move, a typo) leaves the routes in the cluster but serving no traffic: every
+    /// request they were meant for gets 404 at the edge, and nothing logs why.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// kind: VirtualService
+    /// spec:
+    ///   gateways: [blog/edge]      # the Gateway is called blog-gateway
+    /// ```
+    ///
+    /// ## Fix
+    /// Name an existing Gateway (`namespace/name` or `name`), or add the Gateway.
+    pub struct UnboundRoute {
+        name: "unbound-route",
+        code: "RL108",
+        severity: Error,
+        status: Some(404),
+        title: "Route bound to a gateway that does not exist",
+    }
+}
+
+impl Check for UnboundRoute {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let gateways: Vec<&str> = cx
+            .graph
+            .components
+            .iter()
+            .filter(|c| c.role == Role::Edge)
+            .map(|c| c.name.as_str())
+            .collect();
+        // One finding per resource: its first route stands for the others.
+        let mut seen: Vec<&str> = Vec::new();
+        for r in &cx.graph.unbound_routes {
+            if seen.contains(&r.origin.as_str()) {
+                continue;
+            }
+            seen.push(&r.origin);
+            let missing: Vec<&str> = r
+                .gateways
+                .iter()
+                .map(String::as_str)
+                .filter(|g| *g != "mesh")
+                .collect();
+            let count = cx
+                .graph
+                .unbound_routes
+                .iter()
+                .filter(|x| x.origin == r.origin)
+                .count();
+            let mut f = cx.place_finding(
+                &Self::META,
+                Label {
+                    span: r.span,
+                    message: "this route serves no traffic".to_owned(),
+                },
+                format!("{} is bound to a gateway that does not exist ({})", r.origin, missing.join(", ")),
+                format!(
+                    "{} names {}, which no Gateway of the repository is; {} nothing, and requests for {} get 404 at the edge.",
+                    r.origin,
+                    missing.join(", "),
+                    if count == 1 { "its route serves".to_owned() } else { format!("its {count} routes serve") },
+                    if count == 1 { "it" } else { "them" }
+                ),
+            );
+            let wanted = missing
+                .first()
+                .map(|g| g.rsplit('/').next().unwrap_or(g))
+                .unwrap_or("");
+            let best = gateways
+                .iter()
+                .max_by(|a, b| {
+                    strsim::jaro_winkler(wanted, a).total_cmp(&strsim::jaro_winkler(wanted, b))
+                })
+                .filter(|b| strsim::jaro_winkler(wanted, b) > 0.8);
+            f.help = match best {
+                Some(b) => Some(format!("did you mean the Gateway `{b}`?")),
+                None if !gateways.is_empty() => Some(format!(
+                    "the repository's gateways: {}",
+                    gateways.join(", ")
+                )),
+                None => None,
+            };
+            out.push(f);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! Edge routers beyond Istio: Kubernetes Ingress (ingress-nginx) and Gateway API, through
+//! `routelint check` (the findings) and `routelint routes` (the routes extracted).
+
+mod common;
+
+use common::{findings_of, fixture, routelint};
+
+fn routes(repo: &str) -> Vec<String> {
+    let run = routelint(&[
+        "routes",
+        "--format",
+        "json",
+        fixture(repo).to_str().unwrap_or(""),
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let mut out = Vec::new();
+    for c in v["components"].as_array().expect("components") {
+        for r in c["routes"].as_array().expect("routes") {
+            if r["kind"] != "route" {
+                continue;
+            }
+            let dest = &r["destination"];
+            out.push(format!(
+                "{} | {} | {} | {} | {}:{}",
+                c["name"].as_str().unwrap_or(""),
+                r["match"].as_str().unwrap_or(""),
+                r["rewrite"].as_str().unwrap_or("-"),
+                dest["name"].as_str().or(dest["why"].as_str()).unwrap_or(""),
+                r["location"]["path"].as_str().unwrap_or(""),
+                r["location"]["line"]
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn ingress_nginx_routes_keep_their_regex_and_rewrite_target() {
+    assert_eq!(
+        routes("ingress-nginx"),
+        [
+            // Most specific first: the longer literal prefix wins.
+            "ingress-nginx | regex /orders-api | rewrite-target / | orders | k8s/ingress.yaml:36",
+            "ingress-nginx | regex /users-api(/|$)(.*) | rewrite-target /$2 | users | k8s/ingress.yaml:15",
+        ]
+    );
+}
+
+#[test]
+fn rewrite_target_without_capture_groups_sends_every_path_to_root() {
+    let (code, f) = findings_of("ingress-nginx");
+    assert_eq!(code, 1);
+    assert_eq!(f, ["no-route 404 web/api.ts:2:35 GET /orders-api/orders"]);
+    let run = routelint(&["check", fixture("ingress-nginx").to_str().unwrap_or("")]);
+    assert!(
+        run.stdout
+            .contains("a rewrite-target without capture groups replaces the whole path"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn gateway_api_routes_are_bound_to_their_gateway_and_rewrite_whole_segments() {
+    assert_eq!(
+        routes("gateway-api"),
+        [
+            // The longest prefix first, across every HTTPRoute of the Gateway.
+            "public | path prefix /store/reviews | replace prefix /store/reviews with /reviews | reviews | apps/routes.yaml:27",
+            "public | path prefix /store/api | replace prefix /store/api with / | store | apps/routes.yaml:14",
+        ]
+    );
+    let run = routelint(&[
+        "trace",
+        "GET",
+        "/store/api/items/42",
+        fixture("gateway-api").to_str().unwrap_or(""),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("/store/api/items/42 → /items/42"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn gateway_api_method_miss_is_404_and_a_route_on_a_missing_gateway_is_unbound() {
+    let (code, f) = findings_of("gateway-api");
+    assert_eq!(code, 1);
+    assert_eq!(
+        f,
+        [
+            "unbound-route 404 apps/routes.yaml:50:13",
+            "method-not-allowed 404 web/src/store.ts:7:9 POST /store/reviews/{sku}",
+        ]
+    );
+}
