@@ -429,6 +429,16 @@ impl<'g> Sim<'g> {
                 .filter(|(_, s, _)| allowed(*s))
                 .max_by(|a, b| self.specificity(a, b))
                 .map(|(_, s, _)| *s),
+            Policy::Priority => path_matches
+                .iter()
+                .filter(|(_, s, _)| allowed(*s))
+                .max_by(|a, b| {
+                    self.priority(a.1)
+                        .cmp(&self.priority(b.1))
+                        .then(a.2.cmp(&b.2))
+                        .then(b.0.cmp(&a.0))
+                })
+                .map(|(_, s, _)| *s),
         };
         if let Some(step) = winner {
             return Choice::Step(step);
@@ -480,10 +490,23 @@ impl<'g> Sim<'g> {
             .enumerate()
             .map(|(i, s)| (i, *s, Tri::Yes))
             .collect();
-        if self.graph.component(component).policy == Policy::MostSpecific {
-            order.sort_by(|a, b| self.specificity(b, a));
+        match self.graph.component(component).policy {
+            Policy::MostSpecific => order.sort_by(|a, b| self.specificity(b, a)),
+            Policy::Priority => order.sort_by(|a, b| {
+                self.priority(b.1)
+                    .cmp(&self.priority(a.1))
+                    .then(a.0.cmp(&b.0))
+            }),
+            Policy::FirstMatch => {}
         }
         order.into_iter().map(|(_, s, _)| s).collect()
+    }
+
+    fn priority(&self, step: Step) -> i64 {
+        match step {
+            Step::Route(r) => self.graph.route(r).fact.priority.unwrap_or(0),
+            Step::Endpoint(_) => 0,
+        }
     }
 
     fn specificity(&self, a: &(usize, Step, Tri), b: &(usize, Step, Tri)) -> Ordering {

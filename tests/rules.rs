@@ -123,6 +123,20 @@ fn unbound_route_virtual_service_names_a_renamed_gateway() {
 }
 
 #[test]
+fn prefix_overmatch_string_prefix_catches_a_longer_segment() {
+    let (code, f) = findings_of("rules/prefix-overmatch/triggers");
+    assert_eq!(code, 1);
+    assert_eq!(
+        f,
+        [
+            "prefix-overmatch - mesh/routes.yaml:18:13",
+            "no-route 404 web/account.js:2:34 GET /api/usersettings/theme",
+        ]
+    );
+    silent("prefix-overmatch");
+}
+
+#[test]
 fn unresolved_calls_are_info_and_do_not_fail_the_run() {
     let (code, f) = findings_of("rules/unresolved-call/triggers");
     assert_eq!(

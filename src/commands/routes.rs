@@ -311,6 +311,7 @@ fn policy_text(p: Policy) -> &'static str {
     match p {
         Policy::FirstMatch => "first match wins",
         Policy::MostSpecific => "most specific wins (listed most specific first)",
+        Policy::Priority => "highest priority wins (listed by priority)",
     }
 }
 
@@ -336,6 +337,7 @@ fn policy_key(p: Policy) -> &'static str {
     match p {
         Policy::FirstMatch => "first-match",
         Policy::MostSpecific => "most-specific",
+        Policy::Priority => "priority",
     }
 }
 

@@ -34,6 +34,9 @@ pub enum Policy {
     FirstMatch,
     /// The most specific matching route wins (Go ServeMux, OpenAPI-described services).
     MostSpecific,
+    /// The matching route with the highest priority wins, then the first declared (Kong,
+    /// Traefik, APISIX: their sources compute the priority with the router's own rules).
+    Priority,
 }
 
 /// How a component answers a request it cannot route.

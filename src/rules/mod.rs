@@ -12,6 +12,7 @@ mod missing_prefix;
 mod missing_strip_prefix;
 mod no_route;
 mod parse_error;
+mod prefix_overmatch;
 mod trailing_slash;
 mod unbound_route;
 mod unreachable_endpoint;
@@ -112,6 +113,7 @@ pub static RULES: &[&dyn Rule] = &[
     &method_not_allowed::MethodNotAllowed,
     &no_route::NoRoute,
     &unbound_route::UnboundRoute,
+    &prefix_overmatch::PrefixOvermatch,
     &unresolved_call::UnresolvedCall,
     &dead_route::DeadRoute,
     &unreachable_endpoint::UnreachableEndpoint,

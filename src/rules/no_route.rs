@@ -70,6 +70,23 @@ impl Check for NoRoute {
                     format!("sends it to {}", cx.graph.component(hop.component).name),
                 ));
             }
+            if let Some(Step::Route(r)) = t
+                .hops
+                .len()
+                .checked_sub(2)
+                .and_then(|i| t.hops.get(i))
+                .and_then(|h| h.chosen)
+                && let crate::model::path::PathMatch::StringPrefix { prefix, .. } =
+                    &cx.graph.route(r).fact.matcher
+                && super::prefix_overmatch::mid_segment(
+                    prefix,
+                    t.hops[t.hops.len() - 2].path_in.literal_head(),
+                )
+            {
+                f.notes.push(format!(
+                    "the string prefix {prefix} caught it mid-segment (prefix-overmatch): it was probably meant for another route"
+                ));
+            }
             if let Some(note) = rewrite_note(cx, t) {
                 f.notes.push(note);
             }

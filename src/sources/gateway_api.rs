@@ -154,6 +154,7 @@ pub fn http_route(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
                 hosts: hosts.clone(),
                 gateways: parents.clone(),
                 dialect: Dialect::GatewayApi,
+                priority: None,
             });
             order += 1;
         }

@@ -1341,6 +1341,7 @@ impl<'t> Ctx<'t> {
             hosts: Vec::new(),
             gateways: Vec::new(),
             dialect: Dialect::GoServeMux { modern: true },
+            priority: None,
         })
     }
 

@@ -195,6 +195,7 @@ impl Ctx<'_> {
             hosts,
             gateways: Vec::new(),
             dialect: Dialect::Ingress,
+            priority: None,
         }
     }
 

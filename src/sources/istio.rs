@@ -330,6 +330,7 @@ impl RuleContext<'_> {
             hosts: self.hosts.to_vec(),
             gateways: self.gateways.to_vec(),
             dialect: Dialect::Istio,
+            priority: None,
         })
     }
 

@@ -98,6 +98,9 @@ pub struct RouteFact {
     /// Istio `gateways:` the route binds to (`mesh` when empty).
     pub gateways: Vec<String>,
     pub dialect: Dialect,
+    /// Explicit precedence for routers that rank routes by a number (Kong, Traefik, APISIX):
+    /// higher first. `None` where order or specificity decides.
+    pub priority: Option<i64>,
 }
 
 /// An operation a service answers.
