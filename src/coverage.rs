@@ -269,6 +269,8 @@ fn invert(matcher: &PathMatch, rewrite: Option<&Rewrite>, out: &ReqPath) -> Inve
                 Tri::No => Inverted::Impossible,
             }
         }
-        Some(Rewrite::ReplaceFull(_) | Rewrite::RegexReplace { .. }) => Inverted::Unknown,
+        Some(Rewrite::ReplaceFull(_) | Rewrite::RegexReplace { .. } | Rewrite::Unknown(_)) => {
+            Inverted::Unknown
+        }
     }
 }

@@ -97,6 +97,7 @@ pub fn walk(roots: &[PathBuf], base: &Path) -> Vec<Candidate> {
 pub enum ExtKind {
     Yaml,
     Json,
+    Toml,
     Go,
     GoMod,
     Js,
@@ -114,6 +115,7 @@ pub fn extension_kind(path: &Path) -> Option<ExtKind> {
     match ext.as_str() {
         "yaml" | "yml" => Some(ExtKind::Yaml),
         "json" => Some(ExtKind::Json),
+        "toml" => Some(ExtKind::Toml),
         "go" => Some(ExtKind::Go),
         "js" | "jsx" | "ts" | "tsx" | "mjs" | "cjs" | "mts" | "cts" => Some(ExtKind::Js),
         _ => None,
@@ -151,11 +153,31 @@ pub fn classify(ext: ExtKind, text: &str) -> Result<SourceKind, Skip> {
             let head = &text[..floor_char_boundary(text, 65_536)];
             if head.contains("\"openapi\"") || head.contains("\"swagger\"") {
                 Ok(SourceKind::OpenApi)
+            } else if head.contains("\"_format_version\"") {
+                Ok(SourceKind::Kong)
+            } else if head.contains("\"static_resources\"") || head.contains("\"virtual_hosts\"") {
+                Ok(SourceKind::Envoy)
+            } else if head.contains("\"routes\"")
+                && head.contains("\"uri")
+                && head.contains("\"upstream")
+            {
+                Ok(SourceKind::Apisix)
+            } else {
+                Err(Skip::NotRelevant)
+            }
+        }
+        ExtKind::Toml => {
+            if text.lines().any(|l| {
+                let l = l.trim();
+                l.starts_with("[http.routers") || l.starts_with("[http.middlewares")
+            }) {
+                Ok(SourceKind::Traefik)
             } else {
                 Err(Skip::NotRelevant)
             }
         }
         ExtKind::Yaml => {
+            let top = |key: &str| text.lines().take(2000).any(|l| l.starts_with(key));
             let is_openapi = text.lines().take(400).any(|l| {
                 let l = l.strip_prefix("- ").unwrap_or(l);
                 l.starts_with("openapi:")
@@ -163,17 +185,30 @@ pub fn classify(ext: ExtKind, text: &str) -> Result<SourceKind, Skip> {
                     || l.starts_with("\"openapi\":")
             });
             let is_kube = text.contains("apiVersion:") && text.contains("kind:");
-            if !is_openapi && !is_kube {
+            let kind = if is_openapi {
+                SourceKind::OpenApi
+            } else if is_kube {
+                SourceKind::Kubernetes
+            } else if top("_format_version:") {
+                SourceKind::Kong
+            } else if top("static_resources:")
+                || (text.contains("virtual_hosts:") && text.contains("routes:"))
+            {
+                SourceKind::Envoy
+            } else if top("routes:")
+                && (text.contains("#END") || text.contains("upstream"))
+                && text.contains("uri")
+            {
+                SourceKind::Apisix
+            } else if top("http:") && text.contains("routers:") {
+                SourceKind::Traefik
+            } else {
                 return Err(Skip::NotRelevant);
-            }
+            };
             if is_templated(text) {
                 return Err(Skip::Templated);
             }
-            Ok(if is_openapi {
-                SourceKind::OpenApi
-            } else {
-                SourceKind::Kubernetes
-            })
+            Ok(kind)
         }
     }
 }

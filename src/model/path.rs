@@ -770,6 +770,9 @@ pub enum Rewrite {
     /// replaced (`/foo/bar`, prefix `/foo`, replacement `/xyz` → `/xyz/bar`; replacement `/` or
     /// `""` → `/bar`; `/foo` alone → `/`).
     ReplacePrefixSegments { prefix: String, with: String },
+    /// A rewrite routelint cannot follow (a middleware defined elsewhere, a script): requests
+    /// through it end as unknown, never as a 404.
+    Unknown(String),
 }
 
 /// What a rewrite did.
@@ -812,6 +815,7 @@ impl Rewrite {
                 Rewritten::Path(ReqPath::parse(&re.replace(&rendered, with.as_str())))
             }
             Rewrite::ReplaceFull(with) => Rewritten::Path(ReqPath::parse(with)),
+            Rewrite::Unknown(_) => Rewritten::Unknown,
             Rewrite::ReplacePrefixSegments { prefix, with } => {
                 let n = prefix.split('/').filter(|x| !x.is_empty()).count();
                 let whole = path.segments();
@@ -854,6 +858,7 @@ impl fmt::Display for Rewrite {
             Rewrite::StripPrefix(p) => write!(f, "strip {p}"),
             Rewrite::RegexReplace { shown, .. } => f.write_str(shown),
             Rewrite::ReplaceFull(w) => write!(f, "set path {w}"),
+            Rewrite::Unknown(why) => write!(f, "unknown rewrite ({why})"),
             Rewrite::PrefixPath(p) => write!(f, "prefix with {p}"),
             Rewrite::ReplacePrefixSegments { prefix, with } => {
                 write!(

@@ -239,12 +239,17 @@ pub fn build(files: &[FileFacts], config: &Config) -> Graph {
         for r in &f.facts.routes {
             match r.dialect {
                 Dialect::Istio | Dialect::GatewayApi => place_gateway_route(&mut b, r),
-                Dialect::Ingress => {
+                Dialect::Ingress
+                | Dialect::Kong
+                | Dialect::Traefik
+                | Dialect::Envoy
+                | Dialect::Apisix => {
                     let name = match &r.owner {
                         Owner::Named(n) => n.clone(),
-                        Owner::File => "ingress".to_owned(),
+                        Owner::File => owner.clone(),
                     };
                     let id = b.component(&name, Role::Edge);
+                    configure_edge(&mut b.graph.components[id.0], r.dialect);
                     let mut r = r.clone();
                     r.table = "http".to_owned();
                     add_route(&mut b.graph, id, r);
@@ -331,6 +336,47 @@ pub fn build(files: &[FileFacts], config: &Config) -> Graph {
     // 6. Entries.
     b.graph.entries = entries(&b.graph, config);
     b.graph
+}
+
+/// What an edge router of a dialect is: its label, how it picks a route, how it misses.
+fn configure_edge(c: &mut Component, dialect: Dialect) {
+    let (kind, policy, note) = match dialect {
+        Dialect::Ingress => (
+            "Ingress controller",
+            Policy::MostSpecific,
+            "an Ingress has no method matching",
+        ),
+        Dialect::Kong => (
+            "Kong",
+            Policy::Priority,
+            "Kong answers 404 when no route matches, the method included",
+        ),
+        Dialect::Traefik => (
+            "Traefik",
+            Policy::Priority,
+            "Traefik answers 404 when no router matches, the method included",
+        ),
+        Dialect::Envoy => (
+            "Envoy",
+            Policy::FirstMatch,
+            "Envoy answers 404 when no route matches, the method included",
+        ),
+        Dialect::Apisix => (
+            "APISIX",
+            Policy::Priority,
+            "APISIX answers 404 when no route matches, the method included",
+        ),
+        _ => return,
+    };
+    if c.kind.is_empty() || c.kind == "Ingress controller" {
+        c.kind = kind.to_owned();
+    }
+    c.policy = policy;
+    c.miss = MissBehavior {
+        method_miss: 404,
+        method_miss_note: note,
+        subtree_redirect: None,
+    };
 }
 
 fn istio_miss() -> MissBehavior {

@@ -142,6 +142,18 @@ fn strip_help(cx: &Context<'_>, rid: RouteId, strip: &str) -> String {
         Dialect::Ingress => format!(
             "strip it in the Ingress: `path: {strip}(/|$)(.*)` with `nginx.ingress.kubernetes.io/rewrite-target: /$2` (ingress-nginx), or `konghq.com/strip-path: \"true\"` (Kong)"
         ),
+        Dialect::Kong => {
+            format!("keep `strip_path: true` on that Kong route (its path {strip} is then removed)")
+        }
+        Dialect::Traefik => {
+            format!("add a `stripPrefix` middleware with `prefixes: [{strip}]` to that router")
+        }
+        Dialect::Envoy => {
+            format!("add `prefix_rewrite: \"/\"` to that route (with `prefix: \"{strip}/\"`)")
+        }
+        Dialect::Apisix => format!(
+            "add the `proxy-rewrite` plugin with `regex_uri: [\"^{strip}/(.*)\", \"/$1\"]` to that route"
+        ),
         Dialect::OpenApi => format!("strip {strip} before forwarding"),
     }
 }

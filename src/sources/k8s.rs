@@ -2,7 +2,9 @@
 //! reader of its kind: Istio resources to [`super::istio`], Services here. Knows nothing about
 //! other files.
 
-use super::{ComponentFact, ComponentKind, Facts, Input, gateway_api, ingress, istio};
+use super::{
+    ComponentFact, ComponentKind, Facts, Input, gateway_api, ingress, istio, kong, traefik,
+};
 use crate::tree::{self, Node};
 
 /// A Kubernetes object's identity, shared by the readers of each kind.
@@ -86,6 +88,12 @@ fn visit(input: Input<'_>, node: &Node, facts: &mut Facts, depth: usize) {
         )
     {
         ingress::ingress(input, &obj, facts);
+    } else if obj.api_version.starts_with("configuration.konghq.com/") {
+        kong::crd(input, &obj, facts);
+    } else if obj.api_version.starts_with("traefik.io/")
+        || obj.api_version.starts_with("traefik.containo.us/")
+    {
+        traefik::crd(input, &obj, facts);
     } else if obj.api_version == "v1" && obj.kind == "Service" {
         service(input, &obj, facts);
     }

@@ -2,13 +2,17 @@
 //! [`Facts`] with byte spans. An extractor knows its format and nothing else: it never looks at
 //! another file and never decides whether something is wrong.
 
+pub mod apisix;
+pub mod envoy;
 pub mod gateway_api;
 pub mod go_mux;
 pub mod ingress;
 pub mod istio;
 pub mod js_calls;
 pub mod k8s;
+pub mod kong;
 pub mod openapi;
+pub mod traefik;
 
 use crate::model::method::{Method, MethodSet};
 use crate::model::path::{PathMatch, Pattern, ReqPath, Rewrite};
@@ -50,6 +54,15 @@ pub enum Dialect {
     GatewayApi,
     /// Kubernetes Ingress: Exact before the longest prefix; no methods; a miss is 404.
     Ingress,
+    /// Kong (declarative config or Kong Ingress Controller CRDs): routes ranked by the
+    /// priority the source computes; no route (method included) is 404.
+    Kong,
+    /// Traefik (file provider or IngressRoute CRDs): priority (rule length unless set); 404.
+    Traefik,
+    /// Envoy route configuration: routes in order, first match; 404.
+    Envoy,
+    /// APISIX: routes ranked by the priority the source computes; 404.
+    Apisix,
     /// Go `net/http.ServeMux`; `modern` is Go 1.22+ (methods, wildcards, 405 with Allow).
     GoServeMux { modern: bool },
     /// Endpoints from an OpenAPI document: the framework behind it is not known; a method
@@ -223,6 +236,14 @@ pub enum SourceKind {
     Go,
     GoMod,
     JavaScript,
+    /// Kong declarative configuration (decK, `_format_version`).
+    Kong,
+    /// Traefik file provider (YAML or TOML `http.routers`).
+    Traefik,
+    /// Envoy static or xDS route configuration.
+    Envoy,
+    /// APISIX standalone `apisix.yaml` / Admin API JSON.
+    Apisix,
 }
 
 impl SourceKind {
@@ -233,6 +254,10 @@ impl SourceKind {
             SourceKind::Go => "go",
             SourceKind::GoMod => "go.mod",
             SourceKind::JavaScript => "js/ts",
+            SourceKind::Kong => "kong",
+            SourceKind::Traefik => "traefik",
+            SourceKind::Envoy => "envoy",
+            SourceKind::Apisix => "apisix",
         }
     }
 
@@ -244,6 +269,10 @@ impl SourceKind {
             SourceKind::Go => go_mux::extract(input),
             SourceKind::GoMod => go_mux::extract_go_mod(input),
             SourceKind::JavaScript => js_calls::extract(input),
+            SourceKind::Kong => kong::extract(input),
+            SourceKind::Traefik => traefik::extract(input),
+            SourceKind::Envoy => envoy::extract(input),
+            SourceKind::Apisix => apisix::extract(input),
         }
     }
 }
