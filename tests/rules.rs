@@ -137,6 +137,14 @@ fn prefix_overmatch_string_prefix_catches_a_longer_segment() {
 }
 
 #[test]
+fn regex_case_insensitive_use_regex_on_one_ingress_changes_the_whole_host() {
+    let (code, f) = findings_of("rules/regex-case-insensitive/triggers");
+    assert_eq!(code, 0, "a warning does not fail the default threshold");
+    assert_eq!(f, ["regex-case-insensitive - k8s/ingresses.yaml:29:15"]);
+    silent("regex-case-insensitive");
+}
+
+#[test]
 fn unresolved_calls_are_info_and_do_not_fail_the_run() {
     let (code, f) = findings_of("rules/unresolved-call/triggers");
     assert_eq!(

@@ -127,6 +127,9 @@ pub struct Graph {
     pub unbound_routes: Vec<RouteFact>,
     /// Hosts of mesh VirtualServices and the component holding their routes.
     pub mesh_hosts: Vec<(String, ComponentId)>,
+    /// Ingress routes ingress-nginx turned into case-insensitive regexes because another
+    /// Ingress of the same host uses regex paths: (the route changed, the route that caused it).
+    pub regex_host_effect: Vec<(RouteId, RouteId)>,
 }
 
 impl Graph {

@@ -303,6 +303,9 @@ pub fn build(files: &[FileFacts], config: &Config) -> Graph {
         }
     }
 
+    // 4b. ingress-nginx: regex paths on one Ingress make every path of that host a regex.
+    apply_regex_host_effect(&mut b.graph);
+
     // 5. Destinations.
     for i in 0..b.graph.routes.len() {
         let from = b.graph.component(b.graph.routes[i].component).role;
@@ -377,6 +380,54 @@ fn configure_edge(c: &mut Component, dialect: Dialect) {
         method_miss_note: note,
         subtree_redirect: None,
     };
+}
+
+/// ingress-nginx docs ("Ingress Path Matching"): when `use-regex` or `rewrite-target` is set
+/// on any Ingress of a host, the paths of EVERY Ingress of that host are rendered as
+/// case-insensitive regex locations (`location ~* "^/path"`): a `Prefix` `/api` then also
+/// matches `/apix` and `/API`.
+fn apply_regex_host_effect(graph: &mut Graph) {
+    let ingress: Vec<usize> = (0..graph.routes.len())
+        .filter(|i| graph.routes[*i].fact.dialect == Dialect::Ingress)
+        .collect();
+    let same_host = |a: &RouteFact, b: &RouteFact| {
+        a.hosts.is_empty() || b.hosts.is_empty() || a.hosts.iter().any(|h| b.hosts.contains(h))
+    };
+    let mut changes = Vec::new();
+    for &i in &ingress {
+        let r = &graph.routes[i];
+        if matches!(r.fact.matcher, PathMatch::Regex { .. } | PathMatch::Any) {
+            continue;
+        }
+        let cause = ingress.iter().copied().find(|&j| {
+            let c = &graph.routes[j];
+            c.component == r.component
+                && c.fact.origin != r.fact.origin
+                && matches!(c.fact.matcher, PathMatch::Regex { .. })
+                && same_host(&c.fact, &r.fact)
+                && !c.fact.hosts.is_empty()
+        });
+        let Some(cause) = cause else { continue };
+        let (path, exact) = match &r.fact.matcher {
+            PathMatch::Exact { path, .. } => (path.clone(), true),
+            PathMatch::StringPrefix { prefix, .. } | PathMatch::SegmentPrefix { prefix, .. } => {
+                (prefix.clone(), false)
+            }
+            _ => continue,
+        };
+        let pattern = format!(
+            "(?i)^(?:{}){}",
+            regex::escape(&path),
+            if exact { "$" } else { "" }
+        );
+        if let Ok(re) = regex::Regex::new(&pattern) {
+            changes.push((i, cause, PathMatch::Regex { source: path, re }));
+        }
+    }
+    for (i, cause, matcher) in changes {
+        graph.routes[i].fact.matcher = matcher;
+        graph.regex_host_effect.push((RouteId(i), RouteId(cause)));
+    }
 }
 
 fn istio_miss() -> MissBehavior {

@@ -13,10 +13,12 @@ mod missing_strip_prefix;
 mod no_route;
 mod parse_error;
 mod prefix_overmatch;
+mod regex_case_insensitive;
 mod trailing_slash;
 mod unbound_route;
 mod unreachable_endpoint;
 mod unresolved_call;
+mod unused_suppression;
 
 use crate::finding::{Finding, Label, RequestInfo, Severity};
 use crate::model::graph::{CallId, ComponentId, Dest, Graph, Role};
@@ -114,10 +116,12 @@ pub static RULES: &[&dyn Rule] = &[
     &no_route::NoRoute,
     &unbound_route::UnboundRoute,
     &prefix_overmatch::PrefixOvermatch,
+    &regex_case_insensitive::RegexCaseInsensitive,
     &unresolved_call::UnresolvedCall,
     &dead_route::DeadRoute,
     &unreachable_endpoint::UnreachableEndpoint,
     &parse_error::ParseError,
+    &unused_suppression::UnusedSuppression,
 ];
 
 pub fn find_rule(name: &str) -> Option<&'static dyn Rule> {
