@@ -160,7 +160,7 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
     if opts.coverage {
         cx = cx.with_coverage();
     }
-    let findings = crate::suppress::apply(rules::run(&cx), &sources);
+    let findings = crate::suppress::apply(rules::run(&cx), &sources, opts.coverage);
     summary.calls = graph.calls.len();
     summary.routes = graph.routes.len() + graph.unbound_routes.len();
     summary.endpoints = graph.endpoints.len();

@@ -174,7 +174,7 @@ fn run_check(mut args: CheckArgs) -> u8 {
         findings.retain(|f| touches(f, &analysis.sources, files));
     }
     if let Some(path) = &args.write_baseline {
-        return match baseline::write(path, &findings) {
+        return match baseline::write(path, &findings, &analysis.sources) {
             Ok(()) => {
                 eprintln!(
                     "routelint: recorded {} finding{} in {}",
