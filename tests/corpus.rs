@@ -49,7 +49,14 @@ fn manifest(dir: &Path) -> Vec<Entry> {
 }
 
 /// The systems whose folder a routelint source reads today.
-const READ_BY_A_SOURCE: &[&str] = &["istio", "gateway-api", "ingress", "openapi"];
+const READ_BY_A_SOURCE: &[&str] = &[
+    "istio",
+    "gateway-api",
+    "ingress",
+    "openapi",
+    "kong",
+    "apisix",
+];
 
 #[test]
 fn every_corpus_file_is_read_without_a_crash_and_valid_files_without_a_parse_error() {
@@ -98,6 +105,8 @@ fn every_corpus_file_is_read_without_a_crash_and_valid_files_without_a_parse_err
             (kind, e.system.as_str()),
             (SourceKind::OpenApi, "openapi")
                 | (SourceKind::Kubernetes, "istio" | "gateway-api" | "ingress")
+                | (SourceKind::Kong, "kong")
+                | (SourceKind::Apisix, "apisix")
         );
         if owned
             && matches!(e.status.as_str(), "valid" | "semantic-error")

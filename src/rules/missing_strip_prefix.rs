@@ -142,9 +142,9 @@ fn strip_help(cx: &Context<'_>, rid: RouteId, strip: &str) -> String {
         Dialect::Ingress => format!(
             "strip it in the Ingress: `path: {strip}(/|$)(.*)` with `nginx.ingress.kubernetes.io/rewrite-target: /$2` (ingress-nginx), or `konghq.com/strip-path: \"true\"` (Kong)"
         ),
-        Dialect::Kong => {
-            format!("keep `strip_path: true` on that Kong route (its path {strip} is then removed)")
-        }
+        Dialect::Kong => format!(
+            "set `strip_path: true` on that Kong route: Kong then removes the matched path ({strip}…) and joins the rest to the service's `path`, which must be what the backend serves"
+        ),
         Dialect::Traefik => {
             format!("add a `stripPrefix` middleware with `prefixes: [{strip}]` to that router")
         }
