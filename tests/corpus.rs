@@ -107,6 +107,9 @@ fn every_corpus_file_is_read_without_a_crash_and_valid_files_without_a_parse_err
                 | (SourceKind::Kubernetes, "istio" | "gateway-api" | "ingress")
                 | (SourceKind::Kong, "kong")
                 | (SourceKind::Apisix, "apisix")
+                | (SourceKind::Traefik, "traefik")
+                | (SourceKind::Envoy, "envoy")
+                | (SourceKind::Kubernetes, "traefik")
         );
         if owned
             && matches!(e.status.as_str(), "valid" | "semantic-error")

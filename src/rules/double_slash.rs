@@ -66,16 +66,20 @@ impl Check for DoubleSlash {
                 if let (Some(prefix), Some(Rewrite::ReplaceMatched(to))) =
                     (super::prefix_of(&rt.fact.matcher), &rt.fact.rewrite)
                 {
-                    f.help = Some(format!(
-                        "match `prefix: {}/` with `rewrite: {{uri: {}}}`, and add an `exact: {}` rule for the bare path",
-                        prefix.trim_end_matches('/'),
-                        if to.ends_with('/') {
-                            to.clone()
-                        } else {
-                            format!("{to}/")
-                        },
-                        prefix.trim_end_matches('/')
-                    ));
+                    let p = prefix.trim_end_matches('/');
+                    let to = if to.ends_with('/') {
+                        to.clone()
+                    } else {
+                        format!("{to}/")
+                    };
+                    f.help = Some(match rt.fact.dialect {
+                        crate::sources::Dialect::Envoy => format!(
+                            "match `prefix: \"{p}/\"` with `prefix_rewrite: \"{to}\"`, and add a `path: \"{p}\"` route for the bare path"
+                        ),
+                        _ => format!(
+                            "match `prefix: {p}/` with `rewrite: {{uri: {to}}}`, and add an `exact: {p}` rule for the bare path"
+                        ),
+                    });
                 }
             }
             if let Some(step) = d.mended.hops.get(link.hop).and_then(|h| h.chosen) {
