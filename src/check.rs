@@ -96,7 +96,12 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
         }
     }
     let base = discover::base_of(&opts.roots);
-    let candidates = discover::walk(&opts.roots, &base);
+    let candidates = discover::walk(
+        &opts.roots,
+        &base,
+        &opts.config.include,
+        &opts.config.exclude,
+    );
     let read: Vec<Result<Read, Option<Skip>>> = candidates.into_par_iter().map(read_one).collect();
     let mut templated = 0;
     let mut files: Vec<Read> = Vec::new();
@@ -161,6 +166,7 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
         cx = cx.with_coverage();
     }
     let findings = crate::suppress::apply(rules::run(&cx), &sources, opts.coverage);
+    let findings = opts.config.apply_rule_levels(findings);
     summary.calls = graph.calls.len();
     summary.routes = graph.routes.len() + graph.unbound_routes.len();
     summary.endpoints = graph.endpoints.len();

@@ -54,20 +54,43 @@ pub fn base_of(roots: &[PathBuf]) -> PathBuf {
     base
 }
 
-/// Walks the roots and lists candidate files, sorted by display path.
-pub fn walk(roots: &[PathBuf], base: &Path) -> Vec<Candidate> {
+/// Walks the roots and lists candidate files, sorted by display path. `include` and `exclude`
+/// are globs over display paths (`routelint.toml`): a file is listed when it matches
+/// `include` (or `include` is empty) and does not match `exclude`; a glob that matches a
+/// directory covers what is below it, and excluded directories are not entered.
+pub fn walk(
+    roots: &[PathBuf],
+    base: &Path,
+    include: &[String],
+    exclude: &[String],
+) -> Vec<Candidate> {
     let mut out = Vec::new();
+    let excluded_dirs: std::sync::Arc<(PathBuf, Vec<String>)> =
+        std::sync::Arc::new((base.to_path_buf(), exclude.to_vec()));
     for root in roots {
         let mut builder = ignore::WalkBuilder::new(root);
+        let excluded = excluded_dirs.clone();
         builder
             .hidden(true)
             .git_ignore(true)
             .git_exclude(true)
             .require_git(false)
             .add_custom_ignore_filename(".routelintignore")
-            .filter_entry(|e| {
-                !(e.file_type().is_some_and(|t| t.is_dir())
-                    && SKIP_DIRS.contains(&e.file_name().to_string_lossy().as_ref()))
+            .filter_entry(move |e| {
+                if !e.file_type().is_some_and(|t| t.is_dir()) {
+                    return true;
+                }
+                if SKIP_DIRS.contains(&e.file_name().to_string_lossy().as_ref()) {
+                    return false;
+                }
+                let (base, exclude) = &*excluded;
+                if exclude.is_empty() || e.depth() == 0 {
+                    return true;
+                }
+                let display = display_path(e.path(), base);
+                !exclude
+                    .iter()
+                    .any(|g| crate::config::glob_match(g, &display))
             });
         for entry in builder.build().flatten() {
             if !entry.file_type().is_some_and(|t| t.is_file()) {
@@ -77,19 +100,26 @@ pub fn walk(roots: &[PathBuf], base: &Path) -> Vec<Candidate> {
             if extension_kind(&path).is_none() {
                 continue;
             }
-            let abs = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
-            let rel = abs.strip_prefix(base).unwrap_or(&abs);
-            let display = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
+            let display = display_path(&path, base);
+            if !crate::config::path_selected(&display, include, exclude) {
+                continue;
+            }
             out.push(Candidate { path, display });
         }
     }
     out.sort_by(|a, b| a.display.cmp(&b.display));
     out.dedup_by(|a, b| a.display == b.display);
     out
+}
+
+/// A path relative to the base, `/`-separated.
+fn display_path(path: &Path, base: &Path) -> String {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let rel = abs.strip_prefix(base).unwrap_or(&abs);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// What an extension promises before the content is looked at.

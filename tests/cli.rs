@@ -336,3 +336,30 @@ fn changed_reports_only_findings_touching_files_changed_in_git() {
     );
     assert_eq!(run.code, 1);
 }
+
+#[test]
+fn configured_own_origins_make_absolute_urls_same_origin() {
+    let dir = scratch("own-origins");
+    copy_dir(&fixture("rules/missing-prefix/silent"), &dir);
+    std::fs::write(
+        dir.join("web/src/absolute.ts"),
+        "export const cart = () => fetch('https://www.shop.example/shop/api/cart');\n",
+    )
+    .expect("write");
+    let (_, v) = check_json(&dir);
+    assert_eq!(
+        v["summary"]["unresolved"], 1,
+        "an unknown origin is not checked: {v}"
+    );
+    std::fs::write(
+        dir.join("routelint.toml"),
+        "[client]\norigins = [\"https://www.shop.example\"]\n",
+    )
+    .expect("write");
+    let (code, v) = check_json(&dir);
+    assert_eq!(
+        (code, v["summary"]["unresolved"].as_u64()),
+        (0, Some(0)),
+        "{v}"
+    );
+}

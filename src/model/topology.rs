@@ -13,7 +13,7 @@ use super::path::{PatSeg, PathMatch, Pattern};
 use crate::config::Config;
 use crate::model::method::MethodSet;
 use crate::source_file::FileId;
-use crate::sources::{ComponentKind, Dialect, Facts, Owner, RouteFact, Target};
+use crate::sources::{CallUrl, ComponentKind, Dialect, Facts, Owner, RouteFact, Target};
 
 /// The facts of one file, with where they came from.
 #[derive(Debug)]
@@ -260,7 +260,8 @@ pub fn build(files: &[FileFacts], config: &Config) -> Graph {
                         Owner::File => owner.clone(),
                     };
                     let id = b.component(&name, Role::Gateway);
-                    let version = go_version_for(&go_mods, &f.display);
+                    let version =
+                        go_version_for(&go_mods, &f.display).or(config.versions.go_version());
                     let r = go_route_for_version(r, version);
                     configure_go(&mut b.graph.components[id.0], version);
                     add_route(&mut b.graph, id, r);
@@ -299,7 +300,17 @@ pub fn build(files: &[FileFacts], config: &Config) -> Graph {
             }
         }
         for c in &f.facts.calls {
-            b.graph.calls.push(Call { fact: c.clone() });
+            let mut fact = c.clone();
+            // An absolute URL to the app's own origin is a same-origin request: it enters at
+            // the edge like a relative one.
+            if let CallUrl::Resolved { origin, .. } = &mut fact.url
+                && origin
+                    .as_deref()
+                    .is_some_and(|o| config.client.is_own_origin(o))
+            {
+                *origin = None;
+            }
+            b.graph.calls.push(Call { fact });
         }
     }
 
