@@ -10,6 +10,7 @@ use std::fmt;
 use crate::model::graph::{ComponentId, Dest, EndpointId, Graph, Policy, RouteId};
 use crate::model::method::{Method, MethodSet};
 use crate::model::path::{PathMatch, Piece, ReqPath, Rewritten, Segments, Tri};
+use crate::sources::Dialect;
 
 /// A request as a client sends it.
 #[derive(Clone, Debug, PartialEq)]
@@ -295,6 +296,16 @@ impl<'g> Sim<'g> {
                                 Some(rw) => rw.apply(&route.fact.matcher, &path),
                             };
                             let next = match out {
+                                // Go's reverse proxy joins the target path and the request path
+                                // with exactly one slash (httputil joinURLPath): a path left
+                                // without its leading slash by StripPrefix gets one back.
+                                Rewritten::Path(p)
+                                    if matches!(route.fact.dialect, Dialect::GoServeMux { .. })
+                                        && matches!(route.dest, Dest::Component(_))
+                                        && !p.segments().leading_slash =>
+                                {
+                                    p.prepend("/")
+                                }
                                 Rewritten::Path(p) => p,
                                 Rewritten::Rejected => {
                                     hops.push(hop);

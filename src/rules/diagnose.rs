@@ -29,9 +29,10 @@ pub enum Cause {
         add: bool,
     },
     CaseMismatch,
-    /// A rewrite produced `//`.
+    /// A rewrite produced `//`, or left the path without its leading `/` (`lost_slash`).
     DoubleSlash {
         route: Option<RouteId>,
+        lost_slash: bool,
     },
     /// The path matches, the method does not.
     MethodNotAllowed {
@@ -306,7 +307,24 @@ fn candidates(sim: &Sim<'_>, t: &Trace, k: usize) -> Vec<(Cause, ReqPath)> {
     // `//` from a rewrite.
     if p.has_double_slash() {
         let route = prev_route.filter(|r| sim.graph.route(*r).fact.rewrite.is_some());
-        out.push((Cause::DoubleSlash { route }, p.collapse_slashes()));
+        out.push((
+            Cause::DoubleSlash {
+                route,
+                lost_slash: false,
+            },
+            p.collapse_slashes(),
+        ));
+    }
+    // A rewrite that left no leading slash (`StripPrefix("/api/")` turns `/api/x` into `x`).
+    if k > 0 && !p.segments().leading_slash && !p.pieces().is_empty() {
+        let route = prev_route.filter(|r| sim.graph.route(*r).fact.rewrite.is_some());
+        out.push((
+            Cause::DoubleSlash {
+                route,
+                lost_slash: true,
+            },
+            p.prepend("/"),
+        ));
     }
     // Case: only when some route or endpoint accepts the path ignoring case.
     let lower = p.to_lowercase();

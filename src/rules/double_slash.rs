@@ -7,8 +7,11 @@ use crate::rules::diagnose::Cause;
 
 declare_rule! {
     /// ## What it finds
-    /// A request whose path leaves a rewrite with `//` in it and then matches nothing:
-    /// Istio `prefix: /api` with `rewrite: {uri: /}` turns `/api/x` into `//x`.
+    /// A request whose path leaves a rewrite with `//` in it, or without its leading `/`, and
+    /// then matches nothing: Istio `prefix: /api` with `rewrite: {uri: /}` turns `/api/x` into
+    /// `//x` (Envoy's `prefix_rewrite` and Gateway API implementations with
+    /// `ReplacePrefixMatch: /` have done the same); Go `http.StripPrefix("/api/", h)` turns
+    /// `/api/x` into `x`.
     ///
     /// ## Why it breaks requests
     /// A prefix rewrite replaces exactly the matched characters. Without the prefix's own
@@ -43,26 +46,50 @@ impl Check for DoubleSlash {
             hop,
         } in cx.sites(Self::META.name)
         {
-            let Cause::DoubleSlash { route } = &link.cause else {
+            let Cause::DoubleSlash { route, lost_slash } = &link.cause else {
                 continue;
             };
             let at = cx.describe(hop.component);
             let message = format!("{request} reaches {at} as {} and will get 404", link.before);
-            let detail = format!(
-                "{} arrives at {at} with a double slash; it would match as {}.",
-                link.before, link.after
-            );
+            let detail = if *lost_slash {
+                format!(
+                    "{} arrives at {at} without its leading slash; it would match as {}.",
+                    link.before, link.after
+                )
+            } else {
+                format!(
+                    "{} arrives at {at} with a double slash; it would match as {}.",
+                    link.before, link.after
+                )
+            };
             let mut f = cx.call_finding(&Self::META, r, message, detail);
             if let Some(rid) = route {
                 let rt = cx.graph.route(*rid);
                 let span = rt.fact.rewrite_span.unwrap_or(rt.fact.rule_span);
                 f.related.push(Label {
                     span,
-                    message: format!(
-                        "rewrites the matched `{}` to this, keeping the next slash",
-                        super::prefix_of(&rt.fact.matcher).unwrap_or("prefix")
-                    ),
+                    message: if *lost_slash {
+                        format!(
+                            "{} takes the leading slash with it",
+                            rt.fact
+                                .rewrite
+                                .as_ref()
+                                .map(|w| w.to_string())
+                                .unwrap_or_default()
+                        )
+                    } else {
+                        format!(
+                            "rewrites the matched `{}` to this, keeping the next slash",
+                            super::prefix_of(&rt.fact.matcher).unwrap_or("prefix")
+                        )
+                    },
                 });
+                if let (true, Some(Rewrite::StripPrefix(p))) = (*lost_slash, &rt.fact.rewrite) {
+                    f.help = Some(format!(
+                        "strip `{}` instead (without the trailing slash), so the path keeps its leading `/`",
+                        p.trim_end_matches('/')
+                    ));
+                }
                 if let (Some(prefix), Some(Rewrite::ReplaceMatched(to))) =
                     (super::prefix_of(&rt.fact.matcher), &rt.fact.rewrite)
                 {
