@@ -73,6 +73,18 @@ fn double_slash_from_an_istio_prefix_rewritten_to_root() {
 }
 
 #[test]
+fn double_slash_also_covers_a_strip_that_takes_the_leading_slash() {
+    let (code, f) = findings_of("rules/double-slash/triggers-strip");
+    assert_eq!(code, 1);
+    assert_eq!(
+        f,
+        ["double-slash 404 web/reports.js:1:34 GET /reports/daily"]
+    );
+    let (code, f) = findings_of("rules/double-slash/silent-strip");
+    assert_eq!((code, f), (0, Vec::<String>::new()));
+}
+
+#[test]
 fn method_not_allowed_is_405_at_go_and_404_at_istio() {
     let (_, f) = findings_of("rules/method-not-allowed/triggers");
     assert_eq!(
