@@ -45,35 +45,10 @@ use crate::tree::{self, Node};
 /// The component every APISIX route belongs to.
 const COMPONENT: &str = "apisix";
 
-fn span_of(input: Input<'_>, node: &Node) -> Span {
-    input.span(node.range.start, node.range.end)
-}
-
 /// Extracts the routes of one APISIX file (JSON by extension, YAML otherwise).
 pub fn extract(input: Input<'_>) -> Facts {
     let mut facts = Facts::default();
-    if input.path.to_ascii_lowercase().ends_with(".json") {
-        if input.text.trim().is_empty() {
-            return facts;
-        }
-        match tree::parse_json(input.text) {
-            Ok(node) => read_document(input, &node, &mut facts),
-            Err(e) => facts.problem(
-                input.span(e.range.start, e.range.end),
-                format!("JSON does not parse: {}", e.message),
-            ),
-        }
-    } else {
-        for doc in tree::parse_yaml(input.text) {
-            match doc.result {
-                Ok(node) => read_document(input, &node, &mut facts),
-                Err(e) => facts.problem(
-                    input.span(e.range.start, e.range.end),
-                    format!("YAML does not parse: {}", e.message),
-                ),
-            }
-        }
-    }
+    input.for_each_document(&mut facts, |node, facts| read_document(input, node, facts));
     facts
 }
 
@@ -91,7 +66,7 @@ fn read_document(input: Input<'_>, root: &Node, facts: &mut Facts) {
     }
     if root.as_map().is_none() {
         facts.problem(
-            span_of(input, root),
+            input.node_span(root),
             format!(
                 "an APISIX configuration must be a mapping, found {}",
                 root.type_name()
@@ -145,7 +120,7 @@ fn list<'n>(cx: &Cx<'_>, facts: &mut Facts, parent: &'n Node, key: &str, what: &
             Some(items) => items,
             None => {
                 facts.problem(
-                    span_of(cx.input, n),
+                    cx.input.node_span(n),
                     format!("{what}: `{key}` must be a list, found {}", n.type_name()),
                 );
                 &[]
@@ -169,7 +144,7 @@ fn route(cx: &mut Cx<'_>, facts: &mut Facts, r: &Node, index: usize) {
     let input = cx.input;
     if r.as_map().is_none() {
         facts.problem(
-            span_of(input, r),
+            input.node_span(r),
             format!("an APISIX route must be a mapping, found {}", r.type_name()),
         );
         return;
@@ -187,7 +162,7 @@ fn route(cx: &mut Cx<'_>, facts: &mut Facts, r: &Node, index: usize) {
         && let Err((node, why)) = check_vars(vars)
     {
         facts.problem(
-            span_of(input, node),
+            input.node_span(node),
             format!("{what}: APISIX rejects its `vars`: {why}"),
         );
         return;
@@ -213,7 +188,7 @@ fn route(cx: &mut Cx<'_>, facts: &mut Facts, r: &Node, index: usize) {
     let target = route_target(cx, facts, r, service.as_ref(), &plugins);
     let (rewrite, rewrite_span) = route_rewrite(cx, facts, r, &plugins, &what);
     for (uri, node) in uris {
-        let span = span_of(input, node);
+        let span = input.node_span(node);
         let Some(m) = uri_matcher(uri) else {
             facts.problem(
                 span,
@@ -232,7 +207,7 @@ fn route(cx: &mut Cx<'_>, facts: &mut Facts, r: &Node, index: usize) {
             rewrite_span: rewrite.as_ref().map(|_| rewrite_span.unwrap_or(span)),
             target: target.clone(),
             span,
-            rule_span: span_of(input, r),
+            rule_span: input.node_span(r),
             hosts: hosts.clone(),
             gateways: Vec::new(),
             dialect: Dialect::Apisix,
@@ -259,7 +234,7 @@ fn route_uris<'n>(
     let mut push = |facts: &mut Facts, n: &'n Node, key: &str| match n.as_str() {
         Some(s) if !s.is_empty() => out.push((s, n)),
         _ => facts.problem(
-            span_of(cx.input, n),
+            cx.input.node_span(n),
             format!(
                 "{what}: `{key}` must be a non-empty string, found {}",
                 n.type_name()
@@ -273,12 +248,12 @@ fn route_uris<'n>(
             }
         }
         (Some(n), _) => facts.problem(
-            span_of(cx.input, n),
+            cx.input.node_span(n),
             format!("{what}: `uris` must be a list, found {}", n.type_name()),
         ),
         (None, Some(n)) => push(facts, n, "uri"),
         (None, None) => facts.problem(
-            span_of(cx.input, r),
+            cx.input.node_span(r),
             format!("{what}: a route needs a `uri` or `uris`"),
         ),
     }
@@ -296,7 +271,7 @@ fn route_methods(cx: &Cx<'_>, facts: &mut Facts, r: &Node, what: &str) -> Option
     };
     let Some(items) = node.as_seq() else {
         facts.problem(
-            span_of(cx.input, node),
+            cx.input.node_span(node),
             format!(
                 "{what}: `methods` must be a list, found {}",
                 node.type_name()
@@ -314,7 +289,7 @@ fn route_methods(cx: &Cx<'_>, facts: &mut Facts, r: &Node, what: &str) -> Option
             Some(m) => methods.extend(Method::parse(m)),
             None => {
                 facts.problem(
-                    span_of(cx.input, item),
+                    cx.input.node_span(item),
                     format!(
                         "{what}: `methods` entries must be one of {}",
                         APISIX_METHODS.join(", ")
@@ -348,7 +323,7 @@ fn route_priority(cx: &Cx<'_>, facts: &mut Facts, r: &Node, what: &str) -> Optio
             Some(p) => Some(p),
             None => {
                 facts.problem(
-                    span_of(cx.input, n),
+                    cx.input.node_span(n),
                     format!("{what}: `priority` must be an integer"),
                 );
                 None
@@ -434,7 +409,7 @@ fn upstream_target(cx: &Cx<'_>, facts: &mut Facts, u: &Node) -> Target {
     let input = cx.input;
     if u.as_map().is_none() {
         facts.problem(
-            span_of(input, u),
+            input.node_span(u),
             format!(
                 "an APISIX upstream must be a mapping, found {}",
                 u.type_name()
@@ -449,7 +424,7 @@ fn upstream_target(cx: &Cx<'_>, facts: &mut Facts, u: &Node) -> Target {
             tree::Value::Map(entries) => entries.first().and_then(|(k, _)| {
                 let text = k.scalar_text()?;
                 let (h, p) = split_host_port(&text);
-                Some((h.to_owned(), p, span_of(input, k)))
+                Some((h.to_owned(), p, input.node_span(k)))
             }),
             tree::Value::Seq(items) => items.first().and_then(|n| {
                 let h = n.get("host")?;
@@ -457,11 +432,11 @@ fn upstream_target(cx: &Cx<'_>, facts: &mut Facts, u: &Node) -> Target {
                     .get("port")
                     .and_then(Node::as_i64)
                     .and_then(|p| u16::try_from(p).ok());
-                Some((h.scalar_text()?, port, span_of(input, h)))
+                Some((h.scalar_text()?, port, input.node_span(h)))
             }),
             _ => {
                 facts.problem(
-                    span_of(input, nodes),
+                    input.node_span(nodes),
                     format!(
                         "APISIX upstream `nodes` must be a mapping or a list, found {}",
                         nodes.type_name()
@@ -486,7 +461,7 @@ fn upstream_target(cx: &Cx<'_>, facts: &mut Facts, u: &Node) -> Target {
         return Target::Forward {
             host: host.to_owned(),
             port,
-            span: span_of(input, name),
+            span: input.node_span(name),
         };
     }
     Target::Opaque {
@@ -521,7 +496,7 @@ fn route_rewrite(
     if let Some(script) = r.get("script") {
         return (
             Some(Rewrite::Unknown("the route runs a script".to_owned())),
-            Some(span_of(cx.input, script)),
+            Some(cx.input.node_span(script)),
         );
     }
     if let Some((_, conf)) = plugins.iter().find(|(n, _)| *n == "proxy-rewrite")
@@ -544,7 +519,7 @@ fn proxy_rewrite(
 ) -> Option<(Rewrite, Span)> {
     let input = cx.input;
     if let Some(uri) = conf.get("uri") {
-        let span = span_of(input, uri);
+        let span = input.node_span(uri);
         let Some(text) = uri.as_str().filter(|t| t.starts_with('/')) else {
             facts.problem(
                 span,
@@ -564,7 +539,7 @@ fn proxy_rewrite(
         return Some((Rewrite::ReplaceFull(text.to_owned()), span));
     }
     let node = conf.get("regex_uri")?;
-    let span = span_of(input, node);
+    let span = input.node_span(node);
     let Some(items) = node.as_seq() else {
         facts.problem(
             span,
@@ -605,7 +580,7 @@ fn proxy_rewrite(
         )),
         Err(_) => {
             facts.problem(
-                items.first().map_or(span, |n| span_of(input, n)),
+                items.first().map_or(span, |n| input.node_span(n)),
                 format!("{what}: proxy-rewrite `regex_uri` `{pattern}` is not a valid regular expression"),
             );
             None

@@ -29,38 +29,18 @@ use super::{Dialect, Facts, Input, Owner, RouteFact, Target};
 use crate::model::method::{Method, MethodSet};
 use crate::model::path::{PathMatch, Rewrite};
 use crate::source_file::Span;
-use crate::tree::{self, Node, Value};
+use crate::tree::{Node, Value};
 
 /// The component of routes whose listener has no name.
 const DEFAULT_COMPONENT: &str = "envoy";
-
-fn span_of(input: Input<'_>, node: &Node) -> Span {
-    input.span(node.range.start, node.range.end)
-}
 
 /// Extracts the routes of one Envoy configuration file.
 pub fn extract(input: Input<'_>) -> Facts {
     let mut facts = Facts::default();
     let mut order = 0u32;
-    if input.path.to_ascii_lowercase().ends_with(".json") {
-        match tree::parse_json(input.text) {
-            Ok(root) => document(input, &root, &mut facts, &mut order),
-            Err(e) => facts.problem(
-                input.span(e.range.start, e.range.end),
-                format!("JSON does not parse: {}", e.message),
-            ),
-        }
-    } else {
-        for doc in tree::parse_yaml(input.text) {
-            match doc.result {
-                Ok(root) => document(input, &root, &mut facts, &mut order),
-                Err(e) => facts.problem(
-                    input.span(e.range.start, e.range.end),
-                    format!("YAML does not parse: {}", e.message),
-                ),
-            }
-        }
-    }
+    input.for_each_document(&mut facts, |root, facts| {
+        document(input, root, facts, &mut order)
+    });
     facts
 }
 
@@ -85,7 +65,7 @@ fn document(input: Input<'_>, root: &Node, facts: &mut Facts, order: &mut u32) {
     // The v1 API (before 1.5): `cluster_manager`, routes without `match`.
     if let Some(key) = root.key("cluster_manager") {
         facts.problem(
-            span_of(input, key),
+            input.node_span(key),
             "legacy Envoy v1 configuration (`cluster_manager`, routes without `match`): routelint reads the v2/v3 API",
         );
         return;
@@ -95,7 +75,7 @@ fn document(input: Input<'_>, root: &Node, facts: &mut Facts, order: &mut u32) {
         && s.as_map().is_none()
     {
         facts.problem(
-            span_of(input, s),
+            input.node_span(s),
             format!(
                 "Envoy: `static_resources` must be a mapping, found {}",
                 s.type_name()
@@ -161,7 +141,7 @@ fn items<'a>(
             Value::Null => &[],
             _ => {
                 facts.problem(
-                    span_of(input, n),
+                    input.node_span(n),
                     format!("{what}: `{key}` must be a list, found {}", n.type_name()),
                 );
                 &[]
@@ -183,7 +163,7 @@ fn string<'a>(
         Some(s) => Some((s, v)),
         None => {
             facts.problem(
-                span_of(input, v),
+                input.node_span(v),
                 format!("{what}: `{key}` must be a string, found {}", v.type_name()),
             );
             None
@@ -219,7 +199,7 @@ fn listener(ctx: &Ctx<'_>, facts: &mut Facts, l: &Node, order: &mut u32) {
     let input = ctx.input;
     if l.as_map().is_none() {
         facts.problem(
-            span_of(input, l),
+            input.node_span(l),
             format!(
                 "Envoy: a listener must be a mapping, found {}",
                 l.type_name()
@@ -245,7 +225,7 @@ fn listener(ctx: &Ctx<'_>, facts: &mut Facts, l: &Node, order: &mut u32) {
             match config.get("route_config") {
                 Some(rc) if rc.as_map().is_some() => route_config(ctx, facts, owner, rc, order),
                 Some(rc) if !rc.is_null() => facts.problem(
-                    span_of(input, rc),
+                    input.node_span(rc),
                     format!(
                         "{what}: `route_config` must be a mapping, found {}",
                         rc.type_name()
@@ -285,7 +265,7 @@ fn route_config(ctx: &Ctx<'_>, facts: &mut Facts, owner: &str, rc: &Node, order:
     for vh in items(input, facts, &what, rc, "virtual_hosts") {
         if vh.as_map().is_none() {
             facts.problem(
-                span_of(input, vh),
+                input.node_span(vh),
                 format!(
                     "{what}: a virtual host must be a mapping, found {}",
                     vh.type_name()
@@ -339,7 +319,7 @@ fn route(
     let what = vh.what;
     if r.as_map().is_none() {
         facts.problem(
-            span_of(input, r),
+            input.node_span(r),
             format!("{what}: a route must be a mapping, found {}", r.type_name()),
         );
         return None;
@@ -347,7 +327,7 @@ fn route(
     let Some(m) = r.get("match").filter(|m| m.as_map().is_some()) else {
         let at = r.get("match").unwrap_or(r);
         facts.problem(
-            span_of(input, at),
+            input.node_span(at),
             format!("{what}: a route needs a `match` mapping"),
         );
         return None;
@@ -366,7 +346,7 @@ fn route(
         rewrite_span,
         target,
         span,
-        rule_span: span_of(input, r),
+        rule_span: input.node_span(r),
         hosts: vh.hosts.to_vec(),
         gateways: Vec::new(),
         dialect: Dialect::Envoy,
@@ -389,7 +369,7 @@ fn path_match(
             continue;
         }
         let (p, node) = string(input, facts, what, m, key)?;
-        let span = span_of(input, node);
+        let span = input.node_span(node);
         let value = p.to_owned();
         return match key {
             "prefix" => Some((
@@ -431,16 +411,16 @@ fn path_match(
     if let Some((src, node)) = regex {
         let Some(src) = src.and_then(Node::as_str) else {
             facts.problem(
-                span_of(input, node),
+                input.node_span(node),
                 format!("{what}: `safe_regex` needs a `regex` string"),
             );
             return None;
         };
         return match PathMatch::regex(src) {
-            Some(m) => Some((m, span_of(input, node))),
+            Some(m) => Some((m, input.node_span(node))),
             None => {
                 facts.problem(
-                    span_of(input, node),
+                    input.node_span(node),
                     format!("{what}: `{src}` is not a valid regular expression"),
                 );
                 None
@@ -455,7 +435,7 @@ fn path_match(
         return None;
     }
     facts.problem(
-        span_of(input, m),
+        input.node_span(m),
         format!(
             "{what}: the match has no path (prefix, path, safe_regex or path_separated_prefix)"
         ),
@@ -471,7 +451,7 @@ fn uri_template(
     what: &str,
     policy: &Node,
 ) -> Option<(PathMatch, Span)> {
-    let span = span_of(input, policy);
+    let span = input.node_span(policy);
     let Some(template) = policy
         .at(&["typed_config", "path_template"])
         .and_then(Node::as_str)
@@ -537,7 +517,7 @@ fn methods(input: Input<'_>, facts: &mut Facts, what: &str, m: &Node) -> Option<
         }
         let Some(test) = method_test(h) else {
             facts.problem(
-                span_of(input, h),
+                input.node_span(h),
                 format!("{what}: routelint cannot read this `:method` header matcher"),
             );
             return None;
@@ -639,7 +619,7 @@ fn action(
     }
     let Some(ra) = r.get("route").filter(|a| a.as_map().is_some()) else {
         facts.problem(
-            span_of(input, r.get("route").unwrap_or(r)),
+            input.node_span(r.get("route").unwrap_or(r)),
             format!("{what}: a route needs a `route`, `redirect` or `direct_response` action"),
         );
         return None;
@@ -681,7 +661,7 @@ fn upstream(ctx: &Ctx<'_>, facts: &mut Facts, what: &str, ra: &Node) -> Target {
     Target::Forward {
         host,
         port,
-        span: span_of(input, node),
+        span: input.node_span(node),
     }
 }
 
@@ -702,7 +682,7 @@ fn rewrite(
         > 1
     {
         facts.problem(
-            span_of(input, ra),
+            input.node_span(ra),
             format!("{what}: only one of `prefix_rewrite`, `regex_rewrite` and `path_rewrite_policy` may be set"),
         );
         return None;
@@ -711,17 +691,17 @@ fn rewrite(
         // The matched prefix for prefix matches, the whole path for the others.
         return Some((
             Some(Rewrite::ReplaceMatched(with.to_owned())),
-            Some(span_of(input, node)),
+            Some(input.node_span(node)),
         ));
     }
     if let Some(node) = policy {
         let why = "a `path_rewrite_policy` (URI template rewrite) is not followed".to_owned();
-        return Some((Some(Rewrite::Unknown(why)), Some(span_of(input, node))));
+        return Some((Some(Rewrite::Unknown(why)), Some(input.node_span(node))));
     }
     let Some(node) = regex else {
         return Some((None, None));
     };
-    let span = span_of(input, node);
+    let span = input.node_span(node);
     let pattern = node.at(&["pattern", "regex"]).and_then(Node::as_str);
     let substitution = node.get("substitution").and_then(Node::scalar_text);
     let (Some(pattern), Some(substitution)) = (pattern, substitution) else {

@@ -16,10 +16,6 @@ use crate::model::path::{PathMatch, Rewrite};
 use crate::source_file::Span;
 use crate::tree::Node;
 
-fn span_of(input: Input<'_>, node: &Node) -> Span {
-    input.span(node.range.start, node.range.end)
-}
-
 /// A `Gateway` is an edge component; HTTPRoutes attach to it through `parentRefs`.
 pub fn gateway(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
     let Some(name) = obj.name else { return };
@@ -30,7 +26,7 @@ pub fn gateway(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
         && !l.is_null()
     {
         facts.problem(
-            span_of(input, l),
+            input.node_span(l),
             format!(
                 "Gateway `{name}`: `listeners` must be a list, found {}",
                 l.type_name()
@@ -53,7 +49,7 @@ pub fn gateway(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
         kind: ComponentKind::GatewayApi,
         aliases,
         hosts,
-        span: span_of(input, obj.anchor()),
+        span: input.node_span(obj.anchor()),
     });
 }
 
@@ -64,7 +60,7 @@ pub fn http_route(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
     let Some(spec) = obj.node.get("spec").filter(|s| s.as_map().is_some()) else {
         if let Some(s) = obj.node.get("spec") {
             facts.problem(
-                span_of(input, s),
+                input.node_span(s),
                 format!("{what}: `spec` must be a mapping, found {}", s.type_name()),
             );
         }
@@ -95,7 +91,7 @@ pub fn http_route(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
     for (i, rule) in seq(input, facts, &what, spec, "rules").iter().enumerate() {
         if rule.as_map().is_none() {
             facts.problem(
-                span_of(input, rule),
+                input.node_span(rule),
                 format!(
                     "{what}: `rules[{i}]` must be a mapping, found {}",
                     rule.type_name()
@@ -150,7 +146,7 @@ pub fn http_route(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
                 rewrite_span,
                 target: target.clone(),
                 span,
-                rule_span: span_of(input, rule),
+                rule_span: input.node_span(rule),
                 hosts: hosts.clone(),
                 gateways: parents.clone(),
                 dialect: Dialect::GatewayApi,
@@ -176,7 +172,7 @@ fn seq<'a>(
             Some(items) => items,
             None => {
                 facts.problem(
-                    span_of(input, n),
+                    input.node_span(n),
                     format!("{what}: `{key}` must be a list, found {}", n.type_name()),
                 );
                 &[]
@@ -205,7 +201,7 @@ fn action(
                 let Some(path) = f.at(&["urlRewrite", "path"]) else {
                     continue;
                 };
-                let span = span_of(input, path);
+                let span = input.node_span(path);
                 match path.get("type").and_then(Node::as_str) {
                     Some("ReplacePrefixMatch") => {
                         let with = path.get("replacePrefixMatch").and_then(Node::as_str).unwrap_or("");
@@ -243,14 +239,14 @@ fn action(
                 let port = b.get("port").and_then(Node::as_i64);
                 if let Some(p) = port.filter(|p| !(1..=65535).contains(p)) {
                     facts.problem(
-                        span_of(input, b),
+                        input.node_span(b),
                         format!("{what}: backend port {p} is out of range"),
                     );
                 }
                 Target::Forward {
                     host: host.to_owned(),
                     port: port.and_then(|p| u16::try_from(p).ok()),
-                    span: span_of(input, n),
+                    span: input.node_span(n),
                 }
             }
             None => Target::Opaque {
@@ -274,8 +270,8 @@ fn path_match(
 ) -> Option<(PathMatch, Span)> {
     let Some(path) = m.and_then(|m| m.get("path")) else {
         let span = m
-            .map(|m| span_of(input, m))
-            .unwrap_or_else(|| span_of(input, rule));
+            .map(|m| input.node_span(m))
+            .unwrap_or_else(|| input.node_span(rule));
         return Some((
             PathMatch::SegmentPrefix {
                 prefix: "/".to_owned(),
@@ -284,7 +280,7 @@ fn path_match(
             span,
         ));
     };
-    let span = span_of(input, path);
+    let span = input.node_span(path);
     let kind = path
         .get("type")
         .and_then(Node::as_str)
@@ -295,7 +291,7 @@ fn path_match(
             Some(s) => s,
             None => {
                 facts.problem(
-                    span_of(input, v),
+                    input.node_span(v),
                     format!(
                         "{what}: `path.value` must be a string, found {}",
                         v.type_name()
@@ -355,7 +351,7 @@ fn method(input: Input<'_>, facts: &mut Facts, what: &str, m: Option<&Node>) -> 
         Some(method) => Some(MethodSet::only([method])),
         None => {
             facts.problem(
-                span_of(input, node),
+                input.node_span(node),
                 format!("{what}: `method` must be an HTTP method"),
             );
             None

@@ -24,10 +24,6 @@ use crate::model::path::{PathMatch, Rewrite};
 use crate::source_file::Span;
 use crate::tree::Node;
 
-fn span_of(input: Input<'_>, node: &Node) -> Span {
-    input.span(node.range.start, node.range.end)
-}
-
 /// The component name of an ingress class: `nginx` → `ingress-nginx`, none → `ingress`.
 pub fn controller_name(class: Option<&str>) -> String {
     match class {
@@ -54,7 +50,7 @@ pub fn ingress(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
     if spec.as_map().is_none() {
         if !spec.is_null() {
             facts.problem(
-                span_of(input, spec),
+                input.node_span(spec),
                 format!(
                     "{what}: `spec` must be a mapping, found {}",
                     spec.type_name()
@@ -73,7 +69,7 @@ pub fn ingress(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
         kind: ComponentKind::Ingress,
         aliases: Vec::new(),
         hosts: Vec::new(),
-        span: span_of(input, obj.anchor()),
+        span: input.node_span(obj.anchor()),
     });
     let rewrite_target =
         annotation(obj, "nginx.ingress.kubernetes.io/rewrite-target").filter(|t| !t.is_empty());
@@ -97,7 +93,7 @@ pub fn ingress(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
             Some(items) => items,
             None => {
                 facts.problem(
-                    span_of(input, r),
+                    input.node_span(r),
                     format!("{what}: `rules` must be a list, found {}", r.type_name()),
                 );
                 &[][..]
@@ -115,7 +111,7 @@ pub fn ingress(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
         };
         let Some(paths) = paths.as_seq() else {
             facts.problem(
-                span_of(input, paths),
+                input.node_span(paths),
                 format!(
                     "{what}: `http.paths` must be a list, found {}",
                     paths.type_name()
@@ -140,7 +136,7 @@ pub fn ingress(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
             Target::Opaque {
                 why: format!("ingress-nginx redirects / to the app root {app_root}"),
             },
-            span_of(input, obj.anchor()),
+            input.node_span(obj.anchor()),
             Vec::new(),
             order,
         ));
@@ -153,7 +149,7 @@ pub fn ingress(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
             PathMatch::Any,
             None,
             target,
-            span_of(input, b),
+            input.node_span(b),
             Vec::new(),
             order,
         ));
@@ -209,7 +205,7 @@ impl Ctx<'_> {
         let input = self.input;
         if p.as_map().is_none() {
             facts.problem(
-                span_of(input, p),
+                input.node_span(p),
                 format!(
                     "{}: a path must be a mapping, found {}",
                     self.what,
@@ -225,7 +221,7 @@ impl Ctx<'_> {
                 Some(s) => s,
                 None => {
                     facts.problem(
-                        span_of(input, n),
+                        input.node_span(n),
                         format!(
                             "{}: `path` must be a string, found {}",
                             self.what,
@@ -237,8 +233,8 @@ impl Ctx<'_> {
             },
         };
         let span = path_node
-            .map(|n| span_of(input, n))
-            .unwrap_or_else(|| span_of(input, p));
+            .map(|n| input.node_span(n))
+            .unwrap_or_else(|| input.node_span(p));
         let kind = p.get("pathType").and_then(Node::as_str).unwrap_or("");
         let matcher = if self.regex_mode {
             // `location ~* "^PATH"`: case-insensitive, anchored at the start only.
@@ -273,7 +269,10 @@ impl Ctx<'_> {
                     ignore_case: false,
                 },
                 other => {
-                    let at = p.get("pathType").map(|n| span_of(input, n)).unwrap_or(span);
+                    let at = p
+                        .get("pathType")
+                        .map(|n| input.node_span(n))
+                        .unwrap_or(span);
                     facts.problem(at, format!("{}: unknown pathType `{other}` (expected Exact, Prefix or ImplementationSpecific)", self.what));
                     return None;
                 }
@@ -284,7 +283,7 @@ impl Ctx<'_> {
             Some(b) => self.backend(facts, b),
             None => {
                 facts.problem(
-                    span_of(input, p),
+                    input.node_span(p),
                     format!("{}: path `{path}` has no backend", self.what),
                 );
                 return None;
@@ -323,11 +322,11 @@ impl Ctx<'_> {
                     port: port
                         .and_then(Node::as_i64)
                         .and_then(|p| u16::try_from(p).ok()),
-                    span: span_of(input, n),
+                    span: input.node_span(n),
                 },
                 None => {
                     facts.problem(
-                        span_of(input, n),
+                        input.node_span(n),
                         format!("{}: the backend service name must be a string", self.what),
                     );
                     Target::Opaque {
@@ -340,7 +339,7 @@ impl Ctx<'_> {
             },
             None => {
                 facts.problem(
-                    span_of(input, b),
+                    input.node_span(b),
                     format!("{}: the backend names no service", self.what),
                 );
                 Target::Opaque {

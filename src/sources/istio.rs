@@ -13,10 +13,6 @@ use crate::model::path::{PathMatch, Rewrite};
 use crate::source_file::Span;
 use crate::tree::Node;
 
-fn span_of(input: Input<'_>, node: &Node) -> Span {
-    input.span(node.range.start, node.range.end)
-}
-
 /// Reports a field of the wrong type and returns `None`, so callers can skip that part.
 fn expect_seq<'a>(
     input: Input<'_>,
@@ -33,7 +29,7 @@ fn expect_seq<'a>(
         Some(items) => Some(items),
         None => {
             facts.problem(
-                span_of(input, node),
+                input.node_span(node),
                 format!(
                     "{what}: `{field}` must be a list, found {}",
                     node.type_name()
@@ -70,7 +66,7 @@ pub fn gateway(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
         for (i, server) in servers.iter().enumerate() {
             if server.as_map().is_some() && server.get("port").is_none() {
                 facts.problem(
-                    span_of(input, server),
+                    input.node_span(server),
                     format!("{what}: `servers[{i}]` has no `port` (required)"),
                 );
             }
@@ -99,7 +95,7 @@ pub fn gateway(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
         kind: ComponentKind::Edge,
         aliases,
         hosts,
-        span: span_of(input, obj.anchor()),
+        span: input.node_span(obj.anchor()),
     });
 }
 
@@ -112,7 +108,7 @@ pub fn virtual_service(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
     };
     if spec.as_map().is_none() {
         facts.problem(
-            span_of(input, spec),
+            input.node_span(spec),
             format!(
                 "{what}: `spec` must be a mapping, found {}",
                 spec.type_name()
@@ -132,7 +128,7 @@ pub fn virtual_service(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
     for (i, rule) in rules.iter().enumerate() {
         if rule.as_map().is_none() {
             facts.problem(
-                span_of(input, rule),
+                input.node_span(rule),
                 format!(
                     "{what}: `http[{i}]` must be a mapping, found {}",
                     rule.type_name()
@@ -199,11 +195,11 @@ impl RuleContext<'_> {
                                 .and_then(|d| d.at(&["port", "number"]))
                                 .and_then(Node::as_i64)
                                 .and_then(|p| u16::try_from(p).ok()),
-                            span: span_of(input, h),
+                            span: input.node_span(h),
                         },
                         None => {
                             facts.problem(
-                                span_of(input, h),
+                                input.node_span(h),
                                 format!(
                                     "{}: `destination.host` must be a string, found {}",
                                     self.what,
@@ -241,10 +237,10 @@ impl RuleContext<'_> {
                 match uri.as_str() {
                     Some(u) => {
                         rewrite = Some(Rewrite::ReplaceMatched(u.to_owned()));
-                        rewrite_span = Some(span_of(input, uri));
+                        rewrite_span = Some(input.node_span(uri));
                     }
                     None => facts.problem(
-                        span_of(input, uri),
+                        input.node_span(uri),
                         format!(
                             "{}: `rewrite.uri` must be a string, found {}",
                             self.what,
@@ -263,10 +259,10 @@ impl RuleContext<'_> {
                                 with: w.to_owned(),
                                 shown: format!("rewrite {m} → {w}"),
                             });
-                            rewrite_span = Some(span_of(input, rr));
+                            rewrite_span = Some(input.node_span(rr));
                         }
                         Err(_) => facts.problem(
-                            span_of(input, rr),
+                            input.node_span(rr),
                             format!(
                                 "{}: `uriRegexRewrite.match` is not a valid regular expression",
                                 self.what
@@ -274,7 +270,7 @@ impl RuleContext<'_> {
                         ),
                     },
                     _ => facts.problem(
-                        span_of(input, rr),
+                        input.node_span(rr),
                         format!(
                             "{}: `uriRegexRewrite` needs string `match` and `rewrite`",
                             self.what
@@ -297,15 +293,15 @@ impl RuleContext<'_> {
         order: u32,
     ) -> Option<RouteFact> {
         let input = self.input;
-        let rule_span = span_of(input, self.rule);
+        let rule_span = input.node_span(self.rule);
         let (matcher, span) = match m.and_then(|m| m.get("uri")) {
             None => (
                 PathMatch::Any,
-                m.map(|m| span_of(input, m)).unwrap_or_else(|| {
+                m.map(|m| input.node_span(m)).unwrap_or_else(|| {
                     self.rule
                         .key("route")
                         .or_else(|| self.rule.as_map().and_then(|e| e.first()).map(|(k, _)| k))
-                        .map(|k| span_of(input, k))
+                        .map(|k| input.node_span(k))
                         .unwrap_or(rule_span)
                 }),
             ),
@@ -344,7 +340,7 @@ impl RuleContext<'_> {
             Some(e) if !e.is_empty() => e,
             _ => {
                 facts.problem(
-                    span_of(input, uri),
+                    input.node_span(uri),
                     format!(
                         "{}: `uri` must be a mapping with `exact`, `prefix` or `regex`",
                         self.what
@@ -357,7 +353,7 @@ impl RuleContext<'_> {
         let span = input.span(key.range.start, value.range.end);
         let Some(text) = value.as_str() else {
             facts.problem(
-                span_of(input, value),
+                input.node_span(value),
                 format!(
                     "{}: `uri.{}` must be a string, found {}",
                     self.what,
@@ -380,7 +376,7 @@ impl RuleContext<'_> {
                 Some(m) => m,
                 None => {
                     facts.problem(
-                        span_of(input, value),
+                        input.node_span(value),
                         format!(
                             "{}: `uri.regex` is not a valid regular expression",
                             self.what
@@ -391,7 +387,7 @@ impl RuleContext<'_> {
             },
             _ => {
                 facts.problem(
-                    span_of(input, key),
+                    input.node_span(key),
                     format!(
                         "{}: unknown `uri` match kind (expected `exact`, `prefix` or `regex`)",
                         self.what

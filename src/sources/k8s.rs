@@ -5,7 +5,7 @@
 use super::{
     ComponentFact, ComponentKind, Facts, Input, gateway_api, ingress, istio, kong, traefik,
 };
-use crate::tree::{self, Node};
+use crate::tree::Node;
 
 /// A Kubernetes object's identity, shared by the readers of each kind.
 pub struct Object<'a> {
@@ -47,15 +47,7 @@ impl<'a> Object<'a> {
 /// Extracts every object of a manifest file.
 pub fn extract(input: Input<'_>) -> Facts {
     let mut facts = Facts::default();
-    for doc in tree::parse_yaml(input.text) {
-        match doc.result {
-            Ok(node) => visit(input, &node, &mut facts, 0),
-            Err(e) => facts.problem(
-                input.span(e.range.start, e.range.end),
-                format!("YAML does not parse: {}", e.message),
-            ),
-        }
-    }
+    input.for_each_document(&mut facts, |node, facts| visit(input, node, facts, 0));
     facts
 }
 

@@ -42,40 +42,15 @@ use super::{Dialect, Facts, Input, Owner, RouteFact, Target};
 use crate::model::method::{Method, MethodSet};
 use crate::model::path::{PathMatch, Rewrite};
 use crate::source_file::Span;
-use crate::tree::{self, Node, Value};
+use crate::tree::{Node, Value};
 
 /// The component every decK route belongs to.
 const COMPONENT: &str = "kong";
 
-fn span_of(input: Input<'_>, node: &Node) -> Span {
-    input.span(node.range.start, node.range.end)
-}
-
 /// Extracts the routes of one decK file (JSON by extension, YAML otherwise).
 pub fn extract(input: Input<'_>) -> Facts {
     let mut facts = Facts::default();
-    if input.path.to_ascii_lowercase().ends_with(".json") {
-        if input.text.trim().is_empty() {
-            return facts;
-        }
-        match tree::parse_json(input.text) {
-            Ok(node) => read_config(input, &node, &mut facts),
-            Err(e) => facts.problem(
-                input.span(e.range.start, e.range.end),
-                format!("JSON does not parse: {}", e.message),
-            ),
-        }
-    } else {
-        for doc in tree::parse_yaml(input.text) {
-            match doc.result {
-                Ok(node) => read_config(input, &node, &mut facts),
-                Err(e) => facts.problem(
-                    input.span(e.range.start, e.range.end),
-                    format!("YAML does not parse: {}", e.message),
-                ),
-            }
-        }
-    }
+    input.for_each_document(&mut facts, |node, facts| read_config(input, node, facts));
     facts
 }
 
@@ -160,7 +135,7 @@ fn read_config(input: Input<'_>, root: &Node, facts: &mut Facts) {
     }
     if root.as_map().is_none() {
         facts.problem(
-            span_of(input, root),
+            input.node_span(root),
             format!(
                 "a Kong declarative configuration must be a mapping, found {}",
                 root.type_name()
@@ -220,7 +195,7 @@ fn legacy_format(input: Input<'_>, root: &Node, facts: &mut Facts) -> bool {
     };
     let Some(text) = v.scalar_text() else {
         facts.problem(
-            span_of(input, v),
+            input.node_span(v),
             format!(
                 "`_format_version` must be a string such as \"3.0\", found {}",
                 v.type_name()
@@ -237,7 +212,7 @@ fn legacy_format(input: Input<'_>, root: &Node, facts: &mut Facts) -> bool {
         Some(m) => m < 3,
         None => {
             facts.problem(
-                span_of(input, v),
+                input.node_span(v),
                 format!("`_format_version` `{text}` is not a version such as \"3.0\""),
             );
             false
@@ -254,7 +229,7 @@ fn list<'n>(cx: &Cx<'_>, facts: &mut Facts, parent: &'n Node, key: &str, what: &
             Some(items) => items,
             None => {
                 facts.problem(
-                    span_of(cx.input, n),
+                    cx.input.node_span(n),
                     format!("{what}: `{key}` must be a list, found {}", n.type_name()),
                 );
                 &[]
@@ -276,7 +251,7 @@ fn strings<'n>(
         match item.as_str() {
             Some(s) => out.push((s, item)),
             None => facts.problem(
-                span_of(cx.input, item),
+                cx.input.node_span(item),
                 format!(
                     "{what}: `{key}` entries must be strings, found {}",
                     item.type_name()
@@ -307,7 +282,7 @@ fn upstream(cx: &Cx<'_>, facts: &mut Facts, u: &Node) -> Option<Upstream> {
         let node = t.get("target")?;
         let text = node.as_str()?;
         let (host, port) = split_host_port(text);
-        Some((host.to_owned(), port, span_of(cx.input, node)))
+        Some((host.to_owned(), port, cx.input.node_span(node)))
     });
     Some(Upstream { name, target })
 }
@@ -349,7 +324,7 @@ fn service(cx: &Cx<'_>, facts: &mut Facts, s: &Node, index: usize) -> Option<Ser
     let input = cx.input;
     if s.as_map().is_none() {
         facts.problem(
-            span_of(input, s),
+            input.node_span(s),
             format!(
                 "Kong `services[{index}]` must be a mapping, found {}",
                 s.type_name()
@@ -383,7 +358,7 @@ fn service(cx: &Cx<'_>, facts: &mut Facts, s: &Node, index: usize) -> Option<Ser
                 }
             }
             None => facts.problem(
-                span_of(input, url_node),
+                input.node_span(url_node),
                 format!("{what}: `url` must be an URL such as http://users:8080/api"),
             ),
         }
@@ -395,7 +370,7 @@ fn service(cx: &Cx<'_>, facts: &mut Facts, s: &Node, index: usize) -> Option<Ser
         match h.as_str() {
             Some(text) => host = Some((text.to_owned(), h)),
             None => facts.problem(
-                span_of(input, h),
+                input.node_span(h),
                 format!("{what}: `host` must be a string, found {}", h.type_name()),
             ),
         }
@@ -404,7 +379,7 @@ fn service(cx: &Cx<'_>, facts: &mut Facts, s: &Node, index: usize) -> Option<Ser
         match p.as_i64().and_then(|v| u16::try_from(v).ok()) {
             Some(v) => port = Some(v),
             None => facts.problem(
-                span_of(input, p),
+                input.node_span(p),
                 format!("{what}: `port` must be a number from 0 to 65535"),
             ),
         }
@@ -413,7 +388,7 @@ fn service(cx: &Cx<'_>, facts: &mut Facts, s: &Node, index: usize) -> Option<Ser
         match p.as_str() {
             Some(text) if text.starts_with('/') => base = Some((text.to_owned(), p)),
             _ => facts.problem(
-                span_of(input, p),
+                input.node_span(p),
                 format!("{what}: `path` must be a string starting with /"),
             ),
         }
@@ -422,10 +397,10 @@ fn service(cx: &Cx<'_>, facts: &mut Facts, s: &Node, index: usize) -> Option<Ser
         .as_deref()
         .is_some_and(|p| STREAM_PROTOCOLS.contains(&p));
     let target = match host {
-        Some((h, node)) => resolve_host(cx, &h, port, span_of(input, node)),
+        Some((h, node)) => resolve_host(cx, &h, port, input.node_span(node)),
         None => {
             facts.problem(
-                span_of(input, s),
+                input.node_span(s),
                 format!("{what}: a service needs a `url` or a `host`"),
             );
             Target::Opaque {
@@ -449,7 +424,7 @@ fn service(cx: &Cx<'_>, facts: &mut Facts, s: &Node, index: usize) -> Option<Ser
         base: base
             .as_ref()
             .map_or_else(|| "/".to_owned(), |(b, _)| b.clone()),
-        base_span: base.map(|(_, n)| span_of(input, n)),
+        base_span: base.map(|(_, n)| input.node_span(n)),
         http,
         effects,
     })
@@ -508,7 +483,7 @@ fn plugin_effect(cx: &Cx<'_>, facts: &mut Facts, p: &Node) -> Option<Effect> {
     match name {
         "request-transformer" | "request-transformer-advanced" => {
             let uri = config?.at(&["replace", "uri"])?;
-            let span = span_of(cx.input, uri);
+            let span = cx.input.node_span(uri);
             let Some(text) = uri.as_str() else {
                 if !uri.is_null() {
                     facts.problem(
@@ -532,7 +507,7 @@ fn plugin_effect(cx: &Cx<'_>, facts: &mut Facts, p: &Node) -> Option<Effect> {
             let path = config?.get("path")?;
             Some(Effect::Rewrite(
                 Rewrite::Unknown(format!("{name} sets the path")),
-                span_of(cx.input, path),
+                cx.input.node_span(path),
             ))
         }
         "pre-function" | "post-function" => {
@@ -541,7 +516,7 @@ fn plugin_effect(cx: &Cx<'_>, facts: &mut Facts, p: &Node) -> Option<Effect> {
                 .map(|_| {
                     Effect::Rewrite(
                         Rewrite::Unknown(format!("{name} code changes the path")),
-                        span_of(cx.input, p),
+                        cx.input.node_span(p),
                     )
                 })
         }
@@ -569,7 +544,7 @@ fn route(cx: &mut Cx<'_>, facts: &mut Facts, r: &Node, svc: Option<&Service>) {
     let input = cx.input;
     if r.as_map().is_none() {
         facts.problem(
-            span_of(input, r),
+            input.node_span(r),
             format!("a Kong route must be a mapping, found {}", r.type_name()),
         );
         return;
@@ -591,7 +566,7 @@ fn route(cx: &mut Cx<'_>, facts: &mut Facts, r: &Node, svc: Option<&Service>) {
     {
         return;
     }
-    let rule_span = span_of(input, r);
+    let rule_span = input.node_span(r);
     let origin = format!("Kong route {name}");
     let target = route_target(r, svc, &cx.plugins, &name);
     let plugin_rewrite = route_plugin_rewrite(cx, facts, r, svc, &name, &what);
@@ -607,7 +582,9 @@ fn route(cx: &mut Cx<'_>, facts: &mut Facts, r: &Node, svc: Option<&Service>) {
                 methods: MethodSet::Any,
                 rewrite: None,
                 target: Target::Opaque { why },
-                span: r.key("expression").map_or(rule_span, |k| span_of(input, k)),
+                span: r
+                    .key("expression")
+                    .map_or(rule_span, |k| input.node_span(k)),
                 rule_span,
                 hosts: Vec::new(),
                 priority: i64::MIN / 2,
@@ -656,7 +633,7 @@ fn route(cx: &mut Cx<'_>, facts: &mut Facts, r: &Node, svc: Option<&Service>) {
         Some(n) if n.is_null() => true,
         Some(n) => n.as_bool().unwrap_or_else(|| {
             facts.problem(
-                span_of(input, n),
+                input.node_span(n),
                 format!("{what}: `strip_path` must be true or false"),
             );
             true
@@ -670,7 +647,7 @@ fn route(cx: &mut Cx<'_>, facts: &mut Facts, r: &Node, svc: Option<&Service>) {
         Some(other) => {
             if let Some(n) = r.get("path_handling") {
                 facts.problem(
-                    span_of(input, n),
+                    input.node_span(n),
                     format!("{what}: unknown `path_handling` `{other}` (expected v0 or v1)"),
                 );
             }
@@ -682,7 +659,7 @@ fn route(cx: &mut Cx<'_>, facts: &mut Facts, r: &Node, svc: Option<&Service>) {
         Some(n) if n.is_null() => 0,
         Some(n) => n.as_i64().unwrap_or_else(|| {
             facts.problem(
-                span_of(input, n),
+                input.node_span(n),
                 format!("{what}: `regex_priority` must be an integer"),
             );
             0
@@ -691,7 +668,7 @@ fn route(cx: &mut Cx<'_>, facts: &mut Facts, r: &Node, svc: Option<&Service>) {
     let base = svc.map_or("/", |s| s.base.as_str());
     let rewrite_span = r
         .get("strip_path")
-        .map(|n| span_of(input, n))
+        .map(|n| input.node_span(n))
         .or_else(|| svc.and_then(|s| s.base_span));
     let entries: Vec<(RoutePath, Span)> = if paths.is_empty() {
         vec![(RoutePath::Any, rule_span)]
@@ -699,7 +676,7 @@ fn route(cx: &mut Cx<'_>, facts: &mut Facts, r: &Node, svc: Option<&Service>) {
         paths
             .iter()
             .filter_map(|(p, node)| {
-                let span = span_of(input, node);
+                let span = input.node_span(node);
                 read_path(cx, facts, p, span, &what).map(|rp| (rp, span))
             })
             .collect()
@@ -870,7 +847,7 @@ fn route_methods(cx: &Cx<'_>, facts: &mut Facts, r: &Node, what: &str) -> Method
             // resolves, so it adds nothing.
             None if !m.is_empty() && m.chars().all(|c| c.is_ascii_uppercase()) => {}
             _ => facts.problem(
-                span_of(cx.input, node),
+                cx.input.node_span(node),
                 format!("{what}: `{m}` is not an HTTP method (Kong wants upper case, such as GET)"),
             ),
         }

@@ -32,6 +32,42 @@ impl Input<'_> {
     pub fn span(&self, start: usize, end: usize) -> Span {
         Span::new(self.file, start, end)
     }
+
+    /// The span of a node of this file's document tree.
+    pub fn node_span(&self, node: &crate::tree::Node) -> Span {
+        self.span(node.range.start, node.range.end)
+    }
+
+    /// Parses the file as JSON (by its `.json` extension) or as a YAML stream, hands every
+    /// document that parses to `read`, and records every one that does not as a problem.
+    pub fn for_each_document(
+        &self,
+        facts: &mut Facts,
+        mut read: impl FnMut(&crate::tree::Node, &mut Facts),
+    ) {
+        if self.path.to_ascii_lowercase().ends_with(".json") {
+            if self.text.trim().is_empty() {
+                return;
+            }
+            match crate::tree::parse_json(self.text) {
+                Ok(node) => read(&node, facts),
+                Err(e) => facts.problem(
+                    self.span(e.range.start, e.range.end),
+                    format!("JSON does not parse: {}", e.message),
+                ),
+            }
+            return;
+        }
+        for doc in crate::tree::parse_yaml(self.text) {
+            match doc.result {
+                Ok(node) => read(&node, facts),
+                Err(e) => facts.problem(
+                    self.span(e.range.start, e.range.end),
+                    format!("YAML does not parse: {}", e.message),
+                ),
+            }
+        }
+    }
 }
 
 /// Which component a fact belongs to.

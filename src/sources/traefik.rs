@@ -66,10 +66,6 @@ const MAX_RULE_DEPTH: usize = 64;
 /// Depth of middleware chains and service indirections followed.
 const MAX_INDIRECTION: usize = 10;
 
-fn span_of(input: Input<'_>, node: &Node) -> Span {
-    input.span(node.range.start, node.range.end)
-}
-
 // ---------------------------------------------------------------------------------------------
 // Entry points
 
@@ -132,7 +128,7 @@ pub fn crd(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
                     middleware_def(input, facts, &what, spec, Some(obj.namespace));
                 }
                 None => facts.problem(
-                    span_of(input, obj.anchor()),
+                    input.node_span(obj.anchor()),
                     format!("{what}: the Middleware has no `spec`"),
                 ),
             }
@@ -256,7 +252,7 @@ fn str_field<'a>(
         Value::Null => None,
         _ => {
             facts.problem(
-                span_of(input, v),
+                input.node_span(v),
                 format!("{what}: `{key}` must be a string, found {}", v.type_name()),
             );
             None
@@ -279,7 +275,7 @@ fn list_field<'a>(
             Some(items) => items,
             None => {
                 facts.problem(
-                    span_of(input, n),
+                    input.node_span(n),
                     format!("{what}: `{key}` must be a list, found {}", n.type_name()),
                 );
                 &[]
@@ -302,7 +298,7 @@ fn map_field<'a>(
     }
     if !v.is_null() {
         facts.problem(
-            span_of(input, v),
+            input.node_span(v),
             format!("{what}: `{key}` must be a mapping, found {}", v.type_name()),
         );
     }
@@ -317,7 +313,7 @@ fn priority_field(input: Input<'_>, facts: &mut Facts, what: &str, node: &Node) 
         _ if p.as_i64().is_some() => p.as_i64().filter(|i| *i != 0),
         _ => {
             facts.problem(
-                span_of(input, p),
+                input.node_span(p),
                 format!(
                     "{what}: `priority` must be an integer, found {}",
                     p.type_name()
@@ -344,7 +340,7 @@ fn syntax_field(
         Some(other) => {
             if let Some(n) = get_ci(node, key) {
                 facts.problem(
-                    span_of(input, n),
+                    input.node_span(n),
                     format!("{what}: unknown rule syntax `{other}` (expected v2 or v3)"),
                 );
             }
@@ -372,7 +368,7 @@ fn file_provider(input: Input<'_>, root: &Node, facts: &mut Facts) {
     }
     if http.as_map().is_none() {
         facts.problem(
-            span_of(input, http),
+            input.node_span(http),
             format!(
                 "Traefik: `http` must be a mapping, found {}",
                 http.type_name()
@@ -427,7 +423,7 @@ fn file_router(
     if router.as_map().is_none() {
         if !router.is_null() {
             facts.problem(
-                span_of(input, router),
+                input.node_span(router),
                 format!(
                     "{what}: a router must be a mapping, found {}",
                     router.type_name()
@@ -447,7 +443,7 @@ fn file_router(
     };
     let Some(rule) = rule_node.as_str() else {
         facts.problem(
-            span_of(input, rule_node),
+            input.node_span(rule_node),
             format!(
                 "{what}: `rule` must be a string, found {}",
                 rule_node.type_name()
@@ -466,7 +462,7 @@ fn file_router(
             }),
             None => {
                 facts.problem(
-                    span_of(input, m),
+                    input.node_span(m),
                     format!(
                         "{what}: a middleware name must be a string, found {}",
                         m.type_name()
@@ -494,8 +490,8 @@ fn file_router(
     };
     let rewrite_span = rewrite.as_ref().map(|_| {
         get_ci(router, "middlewares")
-            .map(|m| span_of(input, m))
-            .unwrap_or_else(|| span_of(input, router))
+            .map(|m| input.node_span(m))
+            .unwrap_or_else(|| input.node_span(router))
     });
     emit_routes(
         input,
@@ -506,7 +502,7 @@ fn file_router(
             origin: format!("Traefik router {name}"),
             rule,
             rule_node,
-            rule_span: span_of(input, router),
+            rule_span: input.node_span(router),
             priority,
             syntax,
             rewrite,
@@ -628,7 +624,7 @@ fn load_balancer(input: Input<'_>, facts: &mut Facts, what: &str, lb: &Node) -> 
     };
     let Some(url) = url_node.as_str() else {
         facts.problem(
-            span_of(input, url_node),
+            input.node_span(url_node),
             format!(
                 "{what}: `url` must be a string, found {}",
                 url_node.type_name()
@@ -638,7 +634,7 @@ fn load_balancer(input: Input<'_>, facts: &mut Facts, what: &str, lb: &Node) -> 
     };
     let Some(u) = parse_url(url) else {
         facts.problem(
-            span_of(input, url_node),
+            input.node_span(url_node),
             format!("{what}: `{url}` is not a server URL (expected http://host:port)"),
         );
         return ServiceTarget::opaque("the server URL does not parse");
@@ -648,7 +644,7 @@ fn load_balancer(input: Input<'_>, facts: &mut Facts, what: &str, lb: &Node) -> 
         target: Target::Forward {
             host: u.host,
             port: u.port,
-            span: span_of(input, url_node),
+            span: input.node_span(url_node),
         },
         middlewares: Vec::new(),
         join: (preserve && !u.path.is_empty() && u.path != "/").then_some(Step::JoinPrefix(u.path)),
@@ -712,7 +708,7 @@ fn ingress_route(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
     if spec.as_map().is_none() {
         if !spec.is_null() {
             facts.problem(
-                span_of(input, spec),
+                input.node_span(spec),
                 format!(
                     "{what}: `spec` must be a mapping, found {}",
                     spec.type_name()
@@ -742,7 +738,7 @@ fn ingress_route(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
     {
         if route.as_map().is_none() {
             facts.problem(
-                span_of(input, route),
+                input.node_span(route),
                 format!(
                     "{what}: `routes[{i}]` must be a mapping, found {}",
                     route.type_name()
@@ -774,14 +770,14 @@ fn crd_route(ctx: &CrdCtx<'_>, facts: &mut Facts, route: &Node, order: &mut u32)
     } = *ctx;
     let Some(rule_node) = route.get("match") else {
         facts.problem(
-            span_of(input, route),
+            input.node_span(route),
             format!("{what}: a route has no `match` rule"),
         );
         return;
     };
     let Some(rule) = rule_node.as_str() else {
         facts.problem(
-            span_of(input, rule_node),
+            input.node_span(rule_node),
             format!(
                 "{what}: `match` must be a string, found {}",
                 rule_node.type_name()
@@ -793,7 +789,7 @@ fn crd_route(ctx: &CrdCtx<'_>, facts: &mut Facts, route: &Node, order: &mut u32)
         && kind.as_str() != Some("Rule")
     {
         facts.problem(
-            span_of(input, kind),
+            input.node_span(kind),
             format!("{what}: the route `kind` must be `Rule`"),
         );
         return;
@@ -820,8 +816,8 @@ fn crd_route(ctx: &CrdCtx<'_>, facts: &mut Facts, route: &Node, order: &mut u32)
     let rewrite_span = rewrite.as_ref().map(|_| {
         route
             .get("middlewares")
-            .map(|m| span_of(input, m))
-            .unwrap_or_else(|| span_of(input, route))
+            .map(|m| input.node_span(m))
+            .unwrap_or_else(|| input.node_span(route))
     });
     let name = obj.display_name();
     emit_routes(
@@ -833,7 +829,7 @@ fn crd_route(ctx: &CrdCtx<'_>, facts: &mut Facts, route: &Node, order: &mut u32)
             origin: format!("Traefik IngressRoute {name}"),
             rule,
             rule_node,
-            rule_span: span_of(input, route),
+            rule_span: input.node_span(route),
             priority,
             syntax,
             rewrite,
@@ -855,7 +851,7 @@ fn crd_ref(
 ) -> Option<MwRef> {
     let Some(name) = m.get("name").and_then(Node::as_str) else {
         facts.problem(
-            span_of(input, m),
+            input.node_span(m),
             format!("{what}: a middleware reference needs a `name`"),
         );
         return None;
@@ -879,7 +875,7 @@ fn crd_service(
 ) -> Target {
     let Some(name_node) = s.get("name") else {
         facts.problem(
-            span_of(input, s),
+            input.node_span(s),
             format!("{what}: a service needs a `name`"),
         );
         return Target::Opaque {
@@ -888,7 +884,7 @@ fn crd_service(
     };
     let Some(name) = name_node.as_str() else {
         facts.problem(
-            span_of(input, name_node),
+            input.node_span(name_node),
             format!(
                 "{what}: a service `name` must be a string, found {}",
                 name_node.type_name()
@@ -942,7 +938,7 @@ fn crd_service(
                 .get("port")
                 .and_then(Node::as_i64)
                 .and_then(|p| u16::try_from(p).ok()),
-            span: span_of(input, name_node),
+            span: input.node_span(name_node),
         },
     }
 }
@@ -1140,7 +1136,7 @@ fn middleware_def(
 ) -> MwDef {
     let Some(entries) = node.as_map() else {
         facts.problem(
-            span_of(input, node),
+            input.node_span(node),
             format!(
                 "{what}: a middleware must be a mapping, found {}",
                 node.type_name()
@@ -1169,7 +1165,7 @@ fn middleware_def(
             Some(p) if !p.is_empty() => MwDef::Path(Step::AddPrefix(p.to_owned())),
             _ => {
                 facts.problem(
-                    span_of(input, v),
+                    input.node_span(v),
                     format!("{what}: `addPrefix` needs a non-empty `prefix`"),
                 );
                 MwDef::Opaque("addPrefix has no prefix".to_owned())
@@ -1186,7 +1182,7 @@ fn middleware_def(
                 (Some(ns), None) => crd_ref(input, facts, what, m, ns),
                 (None, None) => {
                     facts.problem(
-                        span_of(input, m),
+                        input.node_span(m),
                         format!("{what}: a chained middleware name must be a string"),
                     );
                     None
@@ -1213,7 +1209,7 @@ fn strip_prefix(input: Input<'_>, facts: &mut Facts, what: &str, v: &Node) -> Mw
             Some(s) => Some(s.trim().to_owned()),
             None => {
                 facts.problem(
-                    span_of(input, p),
+                    input.node_span(p),
                     format!("{what}: a prefix must be a string, found {}", p.type_name()),
                 );
                 None
@@ -1235,14 +1231,14 @@ fn strip_prefix_regex(input: Input<'_>, facts: &mut Facts, what: &str, v: &Node)
     for r in list_field(input, facts, what, v, "regex") {
         let Some(src) = r.as_str().map(str::trim) else {
             facts.problem(
-                span_of(input, r),
+                input.node_span(r),
                 format!("{what}: a regex must be a string, found {}", r.type_name()),
             );
             continue;
         };
         if Regex::new(src).is_err() {
             facts.problem(
-                span_of(input, r),
+                input.node_span(r),
                 format!("{what}: `{src}` is not a valid regular expression"),
             );
             return MwDef::Opaque(format!("the regex `{src}` does not compile"));
@@ -1266,7 +1262,7 @@ fn replace_path_regex(input: Input<'_>, facts: &mut Facts, what: &str, v: &Node)
         .trim();
     if Regex::new(src).is_err() {
         facts.problem(
-            span_of(input, get_ci(v, "regex").unwrap_or(v)),
+            input.node_span(get_ci(v, "regex").unwrap_or(v)),
             format!("{what}: `{src}` is not a valid regular expression"),
         );
         return MwDef::Opaque(format!("the regex `{src}` does not compile"));
@@ -2317,7 +2313,7 @@ fn rule_offset(input: Input<'_>, node: &Node, rule: &str) -> Option<usize> {
 
 /// One route per path alternative of the router's rule.
 fn emit_routes(input: Input<'_>, facts: &mut Facts, r: RouterSpec<'_>, order: &mut u32) {
-    let rule_node_span = span_of(input, r.rule_node);
+    let rule_node_span = input.node_span(r.rule_node);
     let at = |start: usize, end: usize| match rule_offset(input, r.rule_node, r.rule) {
         Some(o) => input.span(o + start, o + end.max(start)),
         None => rule_node_span,
