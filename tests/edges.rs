@@ -91,6 +91,8 @@ fn gateway_api_method_miss_is_404_and_a_route_on_a_missing_gateway_is_unbound() 
     assert_eq!(
         f,
         [
+            // ReplacePrefixMatch `/`: right by the spec, `//` in some implementations.
+            "double-slash - apps/routes.yaml:20:11",
             "unbound-route 404 apps/routes.yaml:50:13",
             "method-not-allowed 404 web/src/store.ts:7:9 POST /store/reviews/{sku}",
         ]

@@ -11,7 +11,9 @@ declare_rule! {
     /// then matches nothing: Istio `prefix: /api` with `rewrite: {uri: /}` turns `/api/x` into
     /// `//x` (Envoy's `prefix_rewrite` and Gateway API implementations with
     /// `ReplacePrefixMatch: /` have done the same); Go `http.StripPrefix("/api/", h)` turns
-    /// `/api/x` into `x`.
+    /// `/api/x` into `x`. A Gateway API rule with `ReplacePrefixMatch: /` that calls go through
+    /// gets a warning: the spec says `/foo/bar` becomes `/bar`, some implementations send
+    /// `//bar`.
     ///
     /// ## Why it breaks requests
     /// A prefix rewrite replaces exactly the matched characters. Without the prefix's own
@@ -116,5 +118,57 @@ impl Check for DoubleSlash {
             f.notes.extend(cx.rest_of_chain(d, link));
             out.push(f);
         }
+        replace_prefix_with_root(cx, out);
+    }
+}
+
+/// Gateway API `ReplacePrefixMatch: /` is specified to give `/bar` for `/foo/bar`, but
+/// several implementations have produced `//bar` (semantics.md): a risk worth a warning, once
+/// per rule that client calls go through, with one of those calls as the example.
+fn replace_prefix_with_root(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let mut seen = Vec::new();
+    for r in &cx.results {
+        let Some(t) = &r.trace else { continue };
+        let Some((hop, rid)) = t.hops.iter().find_map(|h| match h.chosen {
+            Some(crate::sim::Step::Route(rid)) => match &cx.graph.route(rid).fact.rewrite {
+                Some(Rewrite::ReplacePrefixSegments { with, .. }) if with == "/" => Some((h, rid)),
+                _ => None,
+            },
+            _ => None,
+        }) else {
+            continue;
+        };
+        if seen.contains(&rid) {
+            continue;
+        }
+        seen.push(rid);
+        let route = cx.graph.route(rid);
+        let out_path = hop
+            .path_out
+            .as_ref()
+            .map(|p| p.to_string())
+            .unwrap_or_default();
+        let mut f = cx.place_finding(
+            &DoubleSlash::META,
+            Label {
+                span: route.fact.rewrite_span.unwrap_or(route.fact.rule_span),
+                message: format!("the spec says {out_path}; some implementations send /{out_path}"),
+            },
+            format!("ReplacePrefixMatch `/` of {} may produce a double slash", route.fact.origin),
+            format!(
+                "The Gateway API specifies that ReplacePrefixMatch `/` turns {} into {out_path}, but several implementations have produced /{out_path}.",
+                hop.path_in
+            ),
+        );
+        f.severity = crate::finding::Severity::Warning;
+        f.status = None;
+        f.related.push(Label {
+            span: cx.graph.call(r.call).fact.span,
+            message: "a request through it".to_owned(),
+        });
+        f.help = Some(
+            "nothing to change if your implementation passes the HTTPRouteRewritePath conformance test; otherwise rewrite with ReplaceFullPath or a non-root replacement".to_owned(),
+        );
+        out.push(f);
     }
 }
