@@ -61,6 +61,17 @@ fn visit(input: Input<'_>, node: &Node, facts: &mut Facts, depth: usize) {
         }
         return;
     }
+    if let Some(known) = unknown_version(&obj) {
+        let at = node.get("apiVersion").unwrap_or(node);
+        facts.problem(
+            input.node_span(at),
+            format!(
+                "{} with apiVersion `{}`: routelint reads {known}",
+                obj.kind, obj.api_version
+            ),
+        );
+        return;
+    }
     if obj.api_version.starts_with("networking.istio.io/") {
         match obj.kind {
             "VirtualService" => istio::virtual_service(input, &obj, facts),
@@ -89,6 +100,31 @@ fn visit(input: Input<'_>, node: &Node, facts: &mut Facts, depth: usize) {
     } else if obj.api_version == "v1" && obj.kind == "Service" {
         service(input, &obj, facts);
     }
+}
+
+/// For a routing kind routelint reads, the versions it knows when this object has another
+/// (`networking.istio.io/v2 VirtualService`): reading it as a known version would be a guess.
+fn unknown_version(obj: &Object<'_>) -> Option<&'static str> {
+    let (group, version) = obj.api_version.rsplit_once('/')?;
+    let (kinds, versions, known): (&[&str], &[&str], &'static str) = match group {
+        "networking.istio.io" => (
+            &["VirtualService", "Gateway"],
+            &["v1alpha3", "v1beta1", "v1"],
+            "networking.istio.io v1alpha3, v1beta1 and v1",
+        ),
+        "gateway.networking.k8s.io" => (
+            &["HTTPRoute", "Gateway"],
+            &["v1alpha2", "v1beta1", "v1"],
+            "gateway.networking.k8s.io v1alpha2, v1beta1 and v1",
+        ),
+        "networking.k8s.io" => (
+            &["Ingress"],
+            &["v1", "v1beta1"],
+            "networking.k8s.io/v1 and v1beta1 (and extensions/v1beta1)",
+        ),
+        _ => return None,
+    };
+    (kinds.contains(&obj.kind) && !versions.contains(&version)).then_some(known)
 }
 
 /// A `Service` is a name other layers forward to: `blog-service`, `blog-service.blog`,
@@ -155,6 +191,17 @@ mod tests {
         );
         assert_eq!(f.problems.len(), 1);
         assert_eq!(f.components.len(), 1);
+    }
+
+    #[test]
+    fn unknown_api_versions_of_routing_kinds_are_problems() {
+        let text = "apiVersion: networking.istio.io/v2\nkind: VirtualService\nmetadata: {name: x}\nspec: {http: []}\n---\napiVersion: networking.k8s.io/v9\nkind: Ingress\nmetadata: {name: y}\n---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: z}\n";
+        let f = run(text);
+        assert_eq!(f.problems.len(), 2, "{:?}", f.problems);
+        assert_eq!(
+            &text[f.problems[0].span.start as usize..f.problems[0].span.end as usize],
+            "networking.istio.io/v2"
+        );
     }
 
     #[test]
