@@ -39,6 +39,8 @@ pub struct Summary {
     pub warnings: usize,
     pub infos: usize,
     pub unresolved: usize,
+    /// Kustomize deployments checked separately (0 when the repository is one deployment).
+    pub deployments: usize,
 }
 
 impl Summary {
@@ -159,22 +161,58 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
         .iter()
         .flat_map(|f| f.facts.problems.iter().cloned())
         .collect();
-    let graph = topology::build(&facts, &opts.config);
-    let sim = Sim::new(&graph);
-    let mut cx = Context::new(&graph, &sim, &sources, &problems);
-    if opts.coverage {
-        cx = cx.with_coverage();
+    // Each kustomize overlay is its own deployment: check each, then merge their findings.
+    let deployments = crate::model::kustomize::deployments(facts);
+    let several = deployments.len() > 1;
+    let mut merged: Vec<(Finding, Vec<String>)> = Vec::new();
+    let mut first = None;
+    for d in &deployments {
+        let graph = topology::build(&d.files, &opts.config);
+        let sim = Sim::new(&graph);
+        let mut cx = Context::new(&graph, &sim, &sources, &problems);
+        if opts.coverage {
+            cx = cx.with_coverage();
+        }
+        let found = crate::suppress::apply(rules::run(&cx), &sources, opts.coverage);
+        let name = d.name.clone().unwrap_or_default();
+        for f in found {
+            match merged.iter_mut().find(|(m, _)| same_finding(m, &f)) {
+                Some((_, names)) => names.push(name.clone()),
+                None => merged.push((f, vec![name.clone()])),
+            }
+        }
+        let results = cx.results;
+        let coverage = cx.coverage;
+        drop(sim);
+        if first.is_none() {
+            first = Some((graph, results, coverage));
+        }
     }
-    let findings = crate::suppress::apply(rules::run(&cx), &sources, opts.coverage);
-    let findings = opts.config.apply_rule_levels(findings);
+    let total = deployments.len();
+    let findings: Vec<Finding> = merged
+        .into_iter()
+        .map(|(mut f, names)| {
+            if several && names.len() < total {
+                f.notes.push(format!(
+                    "only in the kustomize deployment{} {}",
+                    if names.len() == 1 { "" } else { "s" },
+                    names.join(", ")
+                ));
+            }
+            f
+        })
+        .collect();
+    let mut findings = opts.config.apply_rule_levels(findings);
+    rules::sort(&mut findings, &sources);
+    let Some((graph, results, coverage)) = first else {
+        return Err(CheckError::NoInputs(base.display().to_string()));
+    };
     summary.calls = graph.calls.len();
     summary.routes = graph.routes.len() + graph.unbound_routes.len();
     summary.endpoints = graph.endpoints.len();
-    summary.unresolved = cx.results.iter().filter(|r| r.unresolved.is_some()).count();
+    summary.unresolved = results.iter().filter(|r| r.unresolved.is_some()).count();
+    summary.deployments = if several { total } else { 0 };
     summary.recount(&findings);
-    let results = cx.results;
-    let coverage = cx.coverage;
-    drop(sim);
     Ok(Analysis {
         sources,
         graph,
@@ -184,6 +222,11 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
         summary,
         base,
     })
+}
+
+/// The same finding from two deployments: same rule, same place, same headline.
+fn same_finding(a: &Finding, b: &Finding) -> bool {
+    a.rule == b.rule && a.primary.span == b.primary.span && a.message == b.message
 }
 
 /// Runs an extractor; a panic inside one (a bug, never expected) becomes a problem on that
@@ -222,7 +265,17 @@ fn read_one(cand: Candidate) -> Result<Read, Option<Skip>> {
             )
         }
     };
-    let kind = discover::classify(ext, &text).map_err(Some)?;
+    let is_kustomization = cand.path.file_name().is_some_and(|n| {
+        matches!(
+            n.to_str(),
+            Some("kustomization.yaml" | "kustomization.yml" | "Kustomization")
+        )
+    });
+    let kind = if is_kustomization {
+        SourceKind::Kubernetes
+    } else {
+        discover::classify(ext, &text).map_err(Some)?
+    };
     if bad.is_none()
         && let Some(at) = text.find('\0')
     {

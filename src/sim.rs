@@ -276,6 +276,10 @@ impl<'g> Sim<'g> {
             };
             let Some(index) = self.tables.get(&(component, table_name.clone())) else {
                 hops.push(hop);
+                // A declared gateway with no route bound to it answers every request with 404.
+                if c.role == crate::model::graph::Role::Edge && c.span.is_some() && c.is_empty() {
+                    break Outcome::NotFound(Miss::NoMatch);
+                }
                 break Outcome::Unknown(format!(
                     "routelint has no routes or endpoints for {}",
                     c.name

@@ -15,3 +15,31 @@ fn mesh_virtual_service_applies_to_requests_from_in_mesh_gateways() {
         ["method-not-allowed 404 web/ratings.js:3:9 POST /api/ratings/{bookId}"]
     );
 }
+
+#[test]
+fn a_kustomize_name_prefix_that_renames_the_gateway_breaks_only_that_overlay() {
+    // Staging's namePrefix renames the Gateway to staging-edge; kustomize does not rewrite the
+    // VirtualService's `gateways: [edge]`, so in staging the route binds to nothing. Prod, which
+    // renders the base as written, is fine: the findings say which deployment they concern.
+    let (code, f) = findings_of("kustomize-overlays");
+    assert_eq!(code, 1);
+    assert_eq!(
+        f,
+        [
+            "unbound-route 404 deploy/base/virtualservice.yaml:10:13",
+            "no-route 404 web/catalog.js:1:37 GET /catalog/products",
+        ]
+    );
+    let (_, v) = common::check_json(&common::fixture("kustomize-overlays"));
+    assert_eq!(v["summary"]["deployments"], 2);
+    for finding in v["findings"].as_array().expect("findings") {
+        assert_eq!(
+            finding["notes"]
+                .as_array()
+                .and_then(|n| n.last())
+                .and_then(|n| n.as_str()),
+            Some("only in the kustomize deployment deploy/overlays/staging"),
+            "{finding}"
+        );
+    }
+}

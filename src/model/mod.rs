@@ -1,6 +1,7 @@
 //! The path/method model: paths and matchers, the component graph, and how layers link.
 
 pub mod graph;
+pub mod kustomize;
 pub mod method;
 pub mod path;
 pub mod topology;

@@ -617,6 +617,20 @@ fn entries(graph: &Graph, config: &Config) -> Vec<ComponentId> {
     if !edges.is_empty() {
         return edges;
     }
+    // Routes meant for a gateway that does not exist: the declared gateways are still where
+    // clients enter, and with nothing bound they answer 404.
+    if !graph.unbound_routes.is_empty() {
+        let declared: Vec<ComponentId> = graph
+            .components
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.role == Role::Edge && c.span.is_some())
+            .map(|(i, _)| ComponentId(i))
+            .collect();
+        if !declared.is_empty() {
+            return declared;
+        }
+    }
     let targeted: BTreeSet<ComponentId> = graph
         .routes
         .iter()

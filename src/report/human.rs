@@ -255,6 +255,9 @@ fn summary_line(s: &Summary, show_info: bool, st: &Styles) -> String {
             }
         ));
     }
+    if s.deployments > 0 {
+        line.push_str(&format!(" · {} kustomize deployments", s.deployments));
+    }
     if s.templated > 0 {
         line.push_str(&format!(
             " · {} templated skipped",

@@ -556,17 +556,22 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
         .into_iter()
         .map(|f| f.with_fingerprint(cx.sources))
         .collect();
-    out.sort_by(|a, b| {
-        let la = cx.sources.line_col(a.primary.span);
-        let lb = cx.sources.line_col(b.primary.span);
-        cx.sources
+    sort(&mut out, cx.sources);
+    out
+}
+
+/// Findings in report order: path, line, column, rule, headline.
+pub fn sort(findings: &mut [Finding], sources: &SourceMap) {
+    findings.sort_by(|a, b| {
+        let la = sources.line_col(a.primary.span);
+        let lb = sources.line_col(b.primary.span);
+        sources
             .display(a.primary.span.file)
-            .cmp(cx.sources.display(b.primary.span.file))
+            .cmp(sources.display(b.primary.span.file))
             .then(la.cmp(&lb))
             .then(a.rule.cmp(b.rule))
             .then(a.message.cmp(&b.message))
     });
-    out
 }
 
 /// Replaces a client path inside the source text of a URL argument, when the argument spells

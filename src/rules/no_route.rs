@@ -87,6 +87,23 @@ impl Check for NoRoute {
                     "the string prefix {prefix} caught it mid-segment (prefix-overmatch): it was probably meant for another route"
                 ));
             }
+            // An unbound route that would have caught it explains an empty edge.
+            if cx.graph.component(hop.component).role == crate::model::graph::Role::Edge
+                && let Some(u) = cx
+                    .graph
+                    .unbound_routes
+                    .iter()
+                    .find(|u| u.matcher.matches(&hop.path_in).matched())
+            {
+                f.related.push(crate::finding::Label {
+                    span: u.span,
+                    message: format!(
+                        "would catch it, but {} is bound to {}, which does not exist",
+                        u.origin,
+                        u.gateways.join(", ")
+                    ),
+                });
+            }
             if let Some(note) = rewrite_note(cx, t) {
                 f.notes.push(note);
             }

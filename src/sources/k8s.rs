@@ -52,6 +52,19 @@ pub fn extract(input: Input<'_>) -> Facts {
 }
 
 fn visit(input: Input<'_>, node: &Node, facts: &mut Facts, depth: usize) {
+    // kustomize accepts a kustomization.yaml without apiVersion and kind.
+    let named_kustomization = input.path.rsplit('/').next().is_some_and(|n| {
+        matches!(
+            n,
+            "kustomization.yaml" | "kustomization.yml" | "Kustomization"
+        )
+    });
+    if depth == 0
+        && (named_kustomization || node.get("kind").and_then(Node::as_str) == Some("Kustomization"))
+    {
+        kustomization(input, node, facts);
+        return;
+    }
     let Some(obj) = Object::new(node) else {
         return;
     };
@@ -125,6 +138,36 @@ fn unknown_version(obj: &Object<'_>) -> Option<&'static str> {
         _ => return None,
     };
     (kinds.contains(&obj.kind) && !versions.contains(&version)).then_some(known)
+}
+
+/// `resources`, `bases`, `namePrefix`, `nameSuffix`, `namespace` of a kustomization.
+fn kustomization(input: Input<'_>, node: &Node, facts: &mut Facts) {
+    let mut k = super::Kustomization::default();
+    for key in ["resources", "bases"] {
+        match node.get(key) {
+            None => {}
+            Some(list) => match list.as_seq() {
+                Some(items) => k.resources.extend(
+                    items
+                        .iter()
+                        .filter_map(|i| i.as_str().map(|s| (s.to_owned(), input.node_span(i)))),
+                ),
+                None if list.is_null() => {}
+                None => facts.problem(
+                    input.node_span(list),
+                    format!(
+                        "kustomization: `{key}` must be a list, found {}",
+                        list.type_name()
+                    ),
+                ),
+            },
+        }
+    }
+    let text = |key: &str| node.get(key).and_then(Node::as_str).map(str::to_owned);
+    k.name_prefix = text("namePrefix").unwrap_or_default();
+    k.name_suffix = text("nameSuffix").unwrap_or_default();
+    k.namespace = text("namespace");
+    facts.kustomization = Some(k);
 }
 
 /// A `Service` is a name other layers forward to: `blog-service`, `blog-service.blog`,

@@ -221,6 +221,16 @@ pub struct Binding {
     pub span: Span,
 }
 
+/// A kustomization: which manifests it renders and how it renames them.
+#[derive(Clone, Debug, Default)]
+pub struct Kustomization {
+    /// `resources:` (and legacy `bases:`) entries, relative to the kustomization's directory.
+    pub resources: Vec<(String, Span)>,
+    pub name_prefix: String,
+    pub name_suffix: String,
+    pub namespace: Option<String>,
+}
+
 /// A file (or part of one) that could not be read.
 #[derive(Clone, Debug)]
 pub struct Problem {
@@ -242,6 +252,8 @@ pub struct Facts {
     pub entry_tables: Vec<String>,
     /// Go language version from `go.mod` (`go 1.22` → `(1, 22)`).
     pub go_version: Option<(u32, u32)>,
+    /// The file is a kustomization.
+    pub kustomization: Option<Kustomization>,
 }
 
 impl Facts {
@@ -260,6 +272,7 @@ impl Facts {
             && self.bindings.is_empty()
             && self.problems.is_empty()
             && self.go_version.is_none()
+            && self.kustomization.is_none()
     }
 }
 
