@@ -13,7 +13,9 @@
 //! - `rewrite-target` is an nginx `rewrite`: the WHOLE path is replaced by the target, with
 //!   `$1`… from the path's capture groups. Without groups (`rewrite-target: /`) every path under
 //!   the prefix becomes `/` — the break that ingress-nginx 0.22 introduced.
-//! - `konghq.com/strip-path: "true"` removes the matched prefix; `app-root` redirects `/`.
+//! - `konghq.com/strip-path: "true"` removes the matched prefix; `app-root` redirects `/`;
+//!   `traefik.ingress.kubernetes.io/router.middlewares` makes the rewrite unknown (the
+//!   Middleware resources are elsewhere).
 //! - The host-wide effect of `use-regex` on other Ingresses of the same host is not applied
 //!   here (it needs the other files); the topology will.
 
@@ -76,7 +78,10 @@ pub fn ingress(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
     let regex_mode = annotation(obj, "nginx.ingress.kubernetes.io/use-regex") == Some("true")
         || rewrite_target.is_some();
     let strip = annotation(obj, "konghq.com/strip-path") == Some("true");
+    let traefik_middlewares = annotation(obj, "traefik.ingress.kubernetes.io/router.middlewares")
+        .filter(|m| !m.trim().is_empty());
     let ctx = Ctx {
+        traefik_middlewares,
         input,
         what: &what,
         name,
@@ -157,6 +162,8 @@ pub fn ingress(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
 }
 
 struct Ctx<'a> {
+    /// Traefik middlewares applied to the Ingress's routers (`ns-name@kubernetescrd`, …).
+    traefik_middlewares: Option<&'a str>,
     input: Input<'a>,
     what: &'a str,
     name: &'a str,
@@ -305,6 +312,13 @@ impl Ctx<'_> {
         if self.strip && !matches!(matcher, PathMatch::Regex { .. }) {
             return Some(Rewrite::ReplaceMatched(String::new()));
         }
+        if let Some(m) = self.traefik_middlewares {
+            // Middleware resources live elsewhere: whether they change the path is not known
+            // here, so requests through them are unknown rather than guessed.
+            return Some(Rewrite::Unknown(format!(
+                "Traefik middlewares {m} are applied"
+            )));
+        }
         None
     }
 
@@ -433,6 +447,19 @@ mod tests {
             .as_ref()
             .map(|w| w.apply(&r.matcher, &ReqPath::parse("/orders/5")));
         assert_eq!(out, Some(Rewritten::Path(ReqPath::parse("/5"))));
+    }
+
+    #[test]
+    fn traefik_middleware_annotation_makes_the_rewrite_unknown_not_a_guess() {
+        let f = run(
+            "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: t\n  annotations: {traefik.ingress.kubernetes.io/router.middlewares: default-strip@kubernetescrd}\nspec:\n  ingressClassName: traefik\n  rules:\n  - http:\n      paths:\n      - {path: /api, pathType: Prefix, backend: {service: {name: api, port: {number: 80}}}}\n",
+        );
+        let r = &f.routes[0];
+        let out = r
+            .rewrite
+            .as_ref()
+            .map(|w| w.apply(&r.matcher, &ReqPath::parse("/api/x")));
+        assert_eq!(out, Some(Rewritten::Unknown));
     }
 
     #[test]
