@@ -325,3 +325,38 @@ impl SourceKind {
         }
     }
 }
+
+/// The real-world corpus beside the repository (`../shared/corpus`), for the sources' tests.
+#[cfg(test)]
+pub(crate) mod corpus {
+    /// One corpus file of a system: its name as the MANIFEST gives it, its status (the note's
+    /// first word: valid, invalid, semantic-error, empty, templated) and its text.
+    pub struct File {
+        pub name: String,
+        pub status: String,
+        pub text: String,
+    }
+
+    /// Every corpus file of `system` (`kong`, `envoy`, …); empty when the corpus is absent.
+    pub fn files(system: &str) -> Vec<File> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+        let Ok(manifest) = std::fs::read_to_string(dir.join("MANIFEST.tsv")) else {
+            eprintln!("corpus not found: skipped");
+            return Vec::new();
+        };
+        manifest
+            .lines()
+            .skip(1)
+            .filter_map(|l| {
+                let cols: Vec<&str> = l.split('\t').collect();
+                if *cols.first()? != system {
+                    return None;
+                }
+                let name = (*cols.get(1)?).to_owned();
+                let status = cols.get(6)?.split([':', ' ']).next()?.to_owned();
+                let text = std::fs::read_to_string(dir.join(&name)).ok()?;
+                Some(File { name, status, text })
+            })
+            .collect()
+    }
+}

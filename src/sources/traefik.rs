@@ -2971,58 +2971,34 @@ spec:
         assert_eq!(u("http://h:99999"), None);
     }
 
-    /// The MANIFEST status of each corpus file of a system.
-    fn corpus(system: &str) -> Vec<(std::path::PathBuf, String)> {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-        let Ok(manifest) = std::fs::read_to_string(dir.join("MANIFEST.tsv")) else {
-            return Vec::new();
-        };
-        manifest
-            .lines()
-            .skip(1)
-            .filter_map(|l| {
-                let cols: Vec<&str> = l.split('\t').collect();
-                let status = cols.get(6)?.split([':', ' ']).next()?.to_owned();
-                let file = cols.get(1)?;
-                (*cols.first()? == system).then(|| (dir.join(file), status))
-            })
-            .collect()
-    }
-
     #[test]
     fn the_traefik_corpus_reads_without_panics_and_valid_files_without_problems() {
-        let files = corpus("traefik");
-        if files.is_empty() {
-            eprintln!("corpus not found: skipped");
-            return;
-        }
         let mut failures = Vec::new();
-        for (path, status) in &files {
-            let text = std::fs::read_to_string(path).unwrap_or_default();
-            let display = path.to_string_lossy();
+        for c in &crate::sources::corpus::files("traefik") {
             let input = Input {
                 file: FileId(0),
-                path: &display,
-                text: &text,
+                path: &c.name,
+                text: &c.text,
             };
-            let facts = if text.contains("apiVersion:") {
+            let facts = if c.text.contains("apiVersion:") {
                 k8s::extract(input)
             } else {
                 extract(input)
             };
             for p in &facts.problems {
                 assert!(
-                    p.span.end as usize <= text.len(),
-                    "{display}: span out of range"
+                    p.span.end as usize <= c.text.len(),
+                    "{}: span out of range",
+                    c.name
                 );
             }
-            let ok = match status.as_str() {
+            let ok = match c.status.as_str() {
                 "valid" | "empty" => facts.problems.is_empty(),
                 "invalid" => !facts.problems.is_empty(),
                 _ => true,
             };
             if !ok {
-                failures.push(format!("{display} ({status}): {:?}", facts.problems));
+                failures.push(format!("{} ({}): {:?}", c.name, c.status, facts.problems));
             }
         }
         assert!(failures.is_empty(), "{}", failures.join("\n"));
