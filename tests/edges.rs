@@ -98,3 +98,27 @@ fn gateway_api_method_miss_is_404_and_a_route_on_a_missing_gateway_is_unbound() 
         ]
     );
 }
+
+#[test]
+fn a_kong_ingress_override_strips_the_prefix_and_limits_the_methods() {
+    // KongIngress orders-read-only (strip_path, GET only), named by the Ingress's
+    // konghq.com/override: the GET reaches /orders, the POST gets 404 from Kong.
+    let (code, f) = findings_of("kong-ingress");
+    assert_eq!(code, 1);
+    assert_eq!(
+        f,
+        ["method-not-allowed 404 web/orders.ts:2:46 POST /api/orders"]
+    );
+    let run = routelint(&[
+        "trace",
+        "GET",
+        "/api/orders",
+        fixture("kong-ingress").to_str().unwrap_or(""),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("/api/orders → /orders"),
+        "{}",
+        run.stdout
+    );
+}

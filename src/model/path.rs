@@ -854,6 +854,7 @@ impl Rewrite {
 impl fmt::Display for Rewrite {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Rewrite::ReplaceMatched(w) if w.is_empty() => f.write_str("strip the matched prefix"),
             Rewrite::ReplaceMatched(w) => write!(f, "rewrite to {w}"),
             Rewrite::StripPrefix(p) => write!(f, "strip {p}"),
             Rewrite::RegexReplace { shown, .. } => f.write_str(shown),

@@ -9,7 +9,7 @@ use indexmap::IndexMap;
 use super::graph::{
     Call, Component, ComponentId, Dest, Endpoint, Graph, MissBehavior, Policy, Role, Route, RouteId,
 };
-use super::path::{PatSeg, PathMatch, Pattern};
+use super::path::{PatSeg, PathMatch, Pattern, Rewrite};
 use crate::config::Config;
 use crate::model::method::MethodSet;
 use crate::source_file::FileId;
@@ -314,6 +314,9 @@ pub fn build(files: &[FileFacts], config: &Config) -> Graph {
         }
     }
 
+    // 4a. Kong Ingress Controller: a KongIngress named by an Ingress's konghq.com/override.
+    apply_kong_overrides(&mut b.graph, files);
+
     // 4b. ingress-nginx: regex paths on one Ingress make every path of that host a regex.
     apply_regex_host_effect(&mut b.graph);
 
@@ -391,6 +394,40 @@ fn configure_edge(c: &mut Component, dialect: Dialect) {
         method_miss_note: note,
         subtree_redirect: None,
     };
+}
+
+/// Kong Ingress Controller docs (KongIngress): `route.strip_path`, `route.methods` and
+/// `proxy.path` of a KongIngress apply to the routes of every Ingress that names it in
+/// `konghq.com/override`. Kong joins the service path and the stripped remainder.
+fn apply_kong_overrides(graph: &mut Graph, files: &[FileFacts]) {
+    let overrides: Vec<&crate::sources::KongOverride> =
+        files.iter().flat_map(|f| &f.facts.kong_overrides).collect();
+    for (origin, name) in files.iter().flat_map(|f| &f.facts.kong_override_refs) {
+        let Some(o) = overrides.iter().find(|o| &o.name == name) else {
+            continue;
+        };
+        for r in graph.routes.iter_mut().filter(|r| &r.fact.origin == origin) {
+            if let Some(m) = &o.methods {
+                r.fact.methods = m.clone();
+            }
+            let strip = o
+                .strip_path
+                .unwrap_or(matches!(r.fact.rewrite, Some(Rewrite::ReplaceMatched(_))));
+            let prefix_match = matches!(
+                r.fact.matcher,
+                PathMatch::StringPrefix { .. } | PathMatch::SegmentPrefix { .. }
+            );
+            r.fact.rewrite = match (&o.path, strip && prefix_match) {
+                (Some(p), true) => {
+                    Some(Rewrite::ReplaceMatched(p.trim_end_matches('/').to_owned()))
+                }
+                (Some(p), false) => Some(Rewrite::PrefixPath(p.clone())),
+                (None, true) => Some(Rewrite::ReplaceMatched(String::new())),
+                (None, false) => None,
+            };
+            r.fact.rewrite_span = Some(o.span);
+        }
+    }
 }
 
 /// ingress-nginx docs ("Ingress Path Matching"): when `use-regex` or `rewrite-target` is set

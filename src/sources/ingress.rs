@@ -78,6 +78,11 @@ pub fn ingress(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
     let regex_mode = annotation(obj, "nginx.ingress.kubernetes.io/use-regex") == Some("true")
         || rewrite_target.is_some();
     let strip = annotation(obj, "konghq.com/strip-path") == Some("true");
+    if let Some(o) = annotation(obj, "konghq.com/override") {
+        facts
+            .kong_override_refs
+            .push((format!("Ingress {name}"), o.to_owned()));
+    }
     let traefik_middlewares = annotation(obj, "traefik.ingress.kubernetes.io/router.middlewares")
         .filter(|m| !m.trim().is_empty());
     let ctx = Ctx {

@@ -56,11 +56,37 @@ pub fn extract(input: Input<'_>) -> Facts {
 
 /// Reads one Kubernetes custom resource of Kong (`configuration.konghq.com/*`).
 ///
-/// Deliberately produces nothing: a `KongIngress` (`route.strip_path`, `proxy.path`) or a
-/// `KongPlugin` (`request-transformer`) changes paths only through the Ingress or Service that
-/// names it in a `konghq.com/override` / `konghq.com/plugins` annotation, which is another
-/// object; the Ingress reader applies `konghq.com/strip-path` itself.
-pub fn crd(_input: Input<'_>, _obj: &Object<'_>, _facts: &mut Facts) {}
+/// A `KongIngress` is recorded (its `route.strip_path`, `route.methods` and `proxy.path`); the
+/// topology applies it to the Ingress routes that name it in `konghq.com/override`, which sit
+/// in other objects. A `KongPlugin` changes paths only through `request-transformer`, attached
+/// by a `konghq.com/plugins` annotation: not read (the Ingress reader applies
+/// `konghq.com/strip-path` itself).
+pub fn crd(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
+    if obj.kind != "KongIngress" {
+        return;
+    }
+    let Some(name) = obj.name else { return };
+    let route = obj.node.get("route");
+    let strip_path = route
+        .and_then(|r| r.get("strip_path"))
+        .and_then(Node::as_bool);
+    let methods = route
+        .and_then(|r| r.get("methods"))
+        .and_then(Node::as_seq)
+        .map(|m| MethodSet::only(m.iter().filter_map(|x| x.as_str().and_then(Method::parse))));
+    let path = obj
+        .node
+        .at(&["proxy", "path"])
+        .and_then(Node::as_str)
+        .map(str::to_owned);
+    facts.kong_overrides.push(crate::sources::KongOverride {
+        name: name.to_owned(),
+        strip_path,
+        methods,
+        path,
+        span: input.node_span(obj.anchor()),
+    });
+}
 
 // ---------------------------------------------------------------------------------------------
 // The configuration.

@@ -231,6 +231,18 @@ pub struct Kustomization {
     pub namespace: Option<String>,
 }
 
+/// A Kong `KongIngress` (Kong Ingress Controller): route and proxy settings that an Ingress
+/// naming it in `konghq.com/override` takes on.
+#[derive(Clone, Debug)]
+pub struct KongOverride {
+    pub name: String,
+    pub strip_path: Option<bool>,
+    pub methods: Option<MethodSet>,
+    /// `proxy.path`: the path the upstream request starts with.
+    pub path: Option<String>,
+    pub span: Span,
+}
+
 /// A file (or part of one) that could not be read.
 #[derive(Clone, Debug)]
 pub struct Problem {
@@ -254,6 +266,10 @@ pub struct Facts {
     pub go_version: Option<(u32, u32)>,
     /// The file is a kustomization.
     pub kustomization: Option<Kustomization>,
+    /// `KongIngress` objects of this file.
+    pub kong_overrides: Vec<KongOverride>,
+    /// Ingress routes that name a `KongIngress` (`konghq.com/override`): (route origin, name).
+    pub kong_override_refs: Vec<(String, String)>,
 }
 
 impl Facts {
@@ -273,6 +289,8 @@ impl Facts {
             && self.problems.is_empty()
             && self.go_version.is_none()
             && self.kustomization.is_none()
+            && self.kong_overrides.is_empty()
+            && self.kong_override_refs.is_empty()
     }
 }
 
