@@ -374,12 +374,16 @@ impl<'g> Sim<'g> {
 
     fn step_match(&self, step: Step, path: &ReqPath, segs: &Segments) -> Tri {
         match step {
-            Step::Route(r) => self
-                .graph
-                .route(r)
-                .fact
-                .matcher
-                .matches_split(path, Some(segs)),
+            Step::Route(r) => {
+                let fact = &self.graph.route(r).fact;
+                let t = fact.matcher.matches_split(path, Some(segs));
+                // Header or query conditions a call's text does not show: only maybe.
+                if fact.conditional {
+                    t.min(Tri::Maybe)
+                } else {
+                    t
+                }
+            }
             Step::Endpoint(e) => self
                 .graph
                 .endpoint(e)

@@ -43,3 +43,24 @@ fn a_kustomize_name_prefix_that_renames_the_gateway_breaks_only_that_overlay() {
         );
     }
 }
+
+#[test]
+fn a_header_only_canary_rule_does_not_catch_browser_calls() {
+    // The canary rule also needs `x-canary: "1"`, which the call does not send: it reaches the
+    // stable rule. Routing it down the canary (to an API without /items) would be a false 404.
+    let (code, f) = findings_of("istio-header-canary");
+    assert_eq!((code, f), (0, Vec::<String>::new()));
+    let run = common::routelint(&[
+        "trace",
+        "GET",
+        "/items/5",
+        common::fixture("istio-header-canary")
+            .to_str()
+            .unwrap_or(""),
+    ]);
+    assert!(
+        run.stdout.contains("reached items-v1 GET /items/{id}"),
+        "{}",
+        run.stdout
+    );
+}

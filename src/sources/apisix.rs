@@ -218,6 +218,7 @@ fn route(cx: &mut Cx<'_>, facts: &mut Facts, r: &Node, index: usize) {
                 prio,
                 uri.len(),
             )),
+            conditional: false,
         });
         cx.order += 1;
     }

@@ -351,6 +351,7 @@ fn route(
         gateways: Vec::new(),
         dialect: Dialect::Envoy,
         priority: None,
+        conditional: false,
     })
 }
 

@@ -151,6 +151,13 @@ pub fn http_route(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
                 gateways: parents.clone(),
                 dialect: Dialect::GatewayApi,
                 priority: None,
+                conditional: m.is_some_and(|m| {
+                    ["headers", "queryParams"].iter().any(|k| {
+                        m.get(k)
+                            .and_then(Node::as_seq)
+                            .is_some_and(|l| !l.is_empty())
+                    })
+                }),
             });
             order += 1;
         }
@@ -453,6 +460,15 @@ spec:
             f.problems[0].message,
             "HTTPRoute `x`: `ReplacePrefixMatch` needs a `PathPrefix` match"
         );
+    }
+
+    #[test]
+    fn header_and_query_matches_make_a_route_conditional() {
+        let f = run(
+            "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: x}\nspec:\n  rules:\n  - matches:\n    - path: {type: PathPrefix, value: /a}\n      headers: [{name: x-beta, value: \"1\"}]\n    - path: {type: PathPrefix, value: /a}\n    backendRefs: [{name: b}]\n",
+        );
+        let flags: Vec<bool> = f.routes.iter().map(|r| r.conditional).collect();
+        assert_eq!(flags, [true, false]);
     }
 
     #[test]

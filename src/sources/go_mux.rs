@@ -1342,6 +1342,7 @@ impl<'t> Ctx<'t> {
             gateways: Vec::new(),
             dialect: Dialect::GoServeMux { modern: true },
             priority: None,
+            conditional: false,
         })
     }
 

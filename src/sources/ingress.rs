@@ -204,6 +204,7 @@ impl Ctx<'_> {
             gateways: Vec::new(),
             dialect: Dialect::Ingress,
             priority: None,
+            conditional: false,
         }
     }
 

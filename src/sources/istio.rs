@@ -327,6 +327,15 @@ impl RuleContext<'_> {
             gateways: self.gateways.to_vec(),
             dialect: Dialect::Istio,
             priority: None,
+            conditional: m.is_some_and(|m| {
+                ["headers", "queryParams", "withoutHeaders"]
+                    .iter()
+                    .any(|k| {
+                        m.get(k)
+                            .and_then(Node::as_map)
+                            .is_some_and(|e| !e.is_empty())
+                    })
+            }),
         })
     }
 

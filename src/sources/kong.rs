@@ -769,6 +769,7 @@ fn push(cx: &mut Cx<'_>, facts: &mut Facts, p: Pending, rewrite_span: Option<Spa
         gateways: Vec::new(),
         dialect: Dialect::Kong,
         priority: Some(p.priority),
+        conditional: false,
     });
     cx.order += 1;
 }

@@ -150,6 +150,10 @@ pub struct RouteFact {
     /// Explicit precedence for routers that rank routes by a number (Kong, Traefik, APISIX):
     /// higher first. `None` where order or specificity decides.
     pub priority: Option<i64>,
+    /// The route also requires headers or query parameters that a client call's text does not
+    /// show: it matches only maybe, so a route without such conditions wins over it, and when
+    /// it is the only match the request is not called a 404 either.
+    pub conditional: bool,
 }
 
 /// An operation a service answers.

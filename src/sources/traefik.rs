@@ -2360,6 +2360,7 @@ fn emit_routes(input: Input<'_>, facts: &mut Facts, r: RouterSpec<'_>, order: &m
             gateways: Vec::new(),
             dialect: Dialect::Traefik,
             priority: Some(priority),
+            conditional: false,
         });
         *order += 1;
     }
