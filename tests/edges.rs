@@ -121,4 +121,17 @@ fn a_kong_ingress_override_strips_the_prefix_and_limits_the_methods() {
         "{}",
         run.stdout
     );
+    // A KongPlugin request-transformer named in konghq.com/plugins rewrites the old URL.
+    let run = routelint(&[
+        "trace",
+        "GET",
+        "/daily-report.html",
+        fixture("kong-ingress").to_str().unwrap_or(""),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("/daily-report.html → /reports/daily"),
+        "{}",
+        run.stdout
+    );
 }

@@ -407,6 +407,17 @@ fn apply_kong_overrides(graph: &mut Graph, files: &[FileFacts]) {
             continue;
         };
         for r in graph.routes.iter_mut().filter(|r| &r.fact.origin == origin) {
+            if let Some(uri) = &o.replace_uri {
+                // request-transformer: the upstream path is replaced; a `$(…)` template
+                // depends on the request and is not guessed.
+                r.fact.rewrite = Some(if uri.contains("$(") {
+                    Rewrite::Unknown(format!("request-transformer replace.uri {uri}"))
+                } else {
+                    Rewrite::ReplaceFull(uri.clone())
+                });
+                r.fact.rewrite_span = Some(o.span);
+                continue;
+            }
             if let Some(m) = &o.methods {
                 r.fact.methods = m.clone();
             }

@@ -83,6 +83,17 @@ pub fn ingress(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
             .kong_override_refs
             .push((format!("Ingress {name}"), o.to_owned()));
     }
+    for plugin in annotation(obj, "konghq.com/plugins")
+        .unwrap_or("")
+        .split(',')
+    {
+        let plugin = plugin.trim();
+        if !plugin.is_empty() {
+            facts
+                .kong_override_refs
+                .push((format!("Ingress {name}"), plugin.to_owned()));
+        }
+    }
     let traefik_middlewares = annotation(obj, "traefik.ingress.kubernetes.io/router.middlewares")
         .filter(|m| !m.trim().is_empty());
     let ctx = Ctx {

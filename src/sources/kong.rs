@@ -58,14 +58,36 @@ pub fn extract(input: Input<'_>) -> Facts {
 ///
 /// A `KongIngress` is recorded (its `route.strip_path`, `route.methods` and `proxy.path`); the
 /// topology applies it to the Ingress routes that name it in `konghq.com/override`, which sit
-/// in other objects. A `KongPlugin` changes paths only through `request-transformer`, attached
-/// by a `konghq.com/plugins` annotation: not read (the Ingress reader applies
-/// `konghq.com/strip-path` itself).
+/// in other objects. A `KongPlugin` changes paths only through `request-transformer`
+/// `config.replace.uri`, recorded likewise for the Ingresses naming it in `konghq.com/plugins`
+/// (the Ingress reader applies `konghq.com/strip-path` itself).
 pub fn crd(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
+    let Some(name) = obj.name else { return };
+    if obj.kind == "KongPlugin" {
+        let transformer = matches!(
+            obj.node.get("plugin").and_then(Node::as_str),
+            Some("request-transformer" | "request-transformer-advanced")
+        );
+        if let Some(uri) = obj
+            .node
+            .at(&["config", "replace", "uri"])
+            .and_then(Node::as_str)
+            .filter(|_| transformer)
+        {
+            facts.kong_overrides.push(crate::sources::KongOverride {
+                name: name.to_owned(),
+                strip_path: None,
+                methods: None,
+                path: None,
+                replace_uri: Some(uri.to_owned()),
+                span: input.node_span(obj.anchor()),
+            });
+        }
+        return;
+    }
     if obj.kind != "KongIngress" {
         return;
     }
-    let Some(name) = obj.name else { return };
     let route = obj.node.get("route");
     let strip_path = route
         .and_then(|r| r.get("strip_path"))
@@ -84,6 +106,7 @@ pub fn crd(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
         strip_path,
         methods,
         path,
+        replace_uri: None,
         span: input.node_span(obj.anchor()),
     });
 }

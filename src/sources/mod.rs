@@ -235,8 +235,8 @@ pub struct Kustomization {
     pub namespace: Option<String>,
 }
 
-/// A Kong `KongIngress` (Kong Ingress Controller): route and proxy settings that an Ingress
-/// naming it in `konghq.com/override` takes on.
+/// A Kong `KongIngress` or path-changing `KongPlugin` (Kong Ingress Controller): settings an
+/// Ingress naming it in `konghq.com/override` or `konghq.com/plugins` takes on.
 #[derive(Clone, Debug)]
 pub struct KongOverride {
     pub name: String,
@@ -244,6 +244,8 @@ pub struct KongOverride {
     pub methods: Option<MethodSet>,
     /// `proxy.path`: the path the upstream request starts with.
     pub path: Option<String>,
+    /// A `KongPlugin` `request-transformer` with `config.replace.uri`: the upstream path.
+    pub replace_uri: Option<String>,
     pub span: Span,
 }
 
