@@ -3,45 +3,16 @@
 
 mod common;
 
-use common::{findings_of, fixture, routelint};
-
-fn routes(repo: &str) -> Vec<String> {
-    let run = routelint(&[
-        "routes",
-        "--format",
-        "json",
-        fixture(repo).to_str().unwrap_or(""),
-    ]);
-    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
-    let mut out = Vec::new();
-    for c in v["components"].as_array().expect("components") {
-        for r in c["routes"].as_array().expect("routes") {
-            if r["kind"] != "route" {
-                continue;
-            }
-            let dest = &r["destination"];
-            out.push(format!(
-                "{} | {} | {} | {} | {}:{}",
-                c["name"].as_str().unwrap_or(""),
-                r["match"].as_str().unwrap_or(""),
-                r["rewrite"].as_str().unwrap_or("-"),
-                dest["name"].as_str().or(dest["why"].as_str()).unwrap_or(""),
-                r["location"]["path"].as_str().unwrap_or(""),
-                r["location"]["line"]
-            ));
-        }
-    }
-    out
-}
+use common::{findings_of, fixture, routelint, routes_of};
 
 #[test]
 fn ingress_nginx_routes_keep_their_regex_and_rewrite_target() {
     assert_eq!(
-        routes("ingress-nginx"),
+        routes_of("ingress-nginx"),
         [
             // Most specific first: the longer literal prefix wins.
-            "ingress-nginx | regex /orders-api | rewrite-target / | orders | k8s/ingress.yaml:36",
-            "ingress-nginx | regex /users-api(/|$)(.*) | rewrite-target /$2 | users | k8s/ingress.yaml:15",
+            "ingress-nginx | any | regex /orders-api | rewrite-target / | orders | k8s/ingress.yaml:36",
+            "ingress-nginx | any | regex /users-api(/|$)(.*) | rewrite-target /$2 | users | k8s/ingress.yaml:15",
         ]
     );
 }
@@ -63,11 +34,11 @@ fn rewrite_target_without_capture_groups_sends_every_path_to_root() {
 #[test]
 fn gateway_api_routes_are_bound_to_their_gateway_and_rewrite_whole_segments() {
     assert_eq!(
-        routes("gateway-api"),
+        routes_of("gateway-api"),
         [
             // The longest prefix first, across every HTTPRoute of the Gateway.
-            "public | path prefix /store/reviews | replace prefix /store/reviews with /reviews | reviews | apps/routes.yaml:27",
-            "public | path prefix /store/api | replace prefix /store/api with / | store | apps/routes.yaml:14",
+            "public | GET | path prefix /store/reviews | replace prefix /store/reviews with /reviews | reviews | apps/routes.yaml:27",
+            "public | any | path prefix /store/api | replace prefix /store/api with / | store | apps/routes.yaml:14",
         ]
     );
     let run = routelint(&[

@@ -4,57 +4,12 @@
 
 mod common;
 
-use common::{findings_of, fixture, routelint};
-
-/// `component | methods | match | rewrite | destination | file:line` for every route, in match
-/// order.
-fn routes(repo: &str) -> Vec<String> {
-    let run = routelint(&[
-        "routes",
-        "--format",
-        "json",
-        fixture(repo).to_str().unwrap_or(""),
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
-    let mut out = Vec::new();
-    for c in v["components"].as_array().expect("components") {
-        for r in c["routes"].as_array().expect("routes") {
-            if r["kind"] != "route" {
-                continue;
-            }
-            let methods = r["methods"].as_array().map_or("any".to_owned(), |m| {
-                m.iter()
-                    .filter_map(|x| x.as_str())
-                    .collect::<Vec<_>>()
-                    .join(",")
-            });
-            let dest = &r["destination"];
-            out.push(format!(
-                "{} | {} | {} | {} | {} | {}:{}",
-                c["name"].as_str().unwrap_or(""),
-                methods,
-                r["match"].as_str().unwrap_or(""),
-                r["rewrite"].as_str().unwrap_or("-"),
-                dest["name"].as_str().or(dest["why"].as_str()).unwrap_or(""),
-                r["location"]["path"].as_str().unwrap_or(""),
-                r["location"]["line"]
-            ));
-        }
-    }
-    out
-}
-
-/// The `A → B` line of the first hop of a trace.
-fn first_hop(repo: &str, method: &str, path: &str) -> (i32, String) {
-    let run = routelint(&["trace", method, path, fixture(repo).to_str().unwrap_or("")]);
-    (run.code, run.stdout)
-}
+use common::{findings_of, fixture, routelint, routes_of, trace_of};
 
 #[test]
 fn kong_routes_rank_regex_first_and_carry_strip_path_and_the_service_path() {
     assert_eq!(
-        routes("kong"),
+        routes_of("kong"),
         [
             // Kong 3 get_priority: same number of fields (paths, methods), the regex first;
             // the orders route sets paths only, so it comes last.
@@ -67,11 +22,11 @@ fn kong_routes_rank_regex_first_and_carry_strip_path_and_the_service_path() {
 
 #[test]
 fn kong_strips_the_matched_part_and_joins_the_service_path() {
-    let (code, out) = first_hop("kong", "GET", "/api/users/7");
+    let (code, out) = trace_of("kong", "GET", "/api/users/7");
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("/api/users/7 → /users/7"), "{out}");
     // The upstream `catalog-upstream` resolves to its first target.
-    let (code, out) = first_hop("kong", "GET", "/api/v2/items/abc");
+    let (code, out) = trace_of("kong", "GET", "/api/v2/items/abc");
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("/api/v2/items/abc → /items/abc"), "{out}");
     assert!(
@@ -103,7 +58,7 @@ fn kong_findings_are_the_unstripped_prefix_and_the_method_miss() {
 #[test]
 fn apisix_routes_rank_exact_then_longest_prefix_then_priority() {
     assert_eq!(
-        routes("apisix"),
+        routes_of("apisix"),
         [
             "apisix | GET | exact /profiles/api/me | set path /me | profile-service | gateway/apisix.yaml:28",
             "apisix | any | prefix /notifications/ | - | notification-service | gateway/apisix.yaml:51",
@@ -117,15 +72,15 @@ fn apisix_routes_rank_exact_then_longest_prefix_then_priority() {
 
 #[test]
 fn apisix_priority_and_proxy_rewrite_decide_where_requests_land() {
-    let (code, out) = first_hop("apisix", "GET", "/billing/invoices/42");
+    let (code, out) = trace_of("apisix", "GET", "/billing/invoices/42");
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("/billing/invoices/42 → /invoices/42"), "{out}");
     assert!(out.contains("reached billing-service"), "{out}");
     // The exact route wins over the `/profiles/api/*` prefix.
-    let (code, out) = first_hop("apisix", "GET", "/profiles/api/me");
+    let (code, out) = trace_of("apisix", "GET", "/profiles/api/me");
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("/profiles/api/me → /me"), "{out}");
-    let (code, out) = first_hop("apisix", "GET", "/profiles/api/users/9");
+    let (code, out) = trace_of("apisix", "GET", "/profiles/api/users/9");
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("/profiles/api/users/9 → /users/9"), "{out}");
 }

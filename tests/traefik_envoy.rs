@@ -3,83 +3,31 @@
 
 mod common;
 
-use common::{findings_of, fixture, routelint};
-
-/// `component | match | methods | rewrite | destination | path:line` of every route.
-fn routes(repo: &str) -> Vec<String> {
-    let run = routelint(&[
-        "routes",
-        "--format",
-        "json",
-        fixture(repo).to_str().unwrap_or(""),
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
-    let mut out = Vec::new();
-    for c in v["components"].as_array().expect("components") {
-        for r in c["routes"].as_array().expect("routes") {
-            if r["kind"] != "route" {
-                continue;
-            }
-            let methods = r["methods"]
-                .as_array()
-                .map(|m| {
-                    m.iter()
-                        .filter_map(|x| x.as_str())
-                        .collect::<Vec<_>>()
-                        .join(",")
-                })
-                .filter(|m| !m.is_empty())
-                .unwrap_or_else(|| "any".to_owned());
-            let dest = &r["destination"];
-            out.push(format!(
-                "{} | {} | {} | {} | {} | {}:{}",
-                c["name"].as_str().unwrap_or(""),
-                r["match"].as_str().unwrap_or(""),
-                methods,
-                r["rewrite"].as_str().unwrap_or("-"),
-                dest["name"]
-                    .as_str()
-                    .or(dest["handler"].as_str())
-                    .or(dest["why"].as_str())
-                    .unwrap_or(""),
-                r["location"]["path"].as_str().unwrap_or(""),
-                r["location"]["line"]
-            ));
-        }
-    }
-    out
-}
-
-/// Runs `routelint trace METHOD PATH` over a fixture.
-fn trace(repo: &str, method: &str, path: &str) -> (i32, String) {
-    let run = routelint(&["trace", method, path, fixture(repo).to_str().unwrap_or("")]);
-    (run.code, run.stdout)
-}
+use common::{findings_of, fixture, routelint, routes_of, trace_of};
 
 #[test]
 fn traefik_routers_from_both_providers_are_ranked_by_rule_length() {
     assert_eq!(
-        routes("traefik"),
+        routes_of("traefik"),
         [
             // Highest priority first: `len(rule)` unless a router sets `priority`. The
             // host-qualified catalog rule (54) outranks the more specific search rule (33).
-            "traefik | prefix /api/catalog | any | stripPrefix /api | catalog | traefik/dynamic.yml:5",
-            "traefik | prefix /api/users/ | any | stripPrefix /api/users | users | k8s/users.yaml:20",
-            "traefik | prefix /api/reviews/ | GET | stripPrefix /api | reviews | traefik/dynamic.yml:19",
-            "traefik | prefix /api/catalog/search | any | - | search | traefik/dynamic.yml:11",
-            "traefik | prefix /api/orders/ | any | - | orders | traefik/dynamic.yml:15",
+            "traefik | any | prefix /api/catalog | stripPrefix /api | catalog | traefik/dynamic.yml:5",
+            "traefik | any | prefix /api/users/ | stripPrefix /api/users | users | k8s/users.yaml:20",
+            "traefik | GET | prefix /api/reviews/ | stripPrefix /api | reviews | traefik/dynamic.yml:19",
+            "traefik | any | prefix /api/catalog/search | - | search | traefik/dynamic.yml:11",
+            "traefik | any | prefix /api/orders/ | - | orders | traefik/dynamic.yml:15",
         ]
     );
 }
 
 #[test]
 fn traefik_strip_prefix_keeps_a_leading_slash() {
-    let (code, out) = trace("traefik", "GET", "/api/catalog/items");
+    let (code, out) = trace_of("traefik", "GET", "/api/catalog/items");
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("/api/catalog/items → /catalog/items"), "{out}");
     // The IngressRoute's Middleware lives in the same file as the route that names it.
-    let (code, out) = trace("traefik", "GET", "/api/users/me");
+    let (code, out) = trace_of("traefik", "GET", "/api/users/me");
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("/api/users/me → /me"), "{out}");
 }
@@ -115,17 +63,17 @@ fn traefik_missing_strip_prefix_method_miss_and_priority_shadowing() {
 #[test]
 fn envoy_routes_keep_declaration_order_and_rewrites() {
     assert_eq!(
-        routes("envoy"),
+        routes_of("envoy"),
         [
-            "edge | exact /healthz | any | - | direct_response | envoy/envoy.yaml:18",
-            "edge | path prefix /api/accounts | GET | rewrite to /accounts | accounts | envoy/envoy.yaml:23",
-            "edge | prefix /api/inventory | any | rewrite to / | inventory | envoy/envoy.yaml:30",
+            "edge | any | exact /healthz | - | direct_response | envoy/envoy.yaml:18",
+            "edge | GET | path prefix /api/accounts | rewrite to /accounts | accounts | envoy/envoy.yaml:23",
+            "edge | any | prefix /api/inventory | rewrite to / | inventory | envoy/envoy.yaml:30",
         ]
     );
-    let (code, out) = trace("envoy", "GET", "/api/accounts/42");
+    let (code, out) = trace_of("envoy", "GET", "/api/accounts/42");
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("/api/accounts/42 → /accounts/42"), "{out}");
-    let (code, out) = trace("envoy", "GET", "/healthz");
+    let (code, out) = trace_of("envoy", "GET", "/healthz");
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("direct_response"), "{out}");
 }
@@ -141,6 +89,6 @@ fn envoy_prefix_rewrite_double_slash_and_method_miss() {
             "method-not-allowed 404 web/src/client.js:5:9 POST /api/accounts",
         ]
     );
-    let (_, out) = trace("envoy", "GET", "/api/inventory/items");
+    let (_, out) = trace_of("envoy", "GET", "/api/inventory/items");
     assert!(out.contains("/api/inventory/items → //items"), "{out}");
 }

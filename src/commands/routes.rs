@@ -344,6 +344,8 @@ fn policy_key(p: Policy) -> &'static str {
 fn methods_text(m: &Option<Vec<Method>>) -> String {
     match m {
         None => "any".to_owned(),
+        // A route whose method conditions can never all hold (`Method(GET) && Method(POST)`).
+        Some(v) if v.is_empty() => "none".to_owned(),
         Some(v) => v.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(","),
     }
 }

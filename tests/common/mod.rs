@@ -82,3 +82,54 @@ pub fn findings_of(rel: &str) -> (i32, Vec<String>) {
     let (code, v) = check_json(&fixture(rel));
     (code, summarize(&v))
 }
+
+/// The routes `routelint routes --format json` extracts from a fixture, one line each:
+/// `component | methods | match | rewrite | destination | path:line` (endpoints left out).
+pub fn routes_of(rel: &str) -> Vec<String> {
+    let run = routelint(&[
+        "routes",
+        "--format",
+        "json",
+        fixture(rel).to_str().unwrap_or(""),
+    ]);
+    let v: Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", run.stdout));
+    let mut out = Vec::new();
+    for c in v["components"].as_array().expect("components") {
+        for r in c["routes"].as_array().expect("routes") {
+            if r["kind"] != "route" {
+                continue;
+            }
+            let methods = match r["methods"].as_array() {
+                None => "any".to_owned(),
+                Some(m) if m.is_empty() => "none".to_owned(),
+                Some(m) => m
+                    .iter()
+                    .filter_map(|x| x.as_str())
+                    .collect::<Vec<_>>()
+                    .join(","),
+            };
+            let dest = &r["destination"];
+            out.push(format!(
+                "{} | {methods} | {} | {} | {} | {}:{}",
+                c["name"].as_str().unwrap_or(""),
+                r["match"].as_str().unwrap_or(""),
+                r["rewrite"].as_str().unwrap_or("-"),
+                dest["name"]
+                    .as_str()
+                    .or(dest["handler"].as_str())
+                    .or(dest["why"].as_str())
+                    .unwrap_or(""),
+                r["location"]["path"].as_str().unwrap_or(""),
+                r["location"]["line"]
+            ));
+        }
+    }
+    out
+}
+
+/// `routelint trace METHOD PATH FIXTURE`: exit code and output.
+pub fn trace_of(rel: &str, method: &str, path: &str) -> (i32, String) {
+    let run = routelint(&["trace", method, path, fixture(rel).to_str().unwrap_or("")]);
+    (run.code, run.stdout)
+}
