@@ -1070,31 +1070,11 @@ mod tests {
 
     #[test]
     fn the_envoy_corpus_reads_without_panics_and_valid_files_without_problems() {
-        let files = crate::sources::corpus::files("envoy");
-        let mut failures = Vec::new();
-        let mut routes = 0;
-        for c in &files {
-            let f = run_at(&c.name, &c.text);
-            routes += f.routes.len();
-            for p in &f.problems {
-                assert!(
-                    p.span.end as usize <= c.text.len(),
-                    "{}: span out of range",
-                    c.name
-                );
-            }
-            let ok = match c.status.as_str() {
-                "valid" | "empty" => f.problems.is_empty(),
-                "invalid" => !f.problems.is_empty() || f.routes.is_empty(),
-                _ => true,
-            };
-            if !ok {
-                failures.push(format!("{} ({}): {:?}", c.name, c.status, f.problems));
-            }
-        }
-        assert!(failures.is_empty(), "{}", failures.join("\n"));
+        // A legacy v1 file (invalid) may simply yield no routes.
+        let read = crate::sources::corpus::check("envoy", true, |c| run_at(&c.name, &c.text));
+        let routes: usize = read.iter().map(|(_, f)| f.routes.len()).sum();
         assert!(
-            files.is_empty() || routes > 20,
+            read.is_empty() || routes > 20,
             "only {routes} routes read from the corpus"
         );
     }

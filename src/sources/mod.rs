@@ -361,6 +361,39 @@ pub(crate) mod corpus {
         pub text: String,
     }
 
+    /// Reads every corpus file of `system` with `read` and holds it to the corpus README: no
+    /// span outside the text, no problem on a valid, semantic-error or empty file, a problem on
+    /// an invalid one (unless `silent_invalid` allows an invalid file that yields no routes).
+    /// Returns what was read, for the caller's own checks.
+    pub fn check(
+        system: &str,
+        silent_invalid: bool,
+        read: impl Fn(&File) -> super::Facts,
+    ) -> Vec<(File, super::Facts)> {
+        let mut failures = Vec::new();
+        let mut out = Vec::new();
+        for c in files(system) {
+            let f = read(&c);
+            if f.problems
+                .iter()
+                .any(|p| p.span.end as usize > c.text.len())
+            {
+                failures.push(format!("{}: a span outside the text", c.name));
+            }
+            let ok = match c.status.as_str() {
+                "valid" | "semantic-error" | "empty" => f.problems.is_empty(),
+                "invalid" => !f.problems.is_empty() || (silent_invalid && f.routes.is_empty()),
+                _ => true,
+            };
+            if !ok {
+                failures.push(format!("{} ({}): {:?}", c.name, c.status, f.problems));
+            }
+            out.push((c, f));
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+        out
+    }
+
     /// Every corpus file of `system` (`kong`, `envoy`, …); empty when the corpus is absent.
     pub fn files(system: &str) -> Vec<File> {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
