@@ -113,20 +113,7 @@ fn read_document(input: Input<'_>, root: &Node, facts: &mut Facts) {
 
 /// A list field; a wrong type is a problem and reads as an empty list.
 fn list<'n>(cx: &Cx<'_>, facts: &mut Facts, parent: &'n Node, key: &str, what: &str) -> &'n [Node] {
-    match parent.get(key) {
-        None => &[],
-        Some(n) if n.is_null() => &[],
-        Some(n) => match n.as_seq() {
-            Some(items) => items,
-            None => {
-                facts.problem(
-                    cx.input.node_span(n),
-                    format!("{what}: `{key}` must be a list, found {}", n.type_name()),
-                );
-                &[]
-            }
-        },
-    }
+    cx.input.list(facts, what, parent, key)
 }
 
 /// The entry of `upstreams`, `services` or `plugin_configs` with this id.

@@ -57,16 +57,11 @@ pub fn gateway(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
 pub fn http_route(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
     let name = obj.display_name();
     let what = format!("HTTPRoute `{name}`");
-    let Some(spec) = obj.node.get("spec").filter(|s| s.as_map().is_some()) else {
-        if let Some(s) = obj.node.get("spec") {
-            facts.problem(
-                input.node_span(s),
-                format!("{what}: `spec` must be a mapping, found {}", s.type_name()),
-            );
-        }
+    let Some(spec) = obj.spec(input, facts, &what) else {
         return;
     };
-    let parents: Vec<String> = seq(input, facts, &what, spec, "parentRefs")
+    let parents: Vec<String> = input
+        .list(facts, &what, spec, "parentRefs")
         .iter()
         .filter_map(|p| {
             let n = p.get("name").and_then(Node::as_str)?;
@@ -83,12 +78,13 @@ pub fn http_route(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
             )
         })
         .collect();
-    let hosts: Vec<String> = seq(input, facts, &what, spec, "hostnames")
+    let hosts: Vec<String> = input
+        .list(facts, &what, spec, "hostnames")
         .iter()
         .filter_map(|h| h.as_str().map(str::to_owned))
         .collect();
     let mut order = 0u32;
-    for (i, rule) in seq(input, facts, &what, spec, "rules").iter().enumerate() {
+    for (i, rule) in input.list(facts, &what, spec, "rules").iter().enumerate() {
         if rule.as_map().is_none() {
             facts.problem(
                 input.node_span(rule),
@@ -100,7 +96,7 @@ pub fn http_route(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
             continue;
         }
         let (target, rewrite_filter) = action(input, facts, &what, rule);
-        let matches = seq(input, facts, &what, rule, "matches");
+        let matches = input.list(facts, &what, rule, "matches");
         let entries: Vec<Option<&Node>> = if matches.is_empty() {
             vec![None]
         } else {
@@ -164,30 +160,6 @@ pub fn http_route(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
     }
 }
 
-/// A list field; reports a wrong type and returns an empty list then.
-fn seq<'a>(
-    input: Input<'_>,
-    facts: &mut Facts,
-    what: &str,
-    parent: &'a Node,
-    key: &str,
-) -> &'a [Node] {
-    match parent.get(key) {
-        None => &[],
-        Some(n) if n.is_null() => &[],
-        Some(n) => match n.as_seq() {
-            Some(items) => items,
-            None => {
-                facts.problem(
-                    input.node_span(n),
-                    format!("{what}: `{key}` must be a list, found {}", n.type_name()),
-                );
-                &[]
-            }
-        },
-    }
-}
-
 enum Filter {
     Prefix(String),
     Full(String),
@@ -202,7 +174,7 @@ fn action(
 ) -> (Target, Option<(Filter, Span)>) {
     let mut rewrite = None;
     let mut redirect = false;
-    for f in seq(input, facts, what, rule, "filters") {
+    for f in input.list(facts, what, rule, "filters") {
         match f.get("type").and_then(Node::as_str) {
             Some("URLRewrite") => {
                 let Some(path) = f.at(&["urlRewrite", "path"]) else {
@@ -233,7 +205,8 @@ fn action(
             None,
         );
     }
-    let backend = seq(input, facts, what, rule, "backendRefs")
+    let backend = input
+        .list(facts, what, rule, "backendRefs")
         .iter()
         .find(|b| {
             b.get("kind")

@@ -46,21 +46,9 @@ fn annotation<'a>(obj: &Object<'a>, key: &str) -> Option<&'a str> {
 pub fn ingress(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
     let name = obj.display_name();
     let what = format!("Ingress `{name}`");
-    let Some(spec) = obj.node.get("spec") else {
+    let Some(spec) = obj.spec(input, facts, &what) else {
         return;
     };
-    if spec.as_map().is_none() {
-        if !spec.is_null() {
-            facts.problem(
-                input.node_span(spec),
-                format!(
-                    "{what}: `spec` must be a mapping, found {}",
-                    spec.type_name()
-                ),
-            );
-        }
-        return;
-    }
     let class = spec
         .get("ingressClassName")
         .and_then(Node::as_str)

@@ -13,33 +13,6 @@ use crate::model::path::{PathMatch, Rewrite};
 use crate::source_file::Span;
 use crate::tree::Node;
 
-/// Reports a field of the wrong type and returns `None`, so callers can skip that part.
-fn expect_seq<'a>(
-    input: Input<'_>,
-    facts: &mut Facts,
-    what: &str,
-    field: &str,
-    node: Option<&'a Node>,
-) -> Option<&'a [Node]> {
-    let node = node?;
-    if node.is_null() {
-        return None;
-    }
-    match node.as_seq() {
-        Some(items) => Some(items),
-        None => {
-            facts.problem(
-                input.node_span(node),
-                format!(
-                    "{what}: `{field}` must be a list, found {}",
-                    node.type_name()
-                ),
-            );
-            None
-        }
-    }
-}
-
 fn strings(node: Option<&Node>) -> Vec<String> {
     node.and_then(Node::as_seq)
         .unwrap_or_default()
@@ -56,13 +29,9 @@ pub fn gateway(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
     let what = format!("Gateway `{name}`");
     let spec = obj.node.get("spec");
     let mut hosts = Vec::new();
-    if let Some(servers) = expect_seq(
-        input,
-        facts,
-        &what,
-        "servers",
-        spec.and_then(|s| s.get("servers")),
-    ) {
+    if let Some(servers) =
+        input.list_field(facts, &what, "servers", spec.and_then(|s| s.get("servers")))
+    {
         for (i, server) in servers.iter().enumerate() {
             if server.as_map().is_some() && server.get("port").is_none() {
                 facts.problem(
@@ -103,25 +72,15 @@ pub fn gateway(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
 pub fn virtual_service(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
     let name = obj.display_name();
     let what = format!("VirtualService `{name}`");
-    let Some(spec) = obj.node.get("spec") else {
+    let Some(spec) = obj.spec(input, facts, &what) else {
         return;
     };
-    if spec.as_map().is_none() {
-        facts.problem(
-            input.node_span(spec),
-            format!(
-                "{what}: `spec` must be a mapping, found {}",
-                spec.type_name()
-            ),
-        );
-        return;
-    }
     let hosts = strings(spec.get("hosts"));
     let mut gateways: Vec<String> = strings(spec.get("gateways"));
     if gateways.is_empty() {
         gateways.push("mesh".to_owned());
     }
-    let Some(rules) = expect_seq(input, facts, &what, "http", spec.get("http")) else {
+    let Some(rules) = input.list_field(facts, &what, "http", spec.get("http")) else {
         return;
     };
     let mut order = 0u32;
@@ -147,7 +106,7 @@ pub fn virtual_service(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
         let Some((target, rewrite, rewrite_span)) = ctx.action(facts) else {
             continue;
         };
-        let matches = expect_seq(input, facts, &what, "match", rule.get("match"));
+        let matches = input.list_field(facts, &what, "match", rule.get("match"));
         match matches {
             Some(list) if !list.is_empty() => {
                 for m in list {
@@ -185,7 +144,7 @@ impl RuleContext<'_> {
         let input = self.input;
         let rule = self.rule;
         let target =
-            if let Some(routes) = expect_seq(input, facts, self.what, "route", rule.get("route")) {
+            if let Some(routes) = input.list_field(facts, self.what, "route", rule.get("route")) {
                 let dest = routes.iter().find_map(|r| r.get("destination"));
                 match dest.and_then(|d| d.get("host")) {
                     Some(h) => match h.as_str() {

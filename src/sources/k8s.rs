@@ -42,6 +42,23 @@ impl<'a> Object<'a> {
     pub fn display_name(&self) -> &'a str {
         self.name.unwrap_or("(unnamed)")
     }
+
+    /// The object's `spec` when it is a mapping; any other value is a problem at it (`what`
+    /// names the object in the message), and an absent spec is simply `None`.
+    pub fn spec(&self, input: Input<'_>, facts: &mut Facts, what: &str) -> Option<&'a Node> {
+        let spec = self.node.get("spec")?;
+        if spec.as_map().is_none() {
+            facts.problem(
+                input.node_span(spec),
+                format!(
+                    "{what}: `spec` must be a mapping, found {}",
+                    spec.type_name()
+                ),
+            );
+            return None;
+        }
+        Some(spec)
+    }
 }
 
 /// Extracts every object of a manifest file.

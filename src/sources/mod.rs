@@ -38,6 +38,38 @@ impl Input<'_> {
         self.span(node.range.start, node.range.end)
     }
 
+    /// A list field (`node` is the value looked up for `key`): absent or null is `None`, a
+    /// value of another type is a problem at it and `None` too.
+    pub fn list_field<'a>(
+        &self,
+        facts: &mut Facts,
+        what: &str,
+        key: &str,
+        node: Option<&'a crate::tree::Node>,
+    ) -> Option<&'a [crate::tree::Node]> {
+        let node = node.filter(|n| !n.is_null())?;
+        let items = node.as_seq();
+        if items.is_none() {
+            facts.problem(
+                self.node_span(node),
+                format!("{what}: `{key}` must be a list, found {}", node.type_name()),
+            );
+        }
+        items
+    }
+
+    /// `parent[key]` as a list; absent, null or of another type (a problem) reads as empty.
+    pub fn list<'a>(
+        &self,
+        facts: &mut Facts,
+        what: &str,
+        parent: &'a crate::tree::Node,
+        key: &str,
+    ) -> &'a [crate::tree::Node] {
+        self.list_field(facts, what, key, parent.get(key))
+            .unwrap_or_default()
+    }
+
     /// Parses the file as JSON (by its `.json` extension) or as a YAML stream, hands every
     /// document that parses to `read`, and records every one that does not as a problem.
     pub fn for_each_document(

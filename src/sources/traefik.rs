@@ -268,20 +268,9 @@ fn list_field<'a>(
     node: &'a Node,
     key: &str,
 ) -> &'a [Node] {
-    match get_ci(node, key) {
-        None => &[],
-        Some(n) if n.is_null() => &[],
-        Some(n) => match n.as_seq() {
-            Some(items) => items,
-            None => {
-                facts.problem(
-                    input.node_span(n),
-                    format!("{what}: `{key}` must be a list, found {}", n.type_name()),
-                );
-                &[]
-            }
-        },
-    }
+    input
+        .list_field(facts, what, key, get_ci(node, key))
+        .unwrap_or_default()
 }
 
 /// A mapping field; a wrong type is a problem and reads as absent.
@@ -702,21 +691,9 @@ fn parse_url(url: &str) -> Option<ServerUrl> {
 fn ingress_route(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
     let name = obj.display_name();
     let what = format!("IngressRoute `{name}`");
-    let Some(spec) = obj.node.get("spec") else {
+    let Some(spec) = obj.spec(input, facts, &what) else {
         return;
     };
-    if spec.as_map().is_none() {
-        if !spec.is_null() {
-            facts.problem(
-                input.node_span(spec),
-                format!(
-                    "{what}: `spec` must be a mapping, found {}",
-                    spec.type_name()
-                ),
-            );
-        }
-        return;
-    }
     // CRDs of the v2 API group can only be served by Traefik v2: its rule syntax.
     let default_syntax = if obj.api_version.starts_with("traefik.containo.us/") {
         Syntax::V2
