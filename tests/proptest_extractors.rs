@@ -4,12 +4,19 @@ use proptest::prelude::*;
 use routelint::source_file::FileId;
 use routelint::sources::{Facts, Input, SourceKind};
 
-const KINDS: [(SourceKind, &str); 5] = [
+const KINDS: [(SourceKind, &str); 12] = [
     (SourceKind::Kubernetes, "deploy/x.yaml"),
+    (SourceKind::Kubernetes, "deploy/kustomization.yaml"),
     (SourceKind::OpenApi, "spec/openapi.yaml"),
     (SourceKind::OpenApi, "spec/openapi.json"),
     (SourceKind::Go, "gw/main.go"),
+    (SourceKind::GoMod, "gw/go.mod"),
     (SourceKind::JavaScript, "web/app.tsx"),
+    (SourceKind::Kong, "kong/kong.yaml"),
+    (SourceKind::Traefik, "traefik/dynamic.toml"),
+    (SourceKind::Traefik, "traefik/dynamic.yml"),
+    (SourceKind::Envoy, "envoy/envoy.json"),
+    (SourceKind::Apisix, "apisix/apisix.yaml"),
 ];
 
 fn spans_in_bounds(facts: &Facts, len: usize) -> bool {
@@ -78,6 +85,21 @@ fn format_soup() -> impl Strategy<Value = String> {
         "?q=1",
         "#",
         "{{ .Values.x }}",
+        "_format_version: \"3.0\"\n",
+        "services:\n",
+        "  - url: http://a\n",
+        "    routes: [{paths: [~/x]}]\n",
+        "[http.routers.r]\n",
+        "rule = \"PathPrefix(`/a`) && Method(`GET`)\"\n",
+        "http:\n  routers:\n",
+        "static_resources:\n",
+        "virtual_hosts: [{routes: [{match: {prefix: /}}]}]\n",
+        "routes:\n  - uri: /a/*\n    upstream: {nodes: {\"a:1\": 1}}\n#END\n",
+        "kind: Ingress\n",
+        "apiVersion: networking.k8s.io/v1\n",
+        "kind: HTTPRoute\n",
+        "apiVersion: gateway.networking.k8s.io/v1\n",
+        "resources: [../base]\nnamePrefix: x-\n",
     ]);
     prop::collection::vec(tokens, 0..80).prop_map(|v| v.concat())
 }
