@@ -98,13 +98,18 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
         }
     }
     let base = discover::base_of(&opts.roots);
-    let candidates = discover::walk(
+    let walked = discover::walk(
         &opts.roots,
         &base,
         &opts.config.include,
         &opts.config.exclude,
     );
-    let read: Vec<Result<Read, Option<Skip>>> = candidates.into_par_iter().map(read_one).collect();
+    let read: Vec<Result<Read, Option<Skip>>> = walked
+        .candidates
+        .clone()
+        .into_par_iter()
+        .map(read_one)
+        .collect();
     let mut templated = 0;
     let mut files: Vec<Read> = Vec::new();
     for r in read {
@@ -123,31 +128,7 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
         .iter()
         .map(|f| sources.add(f.cand.display.clone(), &f.cand.path, f.text.clone()))
         .collect();
-    let facts: Vec<FileFacts> = files
-        .par_iter()
-        .zip(ids.par_iter())
-        .map(|(f, id)| {
-            let input = Input {
-                file: *id,
-                path: &f.cand.display,
-                text: &f.text,
-            };
-            let mut facts = match f.bad_bytes {
-                Some((at, what)) => {
-                    let mut facts = Facts::default();
-                    facts.problem(input.span(at, at + 1), what);
-                    facts
-                }
-                None => extract_guarded(f.kind, input),
-            };
-            facts.problems.sort_by_key(|p| (p.span.start, p.span.end));
-            FileFacts {
-                file: *id,
-                display: f.cand.display.clone(),
-                facts,
-            }
-        })
-        .collect();
+    let facts = extract_all(&files, &ids, &walked.projects);
 
     let mut summary = Summary {
         files: files.len(),
@@ -224,6 +205,75 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
     })
 }
 
+/// Runs every extractor: kinds whose names cross files read all their files at once, the others
+/// one file at a time; all in parallel. Files with bad bytes are not handed to an extractor.
+fn extract_all(files: &[Read], ids: &[FileId], projects: &[String]) -> Vec<FileFacts> {
+    let mut by_kind: BTreeMap<SourceKind, Vec<usize>> = BTreeMap::new();
+    for (i, f) in files.iter().enumerate() {
+        if f.bad_bytes.is_none() {
+            by_kind.entry(f.kind).or_default().push(i);
+        }
+    }
+    let input = |i: usize| Input {
+        file: ids[i],
+        path: &files[i].cand.display,
+        text: &files[i].text,
+    };
+    let mut out: Vec<Option<Facts>> = vec![None; files.len()];
+    let sets: Vec<(Vec<usize>, Vec<Facts>)> = by_kind
+        .into_par_iter()
+        .map(|(kind, idx)| {
+            let inputs: Vec<Input<'_>> = idx.iter().map(|&i| input(i)).collect();
+            let facts = if kind.cross_file() {
+                extract_set_guarded(kind, &inputs)
+            } else {
+                inputs
+                    .par_iter()
+                    .map(|i| extract_guarded(kind, *i))
+                    .collect()
+            };
+            (idx, facts)
+        })
+        .collect();
+    for (idx, facts) in sets {
+        for (i, f) in idx.into_iter().zip(facts) {
+            out[i] = Some(f);
+        }
+    }
+    out.into_iter()
+        .enumerate()
+        .map(|(i, facts)| {
+            let f = &files[i];
+            let mut facts = facts.unwrap_or_else(|| {
+                let mut facts = Facts::default();
+                if let Some((at, what)) = f.bad_bytes {
+                    facts.problem(input(i).span(at, at + 1), what);
+                }
+                facts
+            });
+            facts.problems.sort_by_key(|p| (p.span.start, p.span.end));
+            FileFacts {
+                file: ids[i],
+                display: f.cand.display.clone(),
+                project: discover::project_of(&f.cand.display, projects),
+                facts,
+            }
+        })
+        .collect()
+}
+
+/// [`SourceKind::extract_set`] with the same guard as [`extract_guarded`]: a panic while
+/// reading the set falls back to reading each file alone, each guarded.
+fn extract_set_guarded(kind: SourceKind, inputs: &[Input<'_>]) -> Vec<Facts> {
+    match std::panic::catch_unwind(|| kind.extract_set(inputs)) {
+        Ok(f) if f.len() == inputs.len() => f,
+        _ => inputs
+            .par_iter()
+            .map(|i| extract_guarded(kind, *i))
+            .collect(),
+    }
+}
+
 /// The same finding from two deployments: same rule, same place, same headline.
 fn same_finding(a: &Finding, b: &Finding) -> bool {
     a.rule == b.rule && a.primary.span == b.primary.span && a.message == b.message
@@ -274,7 +324,7 @@ fn read_one(cand: Candidate) -> Result<Read, Option<Skip>> {
     let kind = if is_kustomization {
         SourceKind::Kubernetes
     } else {
-        discover::classify(ext, &text).map_err(Some)?
+        discover::classify(&cand.display, ext, &text).map_err(Some)?
     };
     if bad.is_none()
         && let Some(at) = text.find('\0')

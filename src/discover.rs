@@ -58,13 +58,45 @@ pub fn base_of(roots: &[PathBuf]) -> PathBuf {
 /// are globs over display paths (`routelint.toml`): a file is listed when it matches
 /// `include` (or `include` is empty) and does not match `exclude`; a glob that matches a
 /// directory covers what is below it, and excluded directories are not entered.
-pub fn walk(
-    roots: &[PathBuf],
-    base: &Path,
-    include: &[String],
-    exclude: &[String],
-) -> Vec<Candidate> {
+/// What a walk found: the files to read, and the project directories (those holding a
+/// `package.json`, `pom.xml`, `go.mod`…) as displayed, `/`-separated (`""` for the base).
+#[derive(Debug, Default)]
+pub struct Walk {
+    pub candidates: Vec<Candidate>,
+    pub projects: Vec<String>,
+}
+
+/// Files whose directory is one project (a component's code).
+const PROJECT_MARKERS: &[&str] = &[
+    "package.json",
+    "pom.xml",
+    "build.gradle",
+    "build.gradle.kts",
+    "go.mod",
+    "pyproject.toml",
+    "requirements.txt",
+    "setup.py",
+    "Pipfile",
+    "Dockerfile",
+];
+
+/// The nearest project directory holding `display` (a file path), if any.
+pub fn project_of(display: &str, projects: &[String]) -> Option<String> {
+    let mut dir = display.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+    loop {
+        if projects.binary_search_by(|p| p.as_str().cmp(dir)).is_ok() {
+            return Some(dir.to_owned());
+        }
+        if dir.is_empty() {
+            return None;
+        }
+        dir = dir.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+    }
+}
+
+pub fn walk(roots: &[PathBuf], base: &Path, include: &[String], exclude: &[String]) -> Walk {
     let mut out = Vec::new();
+    let mut projects = Vec::new();
     let excluded_dirs: std::sync::Arc<(PathBuf, Vec<String>)> =
         std::sync::Arc::new((base.to_path_buf(), exclude.to_vec()));
     for root in roots {
@@ -97,6 +129,19 @@ pub fn walk(
                 continue;
             }
             let path = entry.into_path();
+            if path
+                .file_name()
+                .is_some_and(|n| PROJECT_MARKERS.contains(&n.to_string_lossy().as_ref()))
+            {
+                let display = display_path(&path, base);
+                projects.push(
+                    display
+                        .rsplit_once('/')
+                        .map(|(d, _)| d)
+                        .unwrap_or("")
+                        .to_owned(),
+                );
+            }
             if extension_kind(&path).is_none() {
                 continue;
             }
@@ -109,7 +154,12 @@ pub fn walk(
     }
     out.sort_by(|a, b| a.display.cmp(&b.display));
     out.dedup_by(|a, b| a.display == b.display);
-    out
+    projects.sort();
+    projects.dedup();
+    Walk {
+        candidates: out,
+        projects,
+    }
 }
 
 /// A path relative to the base, `/`-separated.
@@ -131,12 +181,43 @@ pub enum ExtKind {
     Go,
     GoMod,
     Js,
+    /// `.vue`, `.svelte`, `.astro`, `.html`: script blocks and forms.
+    Markup,
+    /// `.env`, `.env.production`…: environment values a frontend build reads.
+    Env,
+    Python,
+    Java,
+    /// `.properties` (Spring Boot configuration).
+    Properties,
+    /// nginx: `*.conf`, `*.conf.template`, files under `sites-available/`, `sites-enabled/`.
+    Nginx,
+    /// `pom.xml`, `build.gradle`, `build.gradle.kts`.
+    Build,
 }
 
 pub fn extension_kind(path: &Path) -> Option<ExtKind> {
     let name = path.file_name()?.to_string_lossy();
     if name == "go.mod" {
         return Some(ExtKind::GoMod);
+    }
+    if matches!(
+        name.as_ref(),
+        "pom.xml" | "build.gradle" | "build.gradle.kts"
+    ) {
+        return Some(ExtKind::Build);
+    }
+    if name == ".env" || name.starts_with(".env.") {
+        return Some(ExtKind::Env);
+    }
+    if name.ends_with(".conf.template") || name == "nginx.conf.template" {
+        return Some(ExtKind::Nginx);
+    }
+    let in_sites = path
+        .parent()
+        .and_then(|p| p.file_name())
+        .is_some_and(|d| matches!(d.to_str(), Some("sites-available" | "sites-enabled")));
+    if in_sites && !name.starts_with('.') {
+        return Some(ExtKind::Nginx);
     }
     if name.ends_with(".d.ts") || name.ends_with(".min.js") || name.ends_with("_test.go") {
         return None;
@@ -148,6 +229,11 @@ pub fn extension_kind(path: &Path) -> Option<ExtKind> {
         "toml" => Some(ExtKind::Toml),
         "go" => Some(ExtKind::Go),
         "js" | "jsx" | "ts" | "tsx" | "mjs" | "cjs" | "mts" | "cts" => Some(ExtKind::Js),
+        "vue" | "svelte" | "astro" | "html" | "htm" => Some(ExtKind::Markup),
+        "py" => Some(ExtKind::Python),
+        "java" => Some(ExtKind::Java),
+        "properties" => Some(ExtKind::Properties),
+        "conf" => Some(ExtKind::Nginx),
         _ => None,
     }
 }
@@ -161,9 +247,42 @@ pub enum Skip {
     Templated,
 }
 
-/// Classifies a file by its content. `Err(Skip)` for files that are not read.
-pub fn classify(ext: ExtKind, text: &str) -> Result<SourceKind, Skip> {
+/// Classifies a file (`path` as displayed, `/`-separated) by its name and content.
+/// `Err(Skip)` for files that are not read.
+pub fn classify(path: &str, ext: ExtKind, text: &str) -> Result<SourceKind, Skip> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let relevant = |yes: bool, kind: SourceKind| {
+        if yes {
+            Ok(kind)
+        } else {
+            Err(Skip::NotRelevant)
+        }
+    };
     match ext {
+        ExtKind::Markup | ExtKind::Env => relevant(
+            crate::sources::js_calls::sniff(path, text),
+            SourceKind::JavaScript,
+        ),
+        ExtKind::Python => relevant(crate::sources::python::sniff(text), SourceKind::Python),
+        ExtKind::Java => relevant(crate::sources::java::sniff(text), SourceKind::Java),
+        ExtKind::Properties => relevant(
+            crate::sources::spring_config::sniff(name, text),
+            SourceKind::SpringConfig,
+        ),
+        ExtKind::Build => Ok(SourceKind::BuildFile),
+        ExtKind::Nginx => {
+            if crate::sources::nginx::sniff(text) {
+                if is_templated(text) || text.contains("${") {
+                    return Err(Skip::Templated);
+                }
+                Ok(SourceKind::Nginx)
+            } else {
+                Err(Skip::NotRelevant)
+            }
+        }
+        ExtKind::Yaml if crate::sources::spring_config::sniff(name, text) => {
+            Ok(SourceKind::SpringConfig)
+        }
         ExtKind::GoMod => Ok(SourceKind::GoMod),
         ExtKind::Go => {
             if text.contains("net/http") || text.contains("http.") {
@@ -172,13 +291,11 @@ pub fn classify(ext: ExtKind, text: &str) -> Result<SourceKind, Skip> {
                 Err(Skip::NotRelevant)
             }
         }
-        ExtKind::Js => {
-            if text.contains("fetch") || text.contains("axios") {
-                Ok(SourceKind::JavaScript)
-            } else {
-                Err(Skip::NotRelevant)
-            }
-        }
+        ExtKind::Js => relevant(
+            crate::sources::js_calls::sniff(path, text)
+                || crate::sources::js_routes::sniff(path, text),
+            SourceKind::JavaScript,
+        ),
         ExtKind::Json => {
             let head = &text[..floor_char_boundary(text, 65_536)];
             if head.contains("\"openapi\"") || head.contains("\"swagger\"") {
@@ -302,7 +419,7 @@ mod tests {
             (ExtKind::Js, "fetch('/api')", Ok(SourceKind::JavaScript)),
         ];
         for (ext, text, want) in table {
-            assert_eq!(classify(*ext, text), *want, "{text}");
+            assert_eq!(classify("x", *ext, text), *want, "{text}");
         }
     }
 }

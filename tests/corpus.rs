@@ -72,7 +72,7 @@ fn every_corpus_file_is_read_without_a_crash_and_valid_files_without_a_parse_err
         let Some(ext) = discover::extension_kind(&path) else {
             continue;
         };
-        let kind = match discover::classify(ext, &text) {
+        let kind = match discover::classify(&e.file, ext, &text) {
             Ok(k) => k,
             Err(_) => {
                 // A file of a system routelint reads must be recognised as that system.

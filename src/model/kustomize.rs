@@ -170,6 +170,7 @@ fn clone_facts(f: &FileFacts) -> FileFacts {
     FileFacts {
         file: f.file,
         display: f.display.clone(),
+        project: f.project.clone(),
         facts: f.facts.clone(),
     }
 }

@@ -401,6 +401,49 @@ fn str_eq(a: &str, b: &str, ignore_case: bool) -> bool {
 }
 
 /// Whether a request segment (pieces) equals the literal `lit`.
+/// A request segment against a glob segment (`*` any run within the segment, `?` one
+/// character). A segment holding a client parameter matches only maybe.
+fn seg_glob(seg: &[Piece], glob: &str, ignore_case: bool) -> Tri {
+    let [Piece::Lit(s)] = seg else {
+        return if seg.is_empty() {
+            Tri::from_bool(glob.chars().all(|c| c == '*'))
+        } else {
+            Tri::Maybe
+        };
+    };
+    let (s, g): (Vec<char>, Vec<char>) = if ignore_case {
+        (
+            s.to_lowercase().chars().collect(),
+            glob.to_lowercase().chars().collect(),
+        )
+    } else {
+        (s.chars().collect(), glob.chars().collect())
+    };
+    Tri::from_bool(glob_chars(&s, &g))
+}
+
+/// Iterative wildcard match with backtracking on the last `*` (linear in practice).
+fn glob_chars(s: &[char], g: &[char]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while i < s.len() {
+        if j < g.len() && (g[j] == '?' || g[j] == s[i]) {
+            i += 1;
+            j += 1;
+        } else if j < g.len() && g[j] == '*' {
+            star = Some((j, i));
+            j += 1;
+        } else if let Some((sj, si)) = star {
+            j = sj + 1;
+            i = si + 1;
+            star = Some((sj, si + 1));
+        } else {
+            return false;
+        }
+    }
+    g[j..].iter().all(|c| *c == '*')
+}
+
 fn seg_eq_lit(seg: &[Piece], lit: &str, ignore_case: bool) -> Tri {
     match seg {
         [] => Tri::from_bool(lit.is_empty()),
@@ -438,6 +481,9 @@ pub enum PatSeg {
     Param(String),
     /// `{rest...}`, `{*rest}`, `**`: the remaining segments (possibly none).
     Rest(String),
+    /// A segment with wildcards inside it (Spring `*.json`, `file?`, Express `ab*cd`): `*` is
+    /// any run of characters within the segment, `?` one character.
+    Glob(String),
 }
 
 /// A segment template: OpenAPI paths, Go 1.22 patterns, framework routes.
@@ -448,6 +494,9 @@ pub struct Pattern {
     pub trailing_slash: bool,
     /// Go's `/posts/`: the pattern matches the path and everything below it.
     pub subtree: bool,
+    /// A trailing slash on the request is ignored (Express non-strict routing, Spring Cloud
+    /// Gateway 3/4 `matchTrailingSlash`, Spring MVC before 6).
+    pub lenient_slash: bool,
 }
 
 impl Pattern {
@@ -469,7 +518,7 @@ impl Pattern {
         Pattern {
             segs,
             trailing_slash,
-            subtree: false,
+            ..Pattern::default()
         }
     }
 
@@ -483,7 +532,24 @@ impl Pattern {
                 .map(|s| PatSeg::Lit(s.to_owned()))
                 .collect(),
             trailing_slash,
-            subtree: false,
+            ..Pattern::default()
+        }
+    }
+
+    /// The pattern served under a literal prefix (`/api` + `/owners` → `/api/owners`).
+    pub fn under(&self, prefix: &str) -> Pattern {
+        let mut segs: Vec<PatSeg> = prefix
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(|s| PatSeg::Lit(s.to_owned()))
+            .collect();
+        let root_only = self.segs.is_empty() && !segs.is_empty();
+        segs.extend(self.segs.iter().cloned());
+        Pattern {
+            segs,
+            // `/api` + `/` serves `/api` (and `/api/` as the framework allows).
+            trailing_slash: self.trailing_slash && !root_only,
+            ..self.clone()
         }
     }
 
@@ -515,6 +581,12 @@ impl Pattern {
                         return Tri::No;
                     }
                 }
+                PatSeg::Glob(g) => {
+                    let Some(seg) = s.segs.get(i) else {
+                        return Tri::No;
+                    };
+                    result = result.and(seg_glob(seg, g, ignore_case));
+                }
             }
             if result == Tri::No {
                 return Tri::No;
@@ -534,7 +606,7 @@ impl Pattern {
         if s.segs.len() != n {
             return Tri::No;
         }
-        if s.trailing_slash != self.trailing_slash {
+        if s.trailing_slash != self.trailing_slash && !self.lenient_slash {
             return Tri::No;
         }
         result
@@ -569,7 +641,8 @@ impl Pattern {
         use std::cmp::Ordering;
         fn rank(s: &PatSeg) -> u8 {
             match s {
-                PatSeg::Lit(_) => 2,
+                PatSeg::Lit(_) => 3,
+                PatSeg::Glob(_) => 2,
                 PatSeg::Param(_) => 1,
                 PatSeg::Rest(_) => 0,
             }
@@ -598,6 +671,7 @@ impl fmt::Display for Pattern {
                 PatSeg::Lit(l) => write!(f, "/{l}")?,
                 PatSeg::Param(p) => write!(f, "/{{{p}}}")?,
                 PatSeg::Rest(p) => write!(f, "/{{{p}...}}")?,
+                PatSeg::Glob(g) => write!(f, "/{g}")?,
             }
         }
         if self.trailing_slash || self.subtree {
@@ -970,8 +1044,8 @@ mod tests {
     fn subtree_patterns_match_below() {
         let sub = Pattern {
             segs: vec![PatSeg::Lit("blog".into()), PatSeg::Lit("api".into())],
-            trailing_slash: false,
             subtree: true,
+            ..Pattern::default()
         };
         assert_eq!(sub.match_path(&p("/blog/api/posts"), false), Yes);
         assert_eq!(sub.match_path(&p("/blog/api/"), false), Yes);
@@ -979,10 +1053,30 @@ mod tests {
         assert_eq!(sub.match_path(&p("/api/posts"), false), No);
         let root = Pattern {
             segs: vec![],
-            trailing_slash: false,
             subtree: true,
+            ..Pattern::default()
         };
         assert_eq!(root.match_path(&p("/x/y"), false), Yes);
+    }
+
+    #[test]
+    fn glob_segments_and_lenient_slash() {
+        let pat = Pattern {
+            segs: vec![PatSeg::Lit("files".into()), PatSeg::Glob("*.json".into())],
+            lenient_slash: true,
+            ..Pattern::default()
+        };
+        assert_eq!(pat.match_path(&p("/files/a.json"), false), Yes);
+        assert_eq!(pat.match_path(&p("/files/a.json/"), false), Yes);
+        assert_eq!(pat.match_path(&p("/files/a.xml"), false), No);
+        assert_eq!(pat.match_path(&p("/files/{name}"), false), Maybe);
+        let q = Pattern {
+            segs: vec![PatSeg::Glob("v?".into())],
+            ..Pattern::default()
+        };
+        assert_eq!(q.match_path(&p("/v1"), false), Yes);
+        assert_eq!(q.match_path(&p("/v12"), false), No);
+        assert_eq!(q.match_path(&p("/v1/"), false), No);
     }
 
     #[test]

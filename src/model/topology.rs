@@ -2,7 +2,7 @@
 //! component a route's destination host names, where client requests enter. Decides nothing
 //! about correctness.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use indexmap::IndexMap;
 
@@ -13,13 +13,15 @@ use super::path::{PatSeg, PathMatch, Pattern, Rewrite};
 use crate::config::Config;
 use crate::model::method::MethodSet;
 use crate::source_file::FileId;
-use crate::sources::{CallUrl, ComponentKind, Dialect, Facts, Owner, RouteFact, Target};
+use crate::sources::{CallUrl, ComponentKind, Dialect, Facts, Framework, Owner, RouteFact, Target};
 
 /// The facts of one file, with where they came from.
 #[derive(Debug)]
 pub struct FileFacts {
     pub file: FileId,
     pub display: String,
+    /// The project directory holding the file (nearest `package.json`, `pom.xml`, `go.mod`…).
+    pub project: Option<String>,
     pub facts: Facts,
 }
 
@@ -92,6 +94,8 @@ struct Builder<'a> {
     graph: Graph,
     /// Names a file's directory may be matched against.
     known: BTreeSet<String>,
+    /// Project-wide names (`spring.application.name`) by project directory.
+    project_names: BTreeMap<String, Vec<String>>,
 }
 
 impl Builder<'_> {
@@ -129,20 +133,46 @@ impl Builder<'_> {
 
     /// The component that owns a file: configuration, then a binding that names a known
     /// component, then the nearest directory named like one, then the nearest telling directory.
-    fn owner_of(&self, display: &str, facts: &Facts) -> String {
+    fn owner_of(&self, f: &FileFacts) -> String {
+        let display = f.display.as_str();
         if let Some(name) = self.config.component_for_path(display) {
             return name.to_owned();
         }
-        for b in &facts.bindings {
-            for cand in host_candidates(&b.name) {
+        let project_bindings = f
+            .project
+            .as_ref()
+            .and_then(|p| self.project_names.get(p))
+            .into_iter()
+            .flatten();
+        for name in f
+            .facts
+            .bindings
+            .iter()
+            .map(|b| &b.name)
+            .chain(project_bindings.clone())
+        {
+            for cand in host_candidates(name) {
                 if self.known.contains(&cand) {
                     return cand;
                 }
             }
         }
+        // A project-wide name (`spring.application.name`) names the project even when nothing
+        // forwards to it yet.
+        if let Some(name) = project_bindings.clone().next() {
+            return name.clone();
+        }
         let dirs: Vec<&str> = display.split('/').rev().skip(1).collect();
         if let Some(d) = dirs.iter().find(|d| self.known.contains(**d)) {
             return (*d).to_owned();
+        }
+        // The project directory (where its package.json, pom.xml, go.mod is) names it.
+        if let Some(p) = &f.project
+            && let Some(last) = p.rsplit('/').next()
+            && !last.is_empty()
+            && !GENERIC_DIRS.contains(&last.to_ascii_lowercase().as_str())
+        {
+            return last.to_owned();
         }
         if let Some(d) = dirs
             .iter()
@@ -161,7 +191,18 @@ pub fn build(files: &[FileFacts], config: &Config) -> Graph {
         config,
         graph: Graph::default(),
         known: BTreeSet::new(),
+        project_names: BTreeMap::new(),
     };
+    for f in files {
+        if let Some(p) = &f.project {
+            for bd in f.facts.bindings.iter().filter(|b| b.project_wide) {
+                let names = b.project_names.entry(p.clone()).or_default();
+                if !names.contains(&bd.name) {
+                    names.push(bd.name.clone());
+                }
+            }
+        }
+    }
     // 1. Names: Kubernetes Services, Gateways, destination hosts, configured components.
     for f in files {
         for c in &f.facts.components {
@@ -233,9 +274,13 @@ pub fn build(files: &[FileFacts], config: &Config) -> Graph {
         })
         .collect();
 
-    // 4. Routes and endpoints.
+    // 4. Routes and endpoints. A Spring context path applies to its project's controllers.
+    let context_paths: BTreeMap<String, String> = files
+        .iter()
+        .filter_map(|f| Some((f.project.clone()?, f.facts.context_path.as_ref()?.0.clone())))
+        .collect();
     for f in files {
-        let owner = b.owner_of(&f.display, &f.facts);
+        let owner = b.owner_of(f);
         for r in &f.facts.routes {
             match r.dialect {
                 Dialect::Istio | Dialect::GatewayApi => place_gateway_route(&mut b, r),
@@ -270,19 +315,44 @@ pub fn build(files: &[FileFacts], config: &Config) -> Graph {
                     let id = b.component(&owner, Role::Service);
                     add_route(&mut b.graph, id, r.clone());
                 }
+                Dialect::SpringGateway | Dialect::Nginx | Dialect::Framework(_) => {
+                    let name = match &r.owner {
+                        Owner::Named(n) => n.clone(),
+                        Owner::File => owner.clone(),
+                    };
+                    let id = b.component(&name, Role::Gateway);
+                    configure_gateway(&mut b.graph.components[id.0], r.dialect);
+                    add_route(&mut b.graph, id, r.clone());
+                }
             }
         }
         if !f.facts.endpoints.is_empty() {
             let id = b.component(&owner, Role::Service);
+            let context = f.project.as_ref().and_then(|p| context_paths.get(p));
             for e in &f.facts.endpoints {
+                let mut fact = e.clone();
+                if let Some(prefix) = context
+                    && matches!(
+                        e.dialect,
+                        Dialect::Framework(Framework::SpringMvc | Framework::SpringWebflux)
+                    )
+                {
+                    fact.pattern = fact.pattern.under(prefix);
+                }
                 b.graph.endpoints.push(Endpoint {
-                    fact: e.clone(),
+                    fact,
                     component: id,
                 });
                 let eid = super::graph::EndpointId(b.graph.endpoints.len() - 1);
                 let c = &mut b.graph.components[id.0];
                 c.endpoints.push(eid);
-                if c.kind.is_empty() {
+                if let Dialect::Framework(fw) = e.dialect {
+                    // Code says which framework answers: it decides the misses.
+                    configure_gateway(c, e.dialect);
+                    if c.role == Role::Service {
+                        c.kind = fw.miss().label.to_owned();
+                    }
+                } else if c.kind.is_empty() {
                     c.kind = "OpenAPI".to_owned();
                     c.miss = MissBehavior {
                         method_miss: 405,
@@ -353,6 +423,42 @@ pub fn build(files: &[FileFacts], config: &Config) -> Graph {
     // 6. Entries.
     b.graph.entries = entries(&b.graph, config);
     b.graph
+}
+
+/// What a gateway or framework router of a dialect is: its label, how it picks a route, how
+/// it misses.
+fn configure_gateway(c: &mut Component, dialect: Dialect) {
+    let (kind, policy, method_miss, note) = match dialect {
+        Dialect::SpringGateway => (
+            "Spring Cloud Gateway",
+            Policy::Priority,
+            404,
+            "Spring Cloud Gateway answers 404 when no route's predicates match, `Method=` included",
+        ),
+        Dialect::Nginx => (
+            "nginx",
+            Policy::Priority,
+            405,
+            "nginx answers 405 only where `limit_except` denies the method",
+        ),
+        Dialect::Framework(fw) => {
+            let m = fw.miss();
+            (
+                m.label,
+                Policy::MostSpecific,
+                m.method_miss,
+                m.method_miss_note,
+            )
+        }
+        _ => return,
+    };
+    c.kind = kind.to_owned();
+    c.policy = policy;
+    c.miss = MissBehavior {
+        method_miss,
+        method_miss_note: note,
+        subtree_redirect: None,
+    };
 }
 
 /// What an edge router of a dialect is: its label, how it picks a route, how it misses.
@@ -632,13 +738,13 @@ fn go_route_for_version(r: &RouteFact, version: Option<(u32, u32)>) -> RouteFact
                     PatSeg::Lit(l) => PatSeg::Lit(l.clone()),
                     PatSeg::Param(p) => PatSeg::Lit(format!("{{{p}}}")),
                     PatSeg::Rest(p) => PatSeg::Lit(format!("{{{p}...}}")),
+                    PatSeg::Glob(g) => PatSeg::Lit(g.clone()),
                 })
                 .collect();
             r.matcher = PathMatch::Template {
                 pattern: Pattern {
                     segs,
-                    trailing_slash: pattern.trailing_slash,
-                    subtree: pattern.subtree,
+                    ..pattern.clone()
                 },
                 ignore_case: *ignore_case,
             };

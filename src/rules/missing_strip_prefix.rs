@@ -154,6 +154,18 @@ fn strip_help(cx: &Context<'_>, rid: RouteId, strip: &str) -> String {
         Dialect::Apisix => format!(
             "add the `proxy-rewrite` plugin with `regex_uri: [\"^{strip}/(.*)\", \"/$1\"]` to that route"
         ),
-        Dialect::OpenApi => format!("strip {strip} before forwarding"),
+        Dialect::SpringGateway => format!(
+            "add `StripPrefix={n}` to that route's filters (it removes the first {n} segment{s}: {strip})",
+            n = strip.matches('/').count(),
+            s = if strip.matches('/').count() == 1 {
+                ""
+            } else {
+                "s"
+            },
+        ),
+        Dialect::Nginx => format!(
+            "give `proxy_pass` a URI part so nginx replaces the location prefix: `location {strip}/ {{ proxy_pass http://upstream/; }}`"
+        ),
+        Dialect::OpenApi | Dialect::Framework(_) => format!("strip {strip} before forwarding"),
     }
 }

@@ -43,6 +43,12 @@ const MAX_CALL_SITES: usize = 64;
 /// `http.Server{Handler: …}` and friends go to [`Facts::entry_tables`]. A file that does not
 /// parse cleanly gets one problem at its first syntax error; what the rest of the tree shows is
 /// still extracted.
+/// Reads every Go file together (one package's registrations may span files).
+pub fn extract_set(inputs: &[Input<'_>]) -> Vec<Facts> {
+    use rayon::prelude::*;
+    inputs.par_iter().map(|i| extract(*i)).collect()
+}
+
 pub fn extract(input: Input<'_>) -> Facts {
     let mut facts = Facts::default();
     let mut parser = Parser::new();

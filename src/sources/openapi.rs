@@ -163,6 +163,7 @@ impl<'a> Spec<'a> {
     fn bind(&self, facts: &mut Facts, host: Option<&str>, at: &Node) {
         if let Some(name) = host.and_then(binding_name) {
             facts.bindings.push(Binding {
+                project_wide: false,
                 name,
                 span: span(self.input, at.range),
             });

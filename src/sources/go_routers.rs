@@ -1,0 +1,1 @@
+//! Go routers beyond `net/http.ServeMux`: gorilla/mux, chi, gin, echo.
