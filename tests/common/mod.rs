@@ -133,3 +133,37 @@ pub fn trace_of(rel: &str, method: &str, path: &str) -> (i32, String) {
     let run = routelint(&["trace", method, path, fixture(rel).to_str().unwrap_or("")]);
     (run.code, run.stdout)
 }
+
+/// The endpoints `routelint routes --format json` finds in a fixture, one line each:
+/// `component | METHOD /path | path:line`, in the order the command lists them.
+pub fn endpoints_of(rel: &str) -> Vec<String> {
+    let run = routelint(&[
+        "routes",
+        "--format",
+        "json",
+        fixture(rel).to_str().unwrap_or(""),
+    ]);
+    let v: Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", run.stdout));
+    let mut out = Vec::new();
+    for c in v["components"].as_array().expect("components") {
+        for r in c["routes"].as_array().expect("routes") {
+            if r["kind"] != "endpoint" {
+                continue;
+            }
+            let methods: Vec<&str> = r["methods"]
+                .as_array()
+                .map(|m| m.iter().filter_map(|x| x.as_str()).collect())
+                .unwrap_or_default();
+            out.push(format!(
+                "{} | {} {} | {}:{}",
+                c["name"].as_str().unwrap_or(""),
+                methods.join(","),
+                r["match"].as_str().unwrap_or(""),
+                r["location"]["path"].as_str().unwrap_or(""),
+                r["location"]["line"]
+            ));
+        }
+    }
+    out
+}
