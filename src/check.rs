@@ -150,7 +150,11 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
     for d in &deployments {
         let graph = topology::build(&d.files, &opts.config);
         let sim = Sim::new(&graph);
-        let mut cx = Context::new(&graph, &sim, &sources, &problems);
+        let mut cx =
+            Context::new(&graph, &sim, &sources, &problems).with_options(rules::RuleOptions {
+                problem_details: opts.config.errors
+                    == Some(crate::config::ErrorPolicy::ProblemDetails),
+            });
         if opts.coverage {
             cx = cx.with_coverage();
         }

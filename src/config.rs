@@ -53,6 +53,17 @@ pub struct Config {
     /// Versions assumed where the repository does not say.
     #[serde(default)]
     pub versions: VersionsConfig,
+    /// Error-shape policy: `"problem-details"` turns on `not-problem-details`.
+    #[serde(default)]
+    pub errors: Option<ErrorPolicy>,
+}
+
+/// What the system's error responses must look like.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorPolicy {
+    /// RFC 9457 `application/problem+json` with `type`, `title`, `status`.
+    ProblemDetails,
 }
 
 /// Where client requests come from and how the app builds its URLs.
@@ -712,6 +723,7 @@ mod tests {
             notes: Vec::new(),
             fix: None,
             request: None,
+            answered_by: None,
             fingerprint: String::new(),
         };
         let out = c.apply_rule_levels(vec![

@@ -61,6 +61,23 @@ pub struct RequestInfo {
     pub path: String,
 }
 
+/// The hop that answers a failing request, and with what (`answered_by` in JSON).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AnsweredBy {
+    pub component: String,
+    /// "Istio gateway", "Go ServeMux", "FastAPI".
+    pub kind: String,
+    pub status: u16,
+    /// `None`: an empty body.
+    pub media_type: Option<String>,
+    /// Members of a JSON body a client can count on.
+    pub members: Vec<String>,
+    /// "an empty body", "application/json {detail}".
+    pub shape: String,
+    /// Where the shape comes from: a handler's location, or the platform default's source.
+    pub source: String,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Finding {
     pub rule: &'static str,
@@ -82,6 +99,8 @@ pub struct Finding {
     pub notes: Vec<String>,
     pub fix: Option<Fix>,
     pub request: Option<RequestInfo>,
+    /// For a predicted 404/405: which hop answers it, and with what body.
+    pub answered_by: Option<AnsweredBy>,
     /// Stable across line moves and rewording: rule + method + normalised path + files.
     pub fingerprint: String,
 }

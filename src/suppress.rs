@@ -548,6 +548,7 @@ fn finding(meta: &'static Meta, p: &Problem, sources: &SourceMap) -> Finding {
         notes: Vec::new(),
         fix: None,
         request: None,
+        answered_by: None,
         fingerprint: String::new(),
     }
     .with_fingerprint(sources)

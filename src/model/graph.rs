@@ -69,6 +69,8 @@ pub struct Component {
     pub span: Option<Span>,
     /// Assumptions made about it, said in traces ("Go version unknown: assumed 1.22+").
     pub assumptions: Vec<String>,
+    /// Its declared error shapes and how it answers its own misses.
+    pub errors: super::errors::ErrorProfile,
 }
 
 impl Component {

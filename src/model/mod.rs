@@ -1,5 +1,6 @@
 //! The path/method model: paths and matchers, the component graph, and how layers link.
 
+pub mod errors;
 pub mod graph;
 pub mod kustomize;
 pub mod method;

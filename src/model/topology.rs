@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use indexmap::IndexMap;
 
+use super::errors::{AnswerOrigin, MissAnswer};
 use super::graph::{
     Call, Component, ComponentId, Dest, Endpoint, Graph, MissBehavior, Policy, Role, Route, RouteId,
 };
@@ -13,7 +14,9 @@ use super::path::{PatSeg, PathMatch, Pattern, Rewrite};
 use crate::config::Config;
 use crate::model::method::MethodSet;
 use crate::source_file::FileId;
-use crate::sources::{CallUrl, ComponentKind, Dialect, Facts, Framework, Owner, RouteFact, Target};
+use crate::sources::{
+    CallUrl, ComponentKind, Dialect, ErrorShapeKind, Facts, Framework, Owner, RouteFact, Target,
+};
 
 /// The facts of one file, with where they came from.
 #[derive(Debug)]
@@ -127,6 +130,7 @@ impl Builder<'_> {
             },
             span: None,
             assumptions: Vec::new(),
+            errors: Default::default(),
         });
         ComponentId(self.graph.components.len() - 1)
     }
@@ -362,6 +366,28 @@ pub fn build(files: &[FileFacts], config: &Config) -> Graph {
                 }
             }
         }
+        if !f.facts.error_shapes.is_empty() {
+            let id = b
+                .graph
+                .find(&owner)
+                .unwrap_or_else(|| b.component(&owner, Role::Service));
+            let errors = &mut b.graph.components[id.0].errors;
+            for shape in &f.facts.error_shapes {
+                match shape.kind {
+                    ErrorShapeKind::Declared => {
+                        if !errors.declared.iter().any(|(b, _)| *b == shape.body) {
+                            errors.declared.push((shape.body.clone(), shape.span));
+                        }
+                    }
+                    ErrorShapeKind::MissHandler => {
+                        errors.miss.get_or_insert(MissAnswer {
+                            body: shape.body.clone(),
+                            origin: AnswerOrigin::Handler(shape.span),
+                        });
+                    }
+                }
+            }
+        }
         for t in &f.facts.entry_tables {
             let id = b.component(&owner, Role::Gateway);
             let c = &mut b.graph.components[id.0];
@@ -420,7 +446,14 @@ pub fn build(files: &[FileFacts], config: &Config) -> Graph {
         b.graph.routes[i].dest = dest;
     }
 
-    // 6. Entries.
+    // 6. Error answers: a handler found in the repository, else the platform's default.
+    for c in &mut b.graph.components {
+        if c.errors.miss.is_none() {
+            c.errors.miss = super::errors::platform_default(&c.kind);
+        }
+    }
+
+    // 7. Entries.
     b.graph.entries = entries(&b.graph, config);
     b.graph
 }

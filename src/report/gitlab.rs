@@ -125,6 +125,7 @@ mod tests {
             notes: Vec::new(),
             fix: None,
             request: None,
+            answered_by: None,
             fingerprint: fingerprint.to_owned(),
         }
     }

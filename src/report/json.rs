@@ -53,6 +53,20 @@ pub fn finding(f: &Finding, sources: &SourceMap) -> Value {
             json!({"method": r.method.map(|m| m.as_str()), "path": r.path}),
         );
     }
+    if let Some(a) = &f.answered_by {
+        obj.insert(
+            "answered_by".into(),
+            json!({
+                "component": a.component,
+                "kind": a.kind,
+                "status": a.status,
+                "media_type": a.media_type,
+                "members": a.members,
+                "shape": a.shape,
+                "source": a.source,
+            }),
+        );
+    }
     obj.insert("location".into(), loc);
     let related: Vec<Value> = f
         .related

@@ -7,10 +7,14 @@ pub mod diagnose;
 mod case_mismatch;
 mod dead_route;
 mod double_slash;
+mod error_shape_divergence;
+mod error_shapes;
+mod gateway_error_shape;
 mod method_not_allowed;
 mod missing_prefix;
 mod missing_strip_prefix;
 mod no_route;
+mod not_problem_details;
 mod parse_error;
 mod prefix_overmatch;
 mod regex_case_insensitive;
@@ -120,6 +124,9 @@ pub static RULES: &[&dyn Rule] = &[
     &unresolved_call::UnresolvedCall,
     &dead_route::DeadRoute,
     &unreachable_endpoint::UnreachableEndpoint,
+    &error_shape_divergence::ErrorShapeDivergence,
+    &gateway_error_shape::GatewayErrorShape,
+    &not_problem_details::NotProblemDetails,
     &parse_error::ParseError,
     &unused_suppression::UnusedSuppression,
 ];
@@ -162,6 +169,15 @@ pub struct Context<'a> {
     pub results: Vec<CallResult>,
     /// Computed only when coverage was asked for (`--coverage`, `routelint coverage`).
     pub coverage: Option<crate::coverage::Coverage>,
+    /// Policies from the configuration that rules read.
+    pub options: RuleOptions,
+}
+
+/// Configuration policies rules read.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RuleOptions {
+    /// `errors = "problem-details"`: error responses must be RFC 9457 problem details.
+    pub problem_details: bool,
 }
 
 impl<'a> Context<'a> {
@@ -185,7 +201,14 @@ impl<'a> Context<'a> {
             problems,
             results,
             coverage: None,
+            options: RuleOptions::default(),
         }
+    }
+
+    /// Sets the configuration policies rules read.
+    pub fn with_options(mut self, options: RuleOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Adds the coverage analysis, which the coverage rules report from.
@@ -240,6 +263,7 @@ impl<'a> Context<'a> {
             notes: Vec::new(),
             fix: None,
             request: None,
+            answered_by: None,
             fingerprint: String::new(),
         }
     }
@@ -273,6 +297,16 @@ impl<'a> Context<'a> {
         detail: String,
     ) -> Finding {
         let call = &self.graph.call(r.call).fact;
+        let answered_by = r.trace.as_ref().and_then(|t| self.answered_by(t));
+        let detail = match &answered_by {
+            Some(a) => format!(
+                "{detail} The {} is answered by {}: {}.",
+                a.status,
+                self.describe_name(&a.component),
+                a.shape
+            ),
+            None => detail,
+        };
         Finding {
             rule: meta.name,
             code: meta.code,
@@ -294,7 +328,49 @@ impl<'a> Context<'a> {
                 method: q.method,
                 path: q.path.to_string(),
             }),
+            answered_by,
             fingerprint: String::new(),
+        }
+    }
+
+    /// Which hop answers a failed trace, and with what body (from its error profile).
+    pub fn answered_by(&self, t: &Trace) -> Option<crate::finding::AnsweredBy> {
+        let status = match &t.outcome {
+            Outcome::NotFound(_) => 404,
+            Outcome::MethodNotAllowed { status, .. } => *status,
+            _ => return None,
+        };
+        let hop = t.hops.last()?;
+        let c = self.graph.component(hop.component);
+        let miss = c.errors.miss.as_ref()?;
+        let source = match &miss.origin {
+            crate::model::errors::AnswerOrigin::Handler(span) => {
+                let at = self.sources.line_col(*span);
+                format!(
+                    "handler at {}:{}:{}",
+                    self.sources.display(span.file),
+                    at.line,
+                    at.column
+                )
+            }
+            crate::model::errors::AnswerOrigin::Default(why) => (*why).to_owned(),
+        };
+        Some(crate::finding::AnsweredBy {
+            component: c.name.clone(),
+            kind: c.kind.clone(),
+            status,
+            media_type: miss.body.media_type.clone(),
+            members: miss.body.members.clone(),
+            shape: crate::model::errors::describe(&miss.body),
+            source,
+        })
+    }
+
+    /// [`Context::describe`] by component name.
+    pub fn describe_name(&self, name: &str) -> String {
+        match self.graph.find(name) {
+            Some(id) => self.describe(id),
+            None => name.to_owned(),
         }
     }
 

@@ -16,6 +16,7 @@ pub mod k8s;
 pub mod kong;
 pub mod nginx;
 pub mod openapi;
+pub mod openapi_errors;
 pub mod python;
 pub mod spring_config;
 pub mod spring_dsl;
@@ -434,6 +435,38 @@ pub struct KongOverride {
     pub span: Span,
 }
 
+/// The body of an error answer: its media type (`None`: an empty body) and the members a
+/// client can count on.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ErrorBody {
+    /// `application/problem+json`, `application/json`, `text/plain`, `text/html`; `None` for
+    /// an empty body.
+    pub media_type: Option<String>,
+    /// Required members of a JSON body (or its properties when none are required), sorted.
+    pub members: Vec<String>,
+}
+
+/// Where an error shape comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorShapeKind {
+    /// Error responses the component's API declares (OpenAPI 4xx/5xx/`default`).
+    Declared,
+    /// A handler that answers the component's own routing misses (404/405): a Spring
+    /// `ErrorWebExceptionHandler`, an nginx `error_page`, a Go `NotFound` handler.
+    MissHandler,
+}
+
+/// An error shape stated in a file.
+#[derive(Clone, Debug)]
+pub struct ErrorShapeFact {
+    pub kind: ErrorShapeKind,
+    pub body: ErrorBody,
+    /// The status it answers (`404`); `None` for `default`, a range (`4XX`) or every error.
+    pub status: Option<u16>,
+    /// The media type key or handler that states it.
+    pub span: Span,
+}
+
 /// A file (or part of one) that could not be read.
 #[derive(Clone, Debug)]
 pub struct Problem {
@@ -467,6 +500,8 @@ pub struct Facts {
     /// Library versions a build file pins (`spring-cloud-gateway` → (4, 1)), for semantics
     /// that change between major versions; they apply to the build file's project.
     pub versions: Vec<(String, (u32, u32))>,
+    /// Error shapes the file declares or installs (one per distinct body).
+    pub error_shapes: Vec<ErrorShapeFact>,
 }
 
 impl Facts {
@@ -490,6 +525,7 @@ impl Facts {
             && self.kong_override_refs.is_empty()
             && self.context_path.is_none()
             && self.versions.is_empty()
+            && self.error_shapes.is_empty()
     }
 
     /// Appends another extractor's facts for the same file.
@@ -508,6 +544,7 @@ impl Facts {
             kong_override_refs,
             context_path,
             versions,
+            error_shapes,
         } = other;
         self.routes.extend(routes);
         self.endpoints.extend(endpoints);
@@ -522,6 +559,7 @@ impl Facts {
         self.kong_override_refs.extend(kong_override_refs);
         self.context_path = self.context_path.take().or(context_path);
         self.versions.extend(versions);
+        self.error_shapes.extend(error_shapes);
     }
 }
 

@@ -26,6 +26,7 @@ pub fn extract(input: Input<'_>) -> Facts {
     };
     spec.bind_hosts(&mut facts);
     spec.read_paths(&mut facts);
+    super::openapi_errors::read(input, &root, &mut facts);
     facts
 }
 
@@ -568,7 +569,7 @@ fn binding_name(host: &str) -> Option<String> {
 // Local references
 
 /// Resolves a JSON pointer (the part of a `$ref` after `#`) against the document root.
-fn resolve_pointer<'a>(root: &'a Node, pointer: &str) -> Option<&'a Node> {
+pub(crate) fn resolve_pointer<'a>(root: &'a Node, pointer: &str) -> Option<&'a Node> {
     if pointer.is_empty() {
         return Some(root);
     }
