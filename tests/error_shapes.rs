@@ -114,3 +114,10 @@ fn services_that_agree_and_gateways_that_declare_nothing_give_no_error_shape_fin
     let (code, f) = findings_of("blog-platform-fixed");
     assert_eq!((code, f), (0, Vec::<String>::new()));
 }
+
+#[test]
+fn an_envoy_filter_local_reply_aligns_the_istio_gateway_and_the_repository_is_clean() {
+    let (code, f) = findings_of("error-shapes-aligned");
+    assert_eq!(code, 0);
+    assert_eq!(f, ["unresolved-call - web/src/api.js:3:27"]);
+}

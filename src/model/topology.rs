@@ -366,28 +366,6 @@ pub fn build(files: &[FileFacts], config: &Config) -> Graph {
                 }
             }
         }
-        if !f.facts.error_shapes.is_empty() {
-            let id = b
-                .graph
-                .find(&owner)
-                .unwrap_or_else(|| b.component(&owner, Role::Service));
-            let errors = &mut b.graph.components[id.0].errors;
-            for shape in &f.facts.error_shapes {
-                match shape.kind {
-                    ErrorShapeKind::Declared => {
-                        if !errors.declared.iter().any(|(b, _)| *b == shape.body) {
-                            errors.declared.push((shape.body.clone(), shape.span));
-                        }
-                    }
-                    ErrorShapeKind::MissHandler => {
-                        errors.miss.get_or_insert(MissAnswer {
-                            body: shape.body.clone(),
-                            origin: AnswerOrigin::Handler(shape.span),
-                        });
-                    }
-                }
-            }
-        }
         for t in &f.facts.entry_tables {
             let id = b.component(&owner, Role::Gateway);
             let c = &mut b.graph.components[id.0];
@@ -447,6 +425,43 @@ pub fn build(files: &[FileFacts], config: &Config) -> Graph {
     }
 
     // 6. Error answers: a handler found in the repository, else the platform's default.
+    for f in files {
+        if f.facts.error_shapes.is_empty() {
+            continue;
+        }
+        let owner = b.owner_of(f);
+        for shape in &f.facts.error_shapes {
+            let ids: Vec<ComponentId> = match &shape.owner {
+                Owner::File => vec![
+                    b.graph
+                        .find(&owner)
+                        .unwrap_or_else(|| b.component(&owner, Role::Service)),
+                ],
+                // `istio-*`: every Istio proxy (an EnvoyFilter without a workload selector).
+                Owner::Named(n) if n == "istio-*" => (0..b.graph.components.len())
+                    .map(ComponentId)
+                    .filter(|c| b.graph.component(*c).kind.starts_with("Istio"))
+                    .collect(),
+                Owner::Named(n) => b.graph.find(n).into_iter().collect(),
+            };
+            for id in ids {
+                let errors = &mut b.graph.components[id.0].errors;
+                match shape.kind {
+                    ErrorShapeKind::Declared => {
+                        if !errors.declared.iter().any(|(b, _)| *b == shape.body) {
+                            errors.declared.push((shape.body.clone(), shape.span));
+                        }
+                    }
+                    ErrorShapeKind::MissHandler => {
+                        errors.miss.get_or_insert(MissAnswer {
+                            body: shape.body.clone(),
+                            origin: AnswerOrigin::Handler(shape.span),
+                        });
+                    }
+                }
+            }
+        }
+    }
     for c in &mut b.graph.components {
         if c.errors.miss.is_none() {
             c.errors.miss = super::errors::platform_default(&c.kind);

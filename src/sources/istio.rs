@@ -68,6 +68,26 @@ pub fn gateway(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
     });
 }
 
+/// An `EnvoyFilter` that sets a `local_reply_config`: the error body of the proxies it selects
+/// (`workloadSelector.labels.istio`, every Istio proxy without a selector).
+pub fn envoy_filter(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
+    let Some(spec) = obj.node.get("spec") else {
+        return;
+    };
+    let owner = match spec
+        .get("workloadSelector")
+        .and_then(|w| w.get("labels"))
+        .and_then(|l| l.get("istio"))
+        .and_then(Node::as_str)
+    {
+        Some(sel) => Owner::Named(format!("istio-{sel}")),
+        None => Owner::Named("istio-*".to_owned()),
+    };
+    if let Some(shape) = super::local_reply::shape(input, spec, owner) {
+        facts.error_shapes.push(shape);
+    }
+}
+
 /// A `VirtualService`'s HTTP rules become routes, one per match entry, in order.
 pub fn virtual_service(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
     let name = obj.display_name();

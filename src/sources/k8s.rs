@@ -106,6 +106,7 @@ fn visit(input: Input<'_>, node: &Node, facts: &mut Facts, depth: usize) {
         match obj.kind {
             "VirtualService" => istio::virtual_service(input, &obj, facts),
             "Gateway" => istio::gateway(input, &obj, facts),
+            "EnvoyFilter" => istio::envoy_filter(input, &obj, facts),
             _ => {}
         }
     } else if obj.api_version.starts_with("gateway.networking.k8s.io/") {

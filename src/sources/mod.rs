@@ -14,6 +14,7 @@ pub mod js_calls;
 pub mod js_routes;
 pub mod k8s;
 pub mod kong;
+pub mod local_reply;
 pub mod nginx;
 pub mod openapi;
 pub mod openapi_errors;
@@ -465,6 +466,10 @@ pub struct ErrorShapeFact {
     pub status: Option<u16>,
     /// The media type key or handler that states it.
     pub span: Span,
+    /// The component it belongs to: the file's, or one the file names (an `EnvoyFilter`
+    /// selects the gateway workloads it patches: `istio-ingressgateway`; `istio-*` for every
+    /// Istio proxy).
+    pub owner: Owner,
 }
 
 /// A file (or part of one) that could not be read.
