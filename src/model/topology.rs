@@ -467,6 +467,32 @@ pub fn build(files: &[FileFacts], config: &Config) -> Graph {
             c.errors.miss = super::errors::platform_default(&c.kind);
         }
     }
+    // A service read from its code, with no API document declaring its errors, answers errors
+    // the way its framework (or its handler) does: that is its declared shape.
+    for i in 0..b.graph.components.len() {
+        let c = &b.graph.components[i];
+        if c.role != Role::Service || !c.errors.declared.is_empty() {
+            continue;
+        }
+        let from_code = c
+            .endpoints
+            .iter()
+            .any(|e| matches!(b.graph.endpoints[e.0].fact.dialect, Dialect::Framework(_)));
+        let Some(miss) = c.errors.miss.clone().filter(|_| from_code) else {
+            continue;
+        };
+        let span = match miss.origin {
+            AnswerOrigin::Handler(span) => span,
+            AnswerOrigin::Default(_) => match c.endpoints.first() {
+                Some(e) => b.graph.endpoints[e.0].fact.span,
+                None => continue,
+            },
+        };
+        b.graph.components[i]
+            .errors
+            .declared
+            .push((miss.body, span));
+    }
 
     // 7. Entries.
     b.graph.entries = entries(&b.graph, config);

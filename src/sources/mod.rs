@@ -4,6 +4,7 @@
 
 pub mod apisix;
 pub mod envoy;
+pub mod error_handlers;
 pub mod gateway_api;
 pub mod go_mux;
 pub mod go_routers;
@@ -618,8 +619,26 @@ impl SourceKind {
         }
     }
 
-    /// Runs the extractor for this kind.
+    /// Runs the extractor for this kind, with the error handlers the file installs.
     pub fn extract(self, input: Input<'_>) -> Facts {
+        let mut facts = self.extract_routes(input);
+        facts.error_shapes.extend(self.error_handlers(input));
+        facts
+    }
+
+    /// The error handlers a file of this kind installs ([`error_handlers`]).
+    fn error_handlers(self, input: Input<'_>) -> Vec<ErrorShapeFact> {
+        match self {
+            SourceKind::Java => error_handlers::java(input),
+            SourceKind::SpringConfig => error_handlers::spring_config(input),
+            SourceKind::Python => error_handlers::python(input),
+            SourceKind::Go => error_handlers::go(input),
+            SourceKind::JavaScript => error_handlers::express(input),
+            _ => Vec::new(),
+        }
+    }
+
+    fn extract_routes(self, input: Input<'_>) -> Facts {
         match self {
             SourceKind::Kubernetes => k8s::extract(input),
             SourceKind::OpenApi => openapi::extract(input),
@@ -642,6 +661,17 @@ impl SourceKind {
     /// order. Languages whose names cross files (imports, packages, routers included from
     /// another module) resolve them here; the other kinds read each file alone, in parallel.
     pub fn extract_set(self, inputs: &[Input<'_>]) -> Vec<Facts> {
+        if !self.cross_file() {
+            return inputs.par_iter().map(|i| self.extract(*i)).collect();
+        }
+        let mut out = self.extract_set_routes(inputs);
+        for (facts, input) in out.iter_mut().zip(inputs) {
+            facts.error_shapes.extend(self.error_handlers(*input));
+        }
+        out
+    }
+
+    fn extract_set_routes(self, inputs: &[Input<'_>]) -> Vec<Facts> {
         match self {
             SourceKind::Go => go_mux::extract_set(inputs),
             SourceKind::Python => python::extract_set(inputs),
@@ -657,7 +687,7 @@ impl SourceKind {
                     })
                     .collect()
             }
-            _ => inputs.par_iter().map(|i| self.extract(*i)).collect(),
+            _ => inputs.par_iter().map(|i| self.extract_routes(*i)).collect(),
         }
     }
 
