@@ -166,7 +166,15 @@ pub fn java(input: Input<'_>) -> Vec<ErrorShapeFact> {
         {
             Some(problem())
         } else {
-            body_of(block)
+            body_of(block).map(|b| match record_members(text, block) {
+                Some(members)
+                    if b.members.is_empty()
+                        && b.media_type.as_deref() == Some("application/json") =>
+                {
+                    json(members)
+                }
+                _ => b,
+            })
         };
         // A handler whose body routelint cannot read still answers JSON in Spring's
         // convention; say so with no members (compatible with any JSON shape).
@@ -183,6 +191,30 @@ pub fn java(input: Input<'_>) -> Vec<ErrorShapeFact> {
         out.push(fact(input, body, advice.start(), advice.end()));
     }
     out
+}
+
+/// The components of the Java record a handler instantiates (`new ErrorResponse(…)` with
+/// `record ErrorResponse(String message, int status)` in the file): its JSON members.
+fn record_members(text: &str, block: &str) -> Option<Vec<String>> {
+    static NEW: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"new\s+([A-Z]\w*)\s*\(").expect("valid regex"));
+    for c in NEW.captures_iter(block) {
+        let name = c.get(1)?.as_str();
+        let Some(at) = text.find(&format!("record {name}(")) else {
+            continue;
+        };
+        let params = &text[at + "record ".len() + name.len() + 1..];
+        let params = &params[..params.find(')')?];
+        let members: Vec<String> = params
+            .split(',')
+            .filter_map(|p| p.split_whitespace().last())
+            .map(str::to_owned)
+            .collect();
+        if !members.is_empty() {
+            return Some(members);
+        }
+    }
+    None
 }
 
 trait RangeText {
@@ -347,6 +379,13 @@ public class GlobalExceptionHandler implements ErrorWebExceptionHandler {
                 vec![],
                 "GlobalExceptionHandler".into()
             ))
+        );
+        let with_record = format!(
+            "{text}\nrecord ErrorResponse(String message, int status, List<FieldError> errors, String code) {{}}"
+        );
+        assert_eq!(
+            one(java, &with_record).map(|x| x.1),
+            Some(s(&["code", "errors", "message", "status"]))
         );
     }
 

@@ -12,7 +12,15 @@ pub fn extract(input: Input<'_>) -> Facts {
 
 /// Whether a Java file may declare routes (a cheap check before parsing).
 pub fn sniff(text: &str) -> bool {
-    ["Mapping", "@RestController", "@Controller", "RouteLocator"]
-        .iter()
-        .any(|t| text.contains(t))
+    [
+        "Mapping",
+        "@RestController",
+        "@Controller",
+        "RouteLocator",
+        "ErrorWebExceptionHandler",
+        "ControllerAdvice",
+        "ResponseEntityExceptionHandler",
+    ]
+    .iter()
+    .any(|t| text.contains(t))
 }
