@@ -14,6 +14,7 @@ mod no_route;
 mod parse_error;
 mod prefix_overmatch;
 mod regex_case_insensitive;
+mod spec_drift;
 mod trailing_slash;
 mod unbound_route;
 mod unreachable_endpoint;
@@ -120,6 +121,7 @@ pub static RULES: &[&dyn Rule] = &[
     &unresolved_call::UnresolvedCall,
     &dead_route::DeadRoute,
     &unreachable_endpoint::UnreachableEndpoint,
+    &spec_drift::SpecDrift,
     &parse_error::ParseError,
     &unused_suppression::UnusedSuppression,
 ];
