@@ -198,7 +198,7 @@ impl Check for SpecDrift {
                 };
                 let p = &fact.pattern;
                 let head = if h.any_method() {
-                    p.to_string()
+                    format!("{p} (every method)")
                 } else {
                     format!("{what} {p}")
                 };
