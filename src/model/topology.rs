@@ -475,7 +475,9 @@ fn spring_builds(files: &[FileFacts]) -> BTreeMap<String, SpringBuild> {
         let Some(p) = &f.project else { continue };
         for (name, v) in &f.facts.versions {
             let pre_6 = match name.as_str() {
-                "spring-boot" | "spring-boot-starter-parent" | "spring-boot-starter-web"
+                "spring-boot"
+                | "spring-boot-starter-parent"
+                | "spring-boot-starter-web"
                 | "spring-boot-starter-webflux" => Some(*v < (3, 0)),
                 "spring-framework" | "spring-web" | "spring-webmvc" | "spring-webflux" => {
                     Some(*v < (6, 0))
@@ -954,7 +956,10 @@ mod tests {
             ..Facts::default()
         };
         let pom = Facts {
-            versions: versions.iter().map(|(n, v)| ((*n).to_owned(), *v)).collect(),
+            versions: versions
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), *v))
+                .collect(),
             ..Facts::default()
         };
         let java = Facts {
@@ -1018,7 +1023,9 @@ mod tests {
         assert_eq!(c.kind, "Spring MVC");
         assert_eq!(
             c.assumptions,
-            ["Spring Boot version unknown (no pom.xml or build.gradle version): assumed Boot 3 / Spring 6, where `/x/` does not match `/x`"]
+            [
+                "Spring Boot version unknown (no pom.xml or build.gradle version): assumed Boot 3 / Spring 6, where `/x/` does not match `/x`"
+            ]
         );
     }
 
@@ -1026,7 +1033,10 @@ mod tests {
     fn spring_boot_2_matches_a_trailing_slash_and_webflux_comes_from_the_build() {
         let files = spring_service(
             None,
-            &[("spring-boot", (2, 7)), ("spring-boot-starter-webflux", (2, 7))],
+            &[
+                ("spring-boot", (2, 7)),
+                ("spring-boot-starter-webflux", (2, 7)),
+            ],
         );
         let g = build(&files, &Config::default());
         assert_eq!(

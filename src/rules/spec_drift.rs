@@ -180,7 +180,11 @@ impl Check for SpecDrift {
                     .filter(|o| same_path(&shape(&o.fact.pattern), &s))
                     .collect();
                 let missing: Vec<Method> = if h.any_method() {
-                    if ops.is_empty() { h.methods.clone() } else { Vec::new() }
+                    if ops.is_empty() {
+                        h.methods.clone()
+                    } else {
+                        Vec::new()
+                    }
                 } else {
                     h.methods
                         .iter()
@@ -253,7 +257,11 @@ mod tests {
     fn paths_compare_by_shape_with_an_optional_literal_base() {
         let cases = [
             ("/owners/{ownerId}", "/owners/{id}", true),
-            ("/owners/*/pets/{petId}", "/owners/{ownerId}/pets/{petId}", true),
+            (
+                "/owners/*/pets/{petId}",
+                "/owners/{ownerId}/pets/{petId}",
+                true,
+            ),
             ("/api/owners", "/owners", true),
             ("/owners", "/api/owners", true),
             ("/owners/", "/owners", false),

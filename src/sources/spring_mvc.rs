@@ -348,10 +348,7 @@ impl Ctx<'_> {
                     .map(|m| vec![m])
                     .ok_or_else(|| format!("`{}` is not a RequestMethod", short(self.text(v))))
             }
-            _ => Err(format!(
-                "`{}` is not a RequestMethod",
-                short(self.text(v))
-            )),
+            _ => Err(format!("`{}` is not a RequestMethod", short(self.text(v)))),
         }
     }
 }
@@ -395,9 +392,10 @@ fn constants(root: Node<'_>, text: &str) -> Vec<(String, (usize, usize))> {
         {
             let mut cursor = n.walk();
             for d in n.children_by_field_name("declarator", &mut cursor) {
-                if let (Some(name), Some(value)) =
-                    (d.child_by_field_name("name"), d.child_by_field_name("value"))
-                    && let Some(name) = text.get(name.byte_range())
+                if let (Some(name), Some(value)) = (
+                    d.child_by_field_name("name"),
+                    d.child_by_field_name("value"),
+                ) && let Some(name) = text.get(name.byte_range())
                     && !out.iter().any(|(x, _): &(String, _)| x == name)
                 {
                     out.push((name.to_owned(), (value.start_byte(), value.end_byte())));
@@ -510,7 +508,9 @@ pub fn pattern(path: &str) -> Result<Pattern, String> {
         } else if let Some(inner) = s.strip_prefix('{').and_then(|r| r.strip_suffix('}'))
             && let name = inner.split(':').next().unwrap_or(inner)
             && !name.is_empty()
-            && name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+            && name
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
         {
             PatSeg::Param(name.to_owned())
         } else if s.contains(['*', '?', '{']) {
@@ -761,8 +761,12 @@ mod tests {
             f.endpoints[0].dialect,
             Dialect::Framework(Framework::SpringWebflux)
         );
-        let f = read("@RestController\nclass C { @GetMapping(\"/m\") String m() { return null; } }\n");
-        assert_eq!(f.endpoints[0].dialect, Dialect::Framework(Framework::SpringMvc));
+        let f =
+            read("@RestController\nclass C { @GetMapping(\"/m\") String m() { return null; } }\n");
+        assert_eq!(
+            f.endpoints[0].dialect,
+            Dialect::Framework(Framework::SpringMvc)
+        );
     }
 
     #[test]
@@ -777,12 +781,19 @@ mod tests {
 
     #[test]
     fn unparseable_java_is_a_problem_at_the_first_error_and_the_rest_is_read() {
-        let text = "@RestController\nclass C {\n  @GetMapping(\"/ok\") void a() {}\n  void b( {\n}\n";
+        let text =
+            "@RestController\nclass C {\n  @GetMapping(\"/ok\") void a() {}\n  void b( {\n}\n";
         let f = read(text);
         assert_eq!(f.problems.len(), 1, "{:?}", f.problems);
         assert!(f.problems[0].message.starts_with("Java syntax error"));
         assert!(f.problems[0].span.end as usize <= text.len());
-        for junk in ["", "@", "@RestController class", "class { @GetMapping(", "\"\\"] {
+        for junk in [
+            "",
+            "@",
+            "@RestController class",
+            "class { @GetMapping(",
+            "\"\\",
+        ] {
             let f = read(junk);
             assert!(f.problems.iter().all(|p| p.span.end as usize <= junk.len()));
         }
@@ -800,6 +811,28 @@ mod tests {
         ];
         for (c, m, want) in cases {
             assert_eq!(join(c, m), want, "{c:?} + {m:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Java-shaped token soup: no panic, every span inside the text.
+        #[test]
+        fn any_java_soup_reads_without_a_panic(parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "@RestController\n", "@Controller ", "@RequestMapping(", "@GetMapping(",
+                "@PostMapping", "value = ", "path = ", "method = ", "RequestMethod.GET",
+                "{", "}", "(", ")", ",", "\"/a/{id}\"", "\"*\"", "\"/**\"", "\"{*r}\"",
+                "BASE", " + ", "C.BASE", "static final String BASE = \"/b\";", "class C ",
+                "void m() {}", "\"\\", "\"\"\"", ";", "\n", "interface I ",
+            ]),
+            0..40,
+        )) {
+            let text = parts.concat();
+            let f = read(&text);
+            let ok = |s: crate::source_file::Span| s.start <= s.end && s.end as usize <= text.len();
+            proptest::prop_assert!(f.problems.iter().all(|p| ok(p.span)));
+            proptest::prop_assert!(f.endpoints.iter().all(|e| ok(e.span) && ok(e.method_span)));
+            proptest::prop_assert!(f.unresolved_endpoints.iter().all(|(s, _)| ok(*s)));
         }
     }
 }
