@@ -108,8 +108,10 @@ pub struct ComponentConfig {
     /// Files that belong to it, as globs relative to the root (`services/blog/**`).
     #[serde(default, deserialize_with = "de_globs")]
     pub paths: Vec<String>,
-    /// What describes its endpoints. Only `openapi` is read today; `code` and `both` are
-    /// accepted and stored for the code extractors to come.
+    /// What describes its endpoints: `openapi` (its OpenAPI documents), `code` (its handlers,
+    /// such as Spring controllers) or `both` (the union, the default). Also spelled
+    /// `endpoints = "…"`.
+    #[serde(alias = "endpoints")]
     pub source: Option<EndpointSource>,
 }
 
@@ -124,7 +126,7 @@ impl ComponentConfig {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EndpointSource {
-    /// Its OpenAPI documents (the only source read today).
+    /// Its OpenAPI documents.
     Openapi,
     /// Its handlers in code.
     Code,

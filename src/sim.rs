@@ -345,10 +345,14 @@ impl<'g> Sim<'g> {
                         }
                     }
                 }
-                Choice::MethodMiss { allowed, matched } => {
+                Choice::MethodMiss {
+                    status,
+                    allowed,
+                    matched,
+                } => {
                     hops.push(hop);
                     break Outcome::MethodNotAllowed {
-                        status: c.miss.method_miss,
+                        status: status.unwrap_or(c.miss.method_miss),
                         allowed,
                         matched,
                     };
@@ -435,6 +439,16 @@ impl<'g> Sim<'g> {
                 path_matches.push((i, step, t));
             }
         }
+        // A ranked router's own handlers are asked first and decide alone when their path
+        // matches (Spring: the controllers' handler mapping answers a method miss with 405
+        // before Spring Cloud Gateway's route mapping is asked).
+        if c.policy == Policy::Priority
+            && path_matches
+                .iter()
+                .any(|(_, s, _)| matches!(s, Step::Endpoint(_)))
+        {
+            path_matches.retain(|(_, s, _)| matches!(s, Step::Endpoint(_)));
+        }
         let allowed = |s: Step| self.step_methods(s).allows(method);
         let winner = match c.policy {
             Policy::FirstMatch => path_matches
@@ -472,7 +486,23 @@ impl<'g> Sim<'g> {
             }
             allowed.sort();
             allowed.dedup();
+            // Only a framework's handlers matched (a gateway's own controllers): the
+            // framework answers the miss, not the gateway's router.
+            let framework_only = path_matches.iter().all(|(_, s, _)| {
+                matches!(s, Step::Endpoint(e)
+                    if matches!(self.graph.endpoint(*e).fact.dialect, Dialect::Framework(_)))
+            });
+            let status = match path_matches.first() {
+                Some((_, Step::Endpoint(e), _)) if framework_only => {
+                    match self.graph.endpoint(*e).fact.dialect {
+                        Dialect::Framework(fw) => Some(fw.miss().method_miss),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            };
             return Choice::MethodMiss {
+                status,
                 allowed,
                 matched: path_matches.iter().map(|(_, s, _)| *s).collect(),
             };
@@ -521,10 +551,14 @@ impl<'g> Sim<'g> {
         order.into_iter().map(|(_, s, _)| s).collect()
     }
 
+    /// A ranked router's own handlers come before its routes: Spring orders the controllers'
+    /// `RequestMappingHandlerMapping` (order 0) before Spring Cloud Gateway's
+    /// `RoutePredicateHandlerMapping` (order 1), so a gateway's `@RestController` answers
+    /// its paths whatever the routes say.
     fn priority(&self, step: Step) -> i64 {
         match step {
             Step::Route(r) => self.graph.route(r).fact.priority.unwrap_or(0),
-            Step::Endpoint(_) => 0,
+            Step::Endpoint(_) => i64::MAX,
         }
     }
 
@@ -585,6 +619,8 @@ fn add_endpoints(graph: &Graph, c: &crate::model::graph::Component, idx: &mut Ta
 enum Choice {
     Step(Step),
     MethodMiss {
+        /// The status when it is not the component's own (a framework's handlers missed).
+        status: Option<u16>,
         allowed: Vec<Method>,
         matched: Vec<Step>,
     },

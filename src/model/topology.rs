@@ -11,7 +11,7 @@ use super::graph::{
     Call, Component, ComponentId, Dest, Endpoint, Graph, MissBehavior, Policy, Role, Route, RouteId,
 };
 use super::path::{PatSeg, PathMatch, Pattern, Rewrite};
-use crate::config::Config;
+use crate::config::{Config, EndpointSource};
 use crate::model::method::MethodSet;
 use crate::source_file::FileId;
 use crate::sources::{
@@ -283,6 +283,7 @@ pub fn build(files: &[FileFacts], config: &Config) -> Graph {
         .iter()
         .filter_map(|f| Some((f.project.clone()?, f.facts.context_path.as_ref()?.0.clone())))
         .collect();
+    let spring_builds = spring_builds(files);
     for f in files {
         let owner = b.owner_of(f);
         for r in &f.facts.routes {
@@ -330,19 +331,42 @@ pub fn build(files: &[FileFacts], config: &Config) -> Graph {
                 }
             }
         }
-        if !f.facts.endpoints.is_empty() {
+        let source = config
+            .components
+            .get(&owner)
+            .and_then(|c| c.source)
+            .unwrap_or(EndpointSource::Both);
+        let wanted = |d: Dialect| match source {
+            EndpointSource::Both => true,
+            EndpointSource::Openapi => !matches!(d, Dialect::Framework(_)),
+            EndpointSource::Code => d != Dialect::OpenApi,
+        };
+        if f.facts.endpoints.iter().any(|e| wanted(e.dialect)) {
             let id = b.component(&owner, Role::Service);
             let context = f.project.as_ref().and_then(|p| context_paths.get(p));
-            for e in &f.facts.endpoints {
+            let spring = f
+                .project
+                .as_ref()
+                .and_then(|p| spring_builds.get(p))
+                .copied()
+                .unwrap_or_default();
+            for e in f.facts.endpoints.iter().filter(|e| wanted(e.dialect)) {
                 let mut fact = e.clone();
-                if let Some(prefix) = context
-                    && matches!(
-                        e.dialect,
-                        Dialect::Framework(Framework::SpringMvc | Framework::SpringWebflux)
-                    )
-                {
-                    fact.pattern = fact.pattern.under(prefix);
+                let is_spring = matches!(
+                    e.dialect,
+                    Dialect::Framework(Framework::SpringMvc | Framework::SpringWebflux)
+                );
+                if is_spring {
+                    if let Some(prefix) = context {
+                        fact.pattern = fact.pattern.under(prefix);
+                    }
+                    if spring.webflux {
+                        fact.dialect = Dialect::Framework(Framework::SpringWebflux);
+                    }
+                    // Spring 5 (Boot 2) matched `/x/` to `/x`; Spring 6 (Boot 3) does not.
+                    fact.pattern.lenient_slash = spring.pre_6 == Some(true);
                 }
+                let dialect = fact.dialect;
                 b.graph.endpoints.push(Endpoint {
                     fact,
                     component: id,
@@ -350,9 +374,19 @@ pub fn build(files: &[FileFacts], config: &Config) -> Graph {
                 let eid = super::graph::EndpointId(b.graph.endpoints.len() - 1);
                 let c = &mut b.graph.components[id.0];
                 c.endpoints.push(eid);
-                if let Dialect::Framework(fw) = e.dialect {
-                    // Code says which framework answers: it decides the misses.
-                    configure_gateway(c, e.dialect);
+                if is_spring && spring.pre_6.is_none() {
+                    let note = "Spring Boot version unknown (no pom.xml or build.gradle version): assumed Boot 3 / Spring 6, where `/x/` does not match `/x`".to_owned();
+                    if !c.assumptions.contains(&note) {
+                        c.assumptions.push(note);
+                    }
+                }
+                if let Dialect::Framework(fw) = dialect {
+                    // Code says which framework answers: it decides the misses, unless the
+                    // component routes too (a gateway's own controllers): then its routes'
+                    // dialect does.
+                    if c.tables.is_empty() {
+                        configure_gateway(c, dialect);
+                    }
                     if c.role == Role::Service {
                         c.kind = fw.miss().label.to_owned();
                     }
@@ -497,6 +531,46 @@ pub fn build(files: &[FileFacts], config: &Config) -> Graph {
     // 7. Entries.
     b.graph.entries = entries(&b.graph, config);
     b.graph
+}
+
+/// What a project's build file says about its Spring web stack.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct SpringBuild {
+    /// `Some(true)`: Spring Boot before 3 (Spring Framework before 6); `None`: not known.
+    pre_6: Option<bool>,
+    /// `spring-boot-starter-webflux` (or `spring-webflux`) is a dependency.
+    webflux: bool,
+}
+
+/// The Spring build facts of every project, from its build file's `versions`.
+fn spring_builds(files: &[FileFacts]) -> BTreeMap<String, SpringBuild> {
+    let mut out: BTreeMap<String, SpringBuild> = BTreeMap::new();
+    for f in files {
+        let Some(p) = &f.project else { continue };
+        for (name, v) in &f.facts.versions {
+            let pre_6 = match name.as_str() {
+                "spring-boot"
+                | "spring-boot-starter-parent"
+                | "spring-boot-starter-web"
+                | "spring-boot-starter-webflux" => Some(*v < (3, 0)),
+                "spring-framework" | "spring-web" | "spring-webmvc" | "spring-webflux" => {
+                    Some(*v < (6, 0))
+                }
+                _ => None,
+            };
+            let e = out.entry(p.clone()).or_default();
+            if pre_6.is_some() {
+                e.pre_6 = pre_6;
+            }
+            if matches!(
+                name.as_str(),
+                "spring-boot-starter-webflux" | "spring-webflux"
+            ) {
+                e.webflux = true;
+            }
+        }
+    }
+    out
 }
 
 /// What a gateway or framework router of a dialect is: its label, how it picks a route, how
@@ -916,5 +990,272 @@ mod tests {
         ];
         assert_eq!(go_version_for(&mods, "api-gateway/main.go"), Some((1, 21)));
         assert_eq!(go_version_for(&mods, "other/main.go"), Some((1, 22)));
+    }
+
+    use crate::model::method::Method;
+    use crate::sim::{Outcome, Request, Sim};
+    use crate::source_file::Span;
+    use crate::sources::EndpointFact;
+
+    fn span() -> Span {
+        Span::new(FileId(0), 0, 1)
+    }
+
+    fn file(display: &str, project: &str, facts: Facts) -> FileFacts {
+        FileFacts {
+            file: FileId(0),
+            display: display.to_owned(),
+            project: Some(project.to_owned()),
+            facts,
+        }
+    }
+
+    fn endpoint(method: Method, path: &str, dialect: Dialect) -> EndpointFact {
+        EndpointFact {
+            owner: Owner::File,
+            method,
+            pattern: Pattern::openapi(path),
+            span: span(),
+            method_span: span(),
+            operation_id: None,
+            dialect,
+        }
+    }
+
+    const MVC: Dialect = Dialect::Framework(Framework::SpringMvc);
+
+    fn spring_service(context: Option<&str>, versions: &[(&str, (u32, u32))]) -> Vec<FileFacts> {
+        let yml = Facts {
+            context_path: context.map(|c| (c.to_owned(), span())),
+            ..Facts::default()
+        };
+        let pom = Facts {
+            versions: versions
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), *v))
+                .collect(),
+            ..Facts::default()
+        };
+        let java = Facts {
+            endpoints: vec![endpoint(Method::Get, "/owners/{ownerId}", MVC)],
+            ..Facts::default()
+        };
+        let spec = Facts {
+            endpoints: vec![endpoint(Method::Get, "/owners", Dialect::OpenApi)],
+            ..Facts::default()
+        };
+        vec![
+            file("customers-service/pom.xml", "customers-service", pom),
+            file(
+                "customers-service/src/main/resources/application.yml",
+                "customers-service",
+                yml,
+            ),
+            file(
+                "customers-service/src/main/java/owner/OwnerResource.java",
+                "customers-service",
+                java,
+            ),
+            file(
+                "customers-service/src/main/resources/openapi.yaml",
+                "customers-service",
+                spec,
+            ),
+        ]
+    }
+
+    fn endpoint_lines(g: &Graph) -> Vec<String> {
+        g.endpoints
+            .iter()
+            .map(|e| {
+                format!(
+                    "{} {} {}{}",
+                    g.component(e.component).name,
+                    e.fact.method,
+                    e.fact.pattern,
+                    if e.fact.pattern.lenient_slash {
+                        " (lenient slash)"
+                    } else {
+                        ""
+                    }
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn spring_controllers_are_served_under_the_context_path_and_the_spec_is_not() {
+        let g = build(&spring_service(Some("/api"), &[]), &Config::default());
+        assert_eq!(
+            endpoint_lines(&g),
+            [
+                "customers-service GET /api/owners/{ownerId}",
+                "customers-service GET /owners",
+            ]
+        );
+        let c = &g.components[0];
+        assert_eq!(c.kind, "Spring MVC");
+        assert_eq!(
+            c.assumptions,
+            [
+                "Spring Boot version unknown (no pom.xml or build.gradle version): assumed Boot 3 / Spring 6, where `/x/` does not match `/x`"
+            ]
+        );
+    }
+
+    #[test]
+    fn spring_boot_2_matches_a_trailing_slash_and_webflux_comes_from_the_build() {
+        let files = spring_service(
+            None,
+            &[
+                ("spring-boot", (2, 7)),
+                ("spring-boot-starter-webflux", (2, 7)),
+            ],
+        );
+        let g = build(&files, &Config::default());
+        assert_eq!(
+            endpoint_lines(&g),
+            [
+                "customers-service GET /owners/{ownerId} (lenient slash)",
+                "customers-service GET /owners",
+            ]
+        );
+        assert!(g.components[0].assumptions.is_empty());
+        assert_eq!(
+            g.endpoints[0].fact.dialect,
+            Dialect::Framework(Framework::SpringWebflux)
+        );
+        let g = build(
+            &spring_service(None, &[("spring-boot", (3, 2))]),
+            &Config::default(),
+        );
+        assert!(!g.endpoints[0].fact.pattern.lenient_slash);
+    }
+
+    #[test]
+    fn a_component_can_take_its_endpoints_from_one_source() {
+        let files = spring_service(None, &[]);
+        let cases = [
+            ("code", vec!["customers-service GET /owners/{ownerId}"]),
+            ("openapi", vec!["customers-service GET /owners"]),
+            (
+                "both",
+                vec![
+                    "customers-service GET /owners/{ownerId}",
+                    "customers-service GET /owners",
+                ],
+            ),
+        ];
+        for (source, want) in cases {
+            let text = format!("[components.customers-service]\nendpoints = \"{source}\"\n");
+            let config = Config::parse(std::path::Path::new("routelint.toml"), &text)
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(endpoint_lines(&build(&files, &config)), want, "{source}");
+        }
+    }
+
+    /// spring-petclinic's api-gateway: Spring Cloud Gateway routes and its own
+    /// `@RestController` in one project.
+    fn gateway(java_first: bool) -> Vec<FileFacts> {
+        let route = |prefix: &str, order: u32, target: &str| RouteFact {
+            owner: Owner::File,
+            table: "spring.cloud.gateway.routes".to_owned(),
+            origin: format!("route {prefix}"),
+            order,
+            matcher: match prefix {
+                "/**" => PathMatch::Any,
+                p => PathMatch::SegmentPrefix {
+                    prefix: p.to_owned(),
+                    ignore_case: false,
+                },
+            },
+            methods: MethodSet::Any,
+            rewrite: None,
+            rewrite_span: None,
+            target: Target::Forward {
+                host: target.to_owned(),
+                port: None,
+                span: span(),
+            },
+            span: span(),
+            rule_span: span(),
+            hosts: Vec::new(),
+            gateways: Vec::new(),
+            dialect: Dialect::SpringGateway,
+            priority: Some(0),
+            conditional: false,
+        };
+        let yml = Facts {
+            routes: vec![
+                route("/api/customer", 0, "customers-service"),
+                route("/**", 1, "ui-service"),
+            ],
+            ..Facts::default()
+        };
+        let java = Facts {
+            endpoints: vec![endpoint(
+                Method::Get,
+                "/api/gateway/owners/{ownerId}",
+                Dialect::Framework(Framework::SpringWebflux),
+            )],
+            ..Facts::default()
+        };
+        let yml = file(
+            "api-gateway/src/main/resources/application.yml",
+            "api-gateway",
+            yml,
+        );
+        let java = file(
+            "api-gateway/src/main/java/gateway/ApiGatewayController.java",
+            "api-gateway",
+            java,
+        );
+        if java_first {
+            vec![java, yml]
+        } else {
+            vec![yml, java]
+        }
+    }
+
+    #[test]
+    fn a_gateway_answers_its_own_controllers_before_its_routes_and_keeps_its_semantics() {
+        for java_first in [false, true] {
+            let g = build(&gateway(java_first), &Config::default());
+            let id = g.find("api-gateway").expect("api-gateway");
+            let c = g.component(id);
+            assert_eq!(c.kind, "Spring Cloud Gateway", "java first: {java_first}");
+            assert_eq!(c.policy, Policy::Priority);
+            assert_eq!(c.miss.method_miss, 404);
+            let sim = Sim::new(&g);
+            let trace = |m: Method, p: &str| {
+                sim.trace(
+                    id,
+                    &Request {
+                        method: Some(m),
+                        path: crate::model::path::ReqPath::parse(p),
+                    },
+                )
+                .outcome
+            };
+            // The catch-all `/**` route does not shadow the controller.
+            assert_eq!(
+                trace(Method::Get, "/api/gateway/owners/7"),
+                Outcome::Reached(crate::model::graph::EndpointId(0))
+            );
+            // Only the controller matches the path: Spring answers the method miss with 405.
+            assert!(matches!(
+                trace(Method::Delete, "/api/gateway/owners/7"),
+                Outcome::MethodNotAllowed { status: 405, .. }
+            ));
+            // The routes still forward what the controllers do not serve.
+            assert!(matches!(
+                trace(Method::Get, "/api/customer/owners"),
+                Outcome::Unknown(_)
+            ));
+            // The controller's endpoint is reachable: no coverage finding for it.
+            let cov = crate::coverage::compute(&g, &sim, &[]);
+            assert_eq!(cov.orphans, []);
+            assert_eq!(cov.endpoints_reachable, 1);
+        }
     }
 }

@@ -18,6 +18,7 @@ mod not_problem_details;
 mod parse_error;
 mod prefix_overmatch;
 mod regex_case_insensitive;
+mod spec_drift;
 mod trailing_slash;
 mod unbound_route;
 mod unreachable_endpoint;
@@ -127,6 +128,7 @@ pub static RULES: &[&dyn Rule] = &[
     &error_shape_divergence::ErrorShapeDivergence,
     &gateway_error_shape::GatewayErrorShape,
     &not_problem_details::NotProblemDetails,
+    &spec_drift::SpecDrift,
     &parse_error::ParseError,
     &unused_suppression::UnusedSuppression,
 ];

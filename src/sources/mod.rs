@@ -508,6 +508,9 @@ pub struct Facts {
     pub versions: Vec<(String, (u32, u32))>,
     /// Error shapes the file declares or installs (one per distinct body).
     pub error_shapes: Vec<ErrorShapeFact>,
+    /// Endpoint declarations whose path or method could not be resolved statically (an
+    /// annotation naming a constant of another file): where, and why. Never guessed.
+    pub unresolved_endpoints: Vec<(Span, String)>,
 }
 
 impl Facts {
@@ -532,6 +535,7 @@ impl Facts {
             && self.context_path.is_none()
             && self.versions.is_empty()
             && self.error_shapes.is_empty()
+            && self.unresolved_endpoints.is_empty()
     }
 
     /// Appends another extractor's facts for the same file.
@@ -551,6 +555,7 @@ impl Facts {
             context_path,
             versions,
             error_shapes,
+            unresolved_endpoints,
         } = other;
         self.routes.extend(routes);
         self.endpoints.extend(endpoints);
@@ -566,6 +571,7 @@ impl Facts {
         self.context_path = self.context_path.take().or(context_path);
         self.versions.extend(versions);
         self.error_shapes.extend(error_shapes);
+        self.unresolved_endpoints.extend(unresolved_endpoints);
     }
 }
 
