@@ -102,3 +102,40 @@ fn flask_strict_slashes_404_the_slash_on_a_rule_without_one() {
     let (code, out) = trace_of("flask-app", "POST", "/account/logout");
     assert_eq!(code, 0, "{out}");
 }
+
+#[test]
+fn broken_python_is_a_parse_error_and_what_parsed_is_still_served() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("python-broken");
+    let _ = std::fs::remove_dir_all(&dir);
+    let write = |rel: &str, text: &str| {
+        let p = dir.join(rel);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).expect("dir");
+        }
+        std::fs::write(p, text).expect("write");
+    };
+    write(
+        "api/app/main.py",
+        "from fastapi import FastAPI\n\napp = FastAPI()\n\n@app.get(\"/ok\")\ndef ok():\n    return 1\n\ndef broken(:\n    pass\n",
+    );
+    write(
+        "web/src/a.js",
+        "fetch('/ok');\nfetch('/ok', { method: 'DELETE' });\n",
+    );
+    write(
+        "web/package.json",
+        "{\"name\": \"web\", \"private\": true}\n",
+    );
+    write(
+        "deploy/ingress.yaml",
+        "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: api\nspec:\n  rules:\n  - http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          service:\n            name: api\n            port:\n              number: 80\n",
+    );
+    let (_, v) = check_json(&dir);
+    assert_eq!(
+        common::summarize(&v),
+        [
+            "parse-error - api/app/main.py:9:12",
+            "method-not-allowed 405 web/src/a.js:2:7 DELETE /ok",
+        ]
+    );
+}
