@@ -601,6 +601,7 @@ impl Reader<'_> {
             return;
         };
         let kind = match self.text(attr) {
+            "add_url_rule" | "add_api_route" => return self.add_rule(n, parent, attr, m),
             "include_router" => LinkKind::IncludeRouter,
             "register_blueprint" => LinkKind::RegisterBlueprint,
             "mount" => LinkKind::Mount,
@@ -644,6 +645,53 @@ impl Reader<'_> {
             prefix: prefix.map(|p| self.expr(p)),
             span: prefix.map(|p| self.span(p)).unwrap_or_else(|| self.span(n)),
             name_span: self.span(attr),
+        });
+    }
+}
+
+impl Reader<'_> {
+    /// `app.add_url_rule("/x", view_func=v, methods=[...])` (Flask),
+    /// `router.add_api_route("/x", endpoint, methods=[...])` (FastAPI): a route without a
+    /// decorator.
+    fn add_rule(&self, call: Node<'_>, obj: Vec<String>, attr: Node<'_>, m: &mut Module) {
+        let Some(args) = call.child_by_field_name("arguments") else {
+            return;
+        };
+        let Some(path) = self
+            .positional(args)
+            .first()
+            .copied()
+            .or_else(|| self.keyword(args, "rule"))
+            .or_else(|| self.keyword(args, "path"))
+        else {
+            return;
+        };
+        let methods = match self.keyword(args, "methods") {
+            None => Some(vec![(Method::Get, self.span(attr))]),
+            Some(list) => self.methods(list),
+        };
+        let (path_ex, path_span, methods) = match methods {
+            Some(ms) => (self.expr(path), self.span(path), ms),
+            None => {
+                let list = self.keyword(args, "methods").unwrap_or(path);
+                (
+                    Ex::Unknown(format!(
+                        "methods `{}` are not a list of constants",
+                        self.text(list)
+                    )),
+                    self.span(list),
+                    Vec::new(),
+                )
+            }
+        };
+        m.decls.push(Decl {
+            obj,
+            methods,
+            path: path_ex,
+            path_span,
+            strict_slashes: self
+                .keyword(args, "strict_slashes")
+                .map(|v| self.text(v) != "False"),
         });
     }
 }
@@ -1181,6 +1229,7 @@ router = fastapi.APIRouter()
 def put(): ...
 @router.patch("/item-{id}.json")
 def odd(): ...
+router.add_api_route("/{item_id}/tags", tags_of, methods=["GET"])
 "#;
         let admin = r#"
 from fastapi import APIRouter
@@ -1208,6 +1257,7 @@ def stats(): ...
                 "svc/app/routers/users.py DELETE /api/users/{user_id}/posts/{post_id} ~ \"/{post_id}\"",
                 "svc/app/api/routes/items.py PUT /api/items/{item_id} ~ \"/{item_id}\"",
                 "svc/app/api/routes/items.py PATCH /api/items/item-*.json ~ \"/item-{id}.json\"",
+                "svc/app/api/routes/items.py GET /api/items/{item_id}/tags ~ \"/{item_id}/tags\"",
                 "svc/app/admin.py ? path not resolved: `settings.ADMIN_PREFIX` is not a constant routelint can read",
             ]
         );
@@ -1242,6 +1292,7 @@ from .views import api
 
 def create_app():
     app = Flask(__name__)
+    app.add_url_rule("/about", view_func=about)
     app.register_blueprint(auth_bp, url_prefix="/account")
     app.register_blueprint(api.bp)
 
@@ -1276,6 +1327,7 @@ def files(name): ...
                 ("blog/flaskr/views/api.py", api),
             ]),
             vec![
+                "blog/flaskr/__init__.py GET /about \"/about\"",
                 "blog/flaskr/__init__.py GET / ~ \"/\"",
                 "blog/flaskr/views/auth.py GET /account/login \"/login\"",
                 "blog/flaskr/views/auth.py POST /account/login \"/login\"",
