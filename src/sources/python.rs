@@ -4,9 +4,10 @@
 //! Each file is parsed once (tree-sitter-python) into a [`Module`]: its string constants, its
 //! imports, the framework objects it creates (`FastAPI()`, `APIRouter()`, `Flask()`,
 //! `Blueprint()`), its route decorators and the links between objects (`include_router`,
-//! `register_blueprint`, `mount`). The set is then resolved together: every application (and
-//! every router no module includes) is walked with its prefixes, and each endpoint is given to
-//! the file where its decorator is written. What cannot be resolved statically (a prefix from
+//! `register_blueprint`, `mount`). The set is then resolved together: every application is walked down the routers it
+//! includes with their prefixes, and each endpoint is given to the file where its decorator is
+//! written. A router or blueprint no followed app includes is served under a prefix routelint
+//! cannot know: its routes are unresolved. What cannot be resolved statically (a prefix from
 //! settings, a router built by a function) is recorded in [`Facts::unresolved_endpoints`],
 //! never guessed.
 //!
@@ -927,9 +928,13 @@ impl<'a> Set<'a> {
                 if included.contains(&key) {
                     continue;
                 }
-                let prefix = match kind.own_prefix() {
-                    Some(p) => self.eval(i, p, 0),
-                    None => Ok(String::new()),
+                let prefix = match kind {
+                    // Served only where an app includes it, and none that routelint can
+                    // follow does: its full paths are unknown.
+                    Kind::Router { .. } | Kind::Blueprint { .. } => Err(format!(
+                        "`{name}` is not included by any app routelint can follow"
+                    )),
+                    Kind::FastApi | Kind::Flask => Ok(String::new()),
                 };
                 let mut stack = Vec::new();
                 walker.walk(&key, prefix, &mut stack, out);
@@ -1335,6 +1340,22 @@ def files(name): ...
                 "blog/flaskr/views/api.py GET /api/files/{name...} \"/files/<path:name>\"",
                 "blog/flaskr/views/api.py GET /api/posts/{post_id} \"/<int:post_id>\"",
                 "blog/flaskr/views/api.py DELETE /api/posts/{post_id} ~ \"/<post_id>\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_router_no_app_includes_is_unresolved() {
+        let text = r#"
+from fastapi import APIRouter
+router = APIRouter(prefix="/r")
+@router.get("/x")
+def x(): ...
+"#;
+        assert_eq!(
+            run(&[("routes.py", text)]),
+            [
+                "routes.py ? path not resolved: `router` is not included by any app routelint can follow"
             ]
         );
     }
