@@ -39,6 +39,8 @@ pub struct Summary {
     pub warnings: usize,
     pub infos: usize,
     pub unresolved: usize,
+    /// Endpoints declared in code whose path could not be resolved statically.
+    pub unresolved_endpoints: usize,
     /// Kustomize deployments checked separately (0 when the repository is one deployment).
     pub deployments: usize,
 }
@@ -135,6 +137,10 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
         templated,
         ..Summary::default()
     };
+    summary.unresolved_endpoints = facts
+        .iter()
+        .map(|f| f.facts.unresolved_endpoints.len())
+        .sum();
     for f in &files {
         *summary.files_by_kind.entry(f.kind.label()).or_default() += 1;
     }

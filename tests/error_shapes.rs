@@ -121,3 +121,22 @@ fn an_envoy_filter_local_reply_aligns_the_istio_gateway_and_the_repository_is_cl
     assert_eq!(code, 0);
     assert_eq!(f, ["unresolved-call - web/src/api.js:3:27"]);
 }
+
+#[test]
+fn a_go_gateway_answering_text_in_front_of_fastapi_services() {
+    // FastAPI services without an OpenAPI file answer {"detail": …}; the Go gateway's misses
+    // are http.NotFound's text/plain.
+    let (code, f) = findings_of("errors-fastapi-go");
+    assert_eq!(code, 1);
+    assert_eq!(
+        f,
+        [
+            "gateway-error-shape - gateway/main.go:21:2",
+            "no-route 404 web/src/books.js:13:37 GET /api/authors/{id}",
+        ]
+    );
+    let (_, v) = check_json(&fixture("errors-fastapi-go"));
+    let answered = &v["findings"][1]["answered_by"];
+    assert_eq!(answered["component"], "gateway");
+    assert_eq!(answered["media_type"], "text/plain");
+}

@@ -4,7 +4,7 @@ use proptest::prelude::*;
 use routelint::source_file::FileId;
 use routelint::sources::{Facts, Input, SourceKind};
 
-const KINDS: [(SourceKind, &str); 12] = [
+const KINDS: [(SourceKind, &str); 13] = [
     (SourceKind::Kubernetes, "deploy/x.yaml"),
     (SourceKind::Kubernetes, "deploy/kustomization.yaml"),
     (SourceKind::OpenApi, "spec/openapi.yaml"),
@@ -17,6 +17,7 @@ const KINDS: [(SourceKind, &str); 12] = [
     (SourceKind::Traefik, "traefik/dynamic.yml"),
     (SourceKind::Envoy, "envoy/envoy.json"),
     (SourceKind::Apisix, "apisix/apisix.yaml"),
+    (SourceKind::Python, "svc/app/main.py"),
 ];
 
 fn spans_in_bounds(facts: &Facts, len: usize) -> bool {
@@ -31,6 +32,7 @@ fn spans_in_bounds(facts: &Facts, len: usize) -> bool {
             .all(|e| ok(e.span) && ok(e.method_span))
         && facts.calls.iter().all(|c| ok(c.span))
         && facts.components.iter().all(|c| ok(c.span))
+        && facts.unresolved_endpoints.iter().all(|(s, _)| ok(*s))
 }
 
 /// Text that looks like the formats: their keywords, punctuation and paths, shuffled.
@@ -100,6 +102,17 @@ fn format_soup() -> impl Strategy<Value = String> {
         "kind: HTTPRoute\n",
         "apiVersion: gateway.networking.k8s.io/v1\n",
         "resources: [../base]\nnamePrefix: x-\n",
+        "from fastapi import FastAPI, APIRouter\n",
+        "from .routers import users\n",
+        "app = FastAPI()\nr = APIRouter(prefix=\"/r\")\n",
+        "@app.get(\"/a/{p:path}\")\n",
+        "@r.api_route(f\"{P}/<int:x>\", methods=[\"GET\"])\n",
+        "def h(): ...\n",
+        "app.include_router(users.router, prefix=P)\n",
+        "bp = Blueprint(\"b\", __name__, url_prefix=\"/b\")\n",
+        "app.register_blueprint(bp)\nP = \"/v1\" + P\n",
+        "    ",
+        "(",
     ]);
     prop::collection::vec(tokens, 0..80).prop_map(|v| v.concat())
 }

@@ -116,6 +116,7 @@ pub fn render(
             "warnings": summary.warnings,
             "infos": summary.infos,
             "unresolved": summary.unresolved,
+            "unresolved_endpoints": summary.unresolved_endpoints,
             "deployments": summary.deployments,
         },
         "findings": findings.iter().map(|f| finding(f, sources)).collect::<Vec<_>>(),

@@ -508,8 +508,10 @@ pub struct Facts {
     pub versions: Vec<(String, (u32, u32))>,
     /// Error shapes the file declares or installs (one per distinct body).
     pub error_shapes: Vec<ErrorShapeFact>,
-    /// Endpoint declarations whose path or method could not be resolved statically (an
-    /// annotation naming a constant of another file): where, and why. Never guessed.
+    /// Endpoints declared in code whose path or method routelint cannot resolve statically (a
+    /// prefix from settings, an annotation naming a constant of another file, a router built by
+    /// a function): not guessed, counted. The span is the unresolved expression; the string
+    /// says why.
     pub unresolved_endpoints: Vec<(Span, String)>,
 }
 
