@@ -10,9 +10,11 @@ mod double_slash;
 mod method_not_allowed;
 mod missing_prefix;
 mod missing_strip_prefix;
+mod mux_conflict;
 mod no_route;
 mod parse_error;
 mod prefix_overmatch;
+mod redirect_drops_method;
 mod regex_case_insensitive;
 mod trailing_slash;
 mod unbound_route;
@@ -117,6 +119,8 @@ pub static RULES: &[&dyn Rule] = &[
     &unbound_route::UnboundRoute,
     &prefix_overmatch::PrefixOvermatch,
     &regex_case_insensitive::RegexCaseInsensitive,
+    &mux_conflict::MuxConflict,
+    &redirect_drops_method::RedirectDropsMethod,
     &unresolved_call::UnresolvedCall,
     &dead_route::DeadRoute,
     &unreachable_endpoint::UnreachableEndpoint,

@@ -44,7 +44,9 @@ impl Kind {
     fn of_constructor(pkg: &str, name: &str) -> Option<Kind> {
         match (pkg, name) {
             ("github.com/gorilla/mux", "NewRouter") => Some(Kind::Gorilla),
-            (p, "NewRouter" | "NewMux") if p.starts_with("github.com/go-chi/chi") => Some(Kind::Chi),
+            (p, "NewRouter" | "NewMux") if p.starts_with("github.com/go-chi/chi") => {
+                Some(Kind::Chi)
+            }
             ("github.com/gin-gonic/gin", "New" | "Default") => Some(Kind::Gin),
             (p, "New") if p.starts_with("github.com/labstack/echo") => Some(Kind::Echo),
             _ => None,
@@ -629,7 +631,9 @@ impl<'t> Pkg<'_, 't> {
     ) -> Option<Reg<'t>> {
         let ctx = self.ctxs.get(fi)?;
         let s = |i: usize| args.get(i).and_then(|a| self.string(fi, *a));
-        let verb = |name: &str| Method::parse(name).filter(|_| name.chars().any(|c| c.is_ascii_alphabetic()));
+        let verb = |name: &str| {
+            Method::parse(name).filter(|_| name.chars().any(|c| c.is_ascii_alphabetic()))
+        };
         let mut reg = match (r.kind, field) {
             (Kind::Gorilla, "Handle" | "HandleFunc") => {
                 let (path, loc) = s(0)?;
@@ -640,20 +644,34 @@ impl<'t> Pkg<'_, 't> {
                 let loc = Loc::of(call);
                 let mut reg = Reg::new(String::new(), loc, args.first().copied()?, None);
                 reg.subtree = r.subtree;
-                if r.subtree && self.routers(fi, reg.handler, 0).iter().any(|x| x.kind == Kind::Gorilla) {
+                if r.subtree
+                    && self
+                        .routers(fi, reg.handler, 0)
+                        .iter()
+                        .any(|x| x.kind == Kind::Gorilla)
+                {
                     // A subrouter mounted under the prefix: its own routes are read instead.
                     return None;
                 }
                 reg
             }
-            (Kind::Chi, "Get" | "Post" | "Put" | "Patch" | "Delete" | "Head" | "Options" | "Connect" | "Trace") => {
+            (
+                Kind::Chi,
+                "Get" | "Post" | "Put" | "Patch" | "Delete" | "Head" | "Options" | "Connect"
+                | "Trace",
+            ) => {
                 let (path, loc) = s(0)?;
                 Reg::new(path, loc, *args.last()?, verb(field).map(|m| vec![m]))
             }
             (Kind::Chi, "Method" | "MethodFunc") => {
                 let (m, _) = s(0)?;
                 let (path, loc) = s(1)?;
-                Reg::new(path, loc, *args.last()?, Some(Method::parse(&m).into_iter().collect()))
+                Reg::new(
+                    path,
+                    loc,
+                    *args.last()?,
+                    Some(Method::parse(&m).into_iter().collect()),
+                )
             }
             (Kind::Chi, "Handle" | "HandleFunc") => {
                 let (path, loc) = s(0)?;
@@ -670,33 +688,57 @@ impl<'t> Pkg<'_, 't> {
                 reg.mount = true;
                 reg
             }
-            (Kind::Gin | Kind::Echo, "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS" | "CONNECT" | "TRACE") => {
+            (
+                Kind::Gin | Kind::Echo,
+                "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS" | "CONNECT"
+                | "TRACE",
+            ) => {
                 let (path, loc) = s(0)?;
                 // gin: the last handler answers (the others are middleware); echo: the second
                 // argument answers (middleware come after it).
-                let h = if r.kind == Kind::Gin { *args.last()? } else { *args.get(1)? };
+                let h = if r.kind == Kind::Gin {
+                    *args.last()?
+                } else {
+                    *args.get(1)?
+                };
                 Reg::new(path, loc, h, verb(field).map(|m| vec![m]))
             }
             (Kind::Gin | Kind::Echo, "Any") => {
                 let (path, loc) = s(0)?;
-                let h = if r.kind == Kind::Gin { *args.last()? } else { *args.get(1)? };
+                let h = if r.kind == Kind::Gin {
+                    *args.last()?
+                } else {
+                    *args.get(1)?
+                };
                 Reg::new(path, loc, h, None)
             }
             (Kind::Gin, "Handle") | (Kind::Echo, "Add") => {
                 let (m, _) = s(0)?;
                 let (path, loc) = s(1)?;
-                let h = if r.kind == Kind::Gin { *args.last()? } else { *args.get(2)? };
+                let h = if r.kind == Kind::Gin {
+                    *args.last()?
+                } else {
+                    *args.get(2)?
+                };
                 Reg::new(path, loc, h, Some(Method::parse(&m).into_iter().collect()))
             }
             (Kind::Gin | Kind::Echo, "Match") => {
                 let list = *args.first()?;
                 let mut ms = Vec::new();
                 for el in named_children(list.child_by_field_name("body")) {
-                    let el = if el.kind() == "literal_element" { el.named_child(0)? } else { el };
+                    let el = if el.kind() == "literal_element" {
+                        el.named_child(0)?
+                    } else {
+                        el
+                    };
                     ms.extend(self.method(fi, el));
                 }
                 let (path, loc) = s(1)?;
-                let h = if r.kind == Kind::Gin { *args.last()? } else { *args.get(2)? };
+                let h = if r.kind == Kind::Gin {
+                    *args.last()?
+                } else {
+                    *args.get(2)?
+                };
                 Reg::new(path, loc, h, Some(ms))
             }
             _ => return None,
@@ -711,7 +753,10 @@ impl<'t> Pkg<'_, 't> {
             while let Some(sel) = cur.parent().filter(|p| p.kind() == "selector_expression")
                 && let Some(outer) = sel.parent().filter(|p| p.kind() == "call_expression")
             {
-                let name = sel.child_by_field_name("field").map(|f| ctx.text(f)).unwrap_or("");
+                let name = sel
+                    .child_by_field_name("field")
+                    .map(|f| ctx.text(f))
+                    .unwrap_or("");
                 let outer_args = named_args(outer);
                 match name {
                     "Methods" => {
@@ -723,7 +768,8 @@ impl<'t> Pkg<'_, 't> {
                         );
                         reg.method_loc = Some(Loc::of(outer));
                     }
-                    "Host" | "Queries" | "Headers" | "HeadersRegexp" | "Schemes" | "MatcherFunc" => {
+                    "Host" | "Queries" | "Headers" | "HeadersRegexp" | "Schemes"
+                    | "MatcherFunc" => {
                         reg.conditional = true;
                     }
                     _ => {}
@@ -732,7 +778,10 @@ impl<'t> Pkg<'_, 't> {
             }
         }
         if reg.method_loc.is_none() {
-            reg.method_loc = call.child_by_field_name("function").and_then(|c| c.child_by_field_name("field")).map(Loc::of);
+            reg.method_loc = call
+                .child_by_field_name("function")
+                .and_then(|c| c.child_by_field_name("field"))
+                .map(Loc::of);
         }
         Some(reg)
     }
@@ -758,7 +807,10 @@ impl<'t> Pkg<'_, 't> {
         let v = ctx.eval(reg.handler, &Env::default(), 0);
         let handler_text = super::go_mux::short(ctx.text(reg.handler));
         let plain_func = matches!(v, Val::Unknown(_))
-            && matches!(reg.handler.kind(), "identifier" | "selector_expression" | "func_literal" | "call_expression");
+            && matches!(
+                reg.handler.kind(),
+                "identifier" | "selector_expression" | "func_literal" | "call_expression"
+            );
         let routed = ctx.to_target(&v, 0);
         let methods = match &reg.methods {
             Some(ms) => MethodSet::only(ms.iter().copied()),
@@ -770,7 +822,8 @@ impl<'t> Pkg<'_, 't> {
             _ => false,
         };
         let dialect = Dialect::Framework(fw);
-        if endpoint && !reg.conditional
+        if endpoint
+            && !reg.conditional
             && let MethodSet::Only(list) = &methods
             && !list.is_empty()
         {
@@ -839,7 +892,12 @@ struct Reg<'t> {
 }
 
 impl<'t> Reg<'t> {
-    fn new(path: String, path_loc: Loc, handler: Node<'t>, methods: Option<Vec<Method>>) -> Reg<'t> {
+    fn new(
+        path: String,
+        path_loc: Loc,
+        handler: Node<'t>,
+        methods: Option<Vec<Method>>,
+    ) -> Reg<'t> {
         Reg {
             path,
             path_loc,
@@ -936,7 +994,11 @@ pub fn parse_path(kind: Kind, path: &str) -> Pattern {
         } else if let Some(name) = part.strip_prefix(':') {
             PatSeg::Param(name.to_owned())
         } else if let Some(name) = part.strip_prefix('*') {
-            PatSeg::Rest(if name.is_empty() { "*".to_owned() } else { name.to_owned() })
+            PatSeg::Rest(if name.is_empty() {
+                "*".to_owned()
+            } else {
+                name.to_owned()
+            })
         } else {
             PatSeg::Lit(part.clone())
         };
@@ -1031,7 +1093,6 @@ fn split_braced(path: &str) -> Vec<String> {
     out
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1061,7 +1122,9 @@ mod tests {
             for r in &f.routes {
                 let m = match &r.methods {
                     MethodSet::Any => "*".to_owned(),
-                    MethodSet::Only(l) => l.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(","),
+                    MethodSet::Only(l) => {
+                        l.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(",")
+                    }
                 };
                 let t = match &r.target {
                     Target::Forward { host, .. } => format!("-> {host}"),
@@ -1102,7 +1165,11 @@ mod tests {
             (Kind::Echo, "/", "/"),
         ];
         for (kind, path, want) in cases {
-            assert_eq!(parse_path(*kind, path).to_string(), *want, "{kind:?} {path}");
+            assert_eq!(
+                parse_path(*kind, path).to_string(),
+                *want,
+                "{kind:?} {path}"
+            );
         }
     }
 
@@ -1112,7 +1179,10 @@ mod tests {
         assert!(join(Kind::Chi, "/api", "/").lenient_slash);
         assert_eq!(join(Kind::Gin, "/api/", "/users").to_string(), "/api/users");
         assert_eq!(join(Kind::Echo, "/api", "").to_string(), "/api");
-        assert_eq!(join(Kind::Gorilla, "/api", "/users/{id}").to_string(), "/api/users/{id}");
+        assert_eq!(
+            join(Kind::Gorilla, "/api", "/users/{id}").to_string(),
+            "/api/users/{id}"
+        );
     }
 
     #[test]
@@ -1247,7 +1317,10 @@ func main() {
     e.Start(":8080")
 }
 "#;
-        assert_eq!(one(src), ["GET /api/users/{id}", "GET /api/m", "POST /api/m"]);
+        assert_eq!(
+            one(src),
+            ["GET /api/users/{id}", "GET /api/m", "POST /api/m"]
+        );
     }
 
     #[test]
@@ -1266,7 +1339,10 @@ func main() {
             text: src,
         }];
         let f = super::super::go_mux::extract_set(&inputs);
-        let e = f.first().and_then(|f| f.endpoints.first()).map(|e| e.dialect);
+        let e = f
+            .first()
+            .and_then(|f| f.endpoints.first())
+            .map(|e| e.dialect);
         assert_eq!(
             e,
             Some(Dialect::Framework(Framework::Gin {
@@ -1298,7 +1374,11 @@ func registerRoutes(r *mux.Router) {
 }
 "#;
         assert_eq!(
-            run(&[("svc/main.go", main), ("svc/routes.go", routes), ("lib/routes.go", other)]),
+            run(&[
+                ("svc/main.go", main),
+                ("svc/routes.go", routes),
+                ("lib/routes.go", other)
+            ]),
             ["svc/routes.go: GET /api/v1/orders/{id}"]
         );
     }
@@ -1342,7 +1422,12 @@ func main() {
 
     #[test]
     fn go_that_does_not_parse_is_a_problem_not_a_panic() {
-        let out = one("package main\nimport \"github.com/go-chi/chi/v5\"\nfunc main() {\n r := chi.NewRouter()\n r.Get(\"/a\", a\n}\n");
-        assert!(out.iter().any(|l| l.starts_with("problem Go syntax error")), "{out:?}");
+        let out = one(
+            "package main\nimport \"github.com/go-chi/chi/v5\"\nfunc main() {\n r := chi.NewRouter()\n r.Get(\"/a\", a\n}\n",
+        );
+        assert!(
+            out.iter().any(|l| l.starts_with("problem Go syntax error")),
+            "{out:?}"
+        );
     }
 }
