@@ -29,6 +29,13 @@ const PACKAGE_FUEL: u32 = 200_000;
 /// Router values one expression may stand for (a helper called with several subrouters).
 const MAX_VALUES: usize = 32;
 
+/// Whether a Go file imports a router library this module reads.
+pub fn sniff(text: &str) -> bool {
+    ["gorilla/mux", "go-chi/chi", "gin-gonic/gin", "labstack/echo"]
+        .iter()
+        .any(|lib| text.contains(lib))
+}
+
 /// Which router library a value belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kind {
