@@ -31,9 +31,14 @@ const MAX_VALUES: usize = 32;
 
 /// Whether a Go file imports a router library this module reads.
 pub fn sniff(text: &str) -> bool {
-    ["gorilla/mux", "go-chi/chi", "gin-gonic/gin", "labstack/echo"]
-        .iter()
-        .any(|lib| text.contains(lib))
+    [
+        "gorilla/mux",
+        "go-chi/chi",
+        "gin-gonic/gin",
+        "labstack/echo",
+    ]
+    .iter()
+    .any(|lib| text.contains(lib))
 }
 
 /// Which router library a value belongs to.
