@@ -285,7 +285,10 @@ pub fn classify(path: &str, ext: ExtKind, text: &str) -> Result<SourceKind, Skip
         }
         ExtKind::GoMod => Ok(SourceKind::GoMod),
         ExtKind::Go => {
-            if text.contains("net/http") || text.contains("http.") {
+            if text.contains("net/http")
+                || text.contains("http.")
+                || crate::sources::go_routers::sniff(text)
+            {
                 Ok(SourceKind::Go)
             } else {
                 Err(Skip::NotRelevant)

@@ -41,12 +41,13 @@ fn missing_strip_prefix_gateway_forwards_v1_to_a_service_without_it() {
 
 #[test]
 fn trailing_slash_404_at_the_service_and_a_body_dropping_redirect_at_the_mux() {
+    // The redirected POST is one finding, of redirect-drops-method.
     let (_, f) = findings_of("rules/trailing-slash/triggers");
     assert_eq!(
         f,
         [
             "trailing-slash 404 app/client.js:2:23 GET /users-api/users/",
-            "trailing-slash 301 app/client.js:8:16 POST /upload",
+            "redirect-drops-method 301 app/client.js:8:16 POST /upload",
         ]
     );
     silent("trailing-slash");
@@ -234,4 +235,28 @@ fn explain_prints_the_rule_documentation() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn mux_conflict_wildcards_neither_more_specific_and_a_duplicate_pattern() {
+    let (code, f) = findings_of("rules/mux-conflict/triggers");
+    assert_eq!(
+        f,
+        [
+            "mux-conflict - gateway/main.go:8:2",
+            "mux-conflict - gateway/main.go:10:2",
+        ]
+    );
+    assert_eq!(code, 1);
+    silent("mux-conflict");
+}
+
+#[test]
+fn redirect_drops_method_post_to_a_servemux_subtree_without_its_slash() {
+    let (_, f) = findings_of("rules/redirect-drops-method/triggers");
+    assert_eq!(
+        f,
+        ["redirect-drops-method 301 app/client.js:4:16 POST /upload"]
+    );
+    silent("redirect-drops-method");
 }

@@ -52,7 +52,8 @@ impl Cause {
         match self {
             Cause::MissingPrefix { .. } => "missing-prefix",
             Cause::MissingStripPrefix { .. } => "missing-strip-prefix",
-            Cause::TrailingSlash { .. } | Cause::Redirect { .. } => "trailing-slash",
+            Cause::TrailingSlash { .. } => "trailing-slash",
+            Cause::Redirect { .. } => "redirect-drops-method",
             Cause::CaseMismatch => "case-mismatch",
             Cause::DoubleSlash { .. } => "double-slash",
             Cause::MethodNotAllowed { .. } => "method-not-allowed",

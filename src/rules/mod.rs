@@ -13,10 +13,12 @@ mod gateway_error_shape;
 mod method_not_allowed;
 mod missing_prefix;
 mod missing_strip_prefix;
+mod mux_conflict;
 mod no_route;
 mod not_problem_details;
 mod parse_error;
 mod prefix_overmatch;
+mod redirect_drops_method;
 mod regex_case_insensitive;
 mod spec_drift;
 mod trailing_slash;
@@ -122,6 +124,8 @@ pub static RULES: &[&dyn Rule] = &[
     &unbound_route::UnboundRoute,
     &prefix_overmatch::PrefixOvermatch,
     &regex_case_insensitive::RegexCaseInsensitive,
+    &mux_conflict::MuxConflict,
+    &redirect_drops_method::RedirectDropsMethod,
     &unresolved_call::UnresolvedCall,
     &dead_route::DeadRoute,
     &unreachable_endpoint::UnreachableEndpoint,

@@ -1,20 +1,18 @@
 //! `trailing-slash`: the path matches only with the trailing slash added or removed.
 
 use super::{Check, Context, Site, declare_rule, replace_in_source};
-use crate::finding::{Finding, Fix, Severity};
+use crate::finding::{Finding, Fix};
 use crate::rules::diagnose::Cause;
 
 declare_rule! {
     /// ## What it finds
     /// A request whose path matches a route or endpoint only once its trailing slash is added
-    /// or removed (`/blog/api/categories/` against `/categories`), and a non-GET request that
-    /// a Go ServeMux redirects to the slash form with 301.
+    /// or removed (`/blog/api/categories/` against `/categories`). A write request that a
+    /// router redirects to the slash form is `redirect-drops-method`.
     ///
     /// ## Why it breaks requests
     /// Most routers treat `/x` and `/x/` as different paths: Spring 6+, OpenAPI-described
-    /// services and Istio exact matches answer 404; Go ServeMux redirects `/x` to a registered
-    /// `/x/`, and many clients replay a 301 as GET without the body, so a POST arrives as a
-    /// GET (and then often as a 405).
+    /// services, Istio exact matches, chi and gorilla/mux (`StrictSlash(false)`) answer 404.
     ///
     /// ## Example
     /// ```js
@@ -47,8 +45,8 @@ impl Check for TrailingSlash {
         } in cx.sites(Self::META.name)
         {
             let at = cx.describe(hop.component);
-            match &link.cause {
-                Cause::TrailingSlash { add } => {
+            if let Cause::TrailingSlash { add } = &link.cause {
+                {
                     let fixed = d.client_fix().unwrap_or_else(|| link.after.clone());
                     let message = format!("{request} will get 404 at {at}");
                     let step = d.mended.hops.get(link.hop).and_then(|h| h.chosen);
@@ -87,27 +85,6 @@ impl Check for TrailingSlash {
                     }
                     out.push(f);
                 }
-                Cause::Redirect { status, to } => {
-                    let message =
-                        format!("{request} will be redirected ({status}) to {to} at {at}");
-                    let detail = format!(
-                        "{} is registered only as the subtree {to}: the ServeMux answers {status}, and many clients replay it as GET without the body.",
-                        link.before
-                    );
-                    let mut f = cx.call_finding(&Self::META, r, message, detail);
-                    f.severity = Severity::Warning;
-                    f.status = Some(*status);
-                    if let Some(step) = hop.chosen {
-                        f.related
-                            .push(cx.step_label(step, format!("registered as {to}")));
-                    }
-                    f.help = Some(format!(
-                        "call '{to}' instead, or register {} without the slash",
-                        link.before
-                    ));
-                    out.push(f);
-                }
-                _ => {}
             }
         }
     }

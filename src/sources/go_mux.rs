@@ -35,7 +35,37 @@ const FLOOR_FUEL: u32 = 500;
 /// Call sites of a helper function looked at to bind its parameters.
 const MAX_CALL_SITES: usize = 64;
 
-/// Reads the ServeMux routes and entry tables of one Go file.
+/// Reads every Go file together: the files of one directory are one package, whose
+/// router registrations may sit in helper functions of another file (`registerRoutes(api)`).
+/// Each file is parsed once; every fact stays with the file where it is written.
+pub fn extract_set(inputs: &[Input<'_>]) -> Vec<Facts> {
+    use rayon::prelude::*;
+    let mut packages: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+    for (i, input) in inputs.iter().enumerate() {
+        let dir = input.path.rsplit_once('/').map_or("", |(d, _)| d);
+        packages.entry(dir).or_default().push(i);
+    }
+    let groups: Vec<Vec<usize>> = packages.into_values().collect();
+    let done: Vec<Vec<(usize, Facts)>> = groups
+        .par_iter()
+        .map(|group| {
+            let files: Vec<Input<'_>> = group
+                .iter()
+                .filter_map(|i| inputs.get(*i).copied())
+                .collect();
+            group.iter().copied().zip(extract_package(&files)).collect()
+        })
+        .collect();
+    let mut out: Vec<Facts> = inputs.iter().map(|_| Facts::default()).collect();
+    for (i, f) in done.into_iter().flatten() {
+        if let Some(slot) = out.get_mut(i) {
+            *slot = f;
+        }
+    }
+    out
+}
+
+/// Reads the ServeMux routes and entry tables of one Go file, alone.
 ///
 /// Produces one [`RouteFact`] per `Handle` / `HandleFunc` registration on a mux variable of
 /// this file (or on `http.DefaultServeMux` through `http.Handle`), in source order, with the
@@ -43,14 +73,14 @@ const MAX_CALL_SITES: usize = 64;
 /// `http.Server{Handler: …}` and friends go to [`Facts::entry_tables`]. A file that does not
 /// parse cleanly gets one problem at its first syntax error; what the rest of the tree shows is
 /// still extracted.
-/// Reads every Go file together (one package's registrations may span files).
-pub fn extract_set(inputs: &[Input<'_>]) -> Vec<Facts> {
-    use rayon::prelude::*;
-    inputs.par_iter().map(|i| extract(*i)).collect()
+pub fn extract(input: Input<'_>) -> Facts {
+    extract_package(&[input]).pop().unwrap_or_default()
 }
 
-pub fn extract(input: Input<'_>) -> Facts {
-    let mut facts = Facts::default();
+/// Reads the files of one package: ServeMux registrations file by file, framework routers
+/// (gorilla/mux, chi, gin, echo) across the package. One `Facts` per file, in order.
+fn extract_package(inputs: &[Input<'_>]) -> Vec<Facts> {
+    let mut facts: Vec<Facts> = inputs.iter().map(|_| Facts::default()).collect();
     let mut parser = Parser::new();
     if parser
         .set_language(&tree_sitter_go::LANGUAGE.into())
@@ -58,21 +88,36 @@ pub fn extract(input: Input<'_>) -> Facts {
     {
         return facts;
     }
-    let Some(tree) = parser.parse(input.text, None) else {
-        return facts;
-    };
-    let root = tree.root_node();
-    if root.has_error()
-        && let Some((loc, what)) = first_syntax_error(root, input.text)
-    {
-        facts.problem(
-            input.span(loc.start, loc.end),
-            format!("Go syntax error: {what}"),
-        );
+    let trees: Vec<Option<tree_sitter::Tree>> =
+        inputs.iter().map(|i| parser.parse(i.text, None)).collect();
+    let mut ctxs: Vec<Ctx<'_>> = Vec::new();
+    let mut slots: Vec<usize> = Vec::new();
+    for (i, (input, tree)) in inputs.iter().zip(&trees).enumerate() {
+        let (Some(tree), Some(f)) = (tree, facts.get_mut(i)) else {
+            continue;
+        };
+        let root = tree.root_node();
+        if root.has_error()
+            && let Some((loc, what)) = first_syntax_error(root, input.text)
+        {
+            f.problem(
+                input.span(loc.start, loc.end),
+                format!("Go syntax error: {what}"),
+            );
+        }
+        let ctx = Ctx::new(*input, root);
+        ctx.routes(f);
+        ctx.entries(f);
+        ctxs.push(ctx);
+        slots.push(i);
     }
-    let ctx = Ctx::new(input, root);
-    ctx.routes(&mut facts);
-    ctx.entries(&mut facts);
+    let mut pkg_facts: Vec<Facts> = ctxs.iter().map(|_| Facts::default()).collect();
+    super::go_routers::extract(&ctxs, &mut pkg_facts);
+    for (slot, extra) in slots.into_iter().zip(pkg_facts) {
+        if let Some(f) = facts.get_mut(slot) {
+            f.merge(extra);
+        }
+    }
     facts
 }
 
@@ -107,13 +152,13 @@ fn leading_number(s: &str) -> Option<u32> {
 
 /// A byte range in the file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Loc {
-    start: usize,
-    end: usize,
+pub(super) struct Loc {
+    pub(super) start: usize,
+    pub(super) end: usize,
 }
 
 impl Loc {
-    fn of(n: Node<'_>) -> Loc {
+    pub(super) fn of(n: Node<'_>) -> Loc {
         Loc {
             start: n.start_byte(),
             end: n.end_byte(),
@@ -123,7 +168,7 @@ impl Loc {
 
 /// An http(s) URL a proxy sends to, with the literal it was read from.
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct Url {
+pub(super) struct Url {
     host: String,
     port: Option<u16>,
     /// The path part (`""` when there is none).
@@ -132,12 +177,12 @@ struct Url {
 }
 
 /// Parameter bindings of the helper call being followed, by parameter node id.
-type Env<'t> = Rc<HashMap<usize, Val<'t>>>;
+pub(super) type Env<'t> = Rc<HashMap<usize, Val<'t>>>;
 
 /// A function value: a function declared in this file or a func literal with the parameters
 /// it captured.
 #[derive(Clone, Debug)]
-struct Func<'t> {
+pub(super) struct Func<'t> {
     node: Node<'t>,
     env: Env<'t>,
     name: String,
@@ -145,7 +190,7 @@ struct Func<'t> {
 
 /// What an expression is known to evaluate to.
 #[derive(Clone, Debug)]
-enum Val<'t> {
+pub(super) enum Val<'t> {
     /// A string constant and the literal (or expression) it came from.
     Str(String, Loc),
     /// A `*url.URL`.
@@ -198,9 +243,9 @@ impl Val<'_> {
 
 /// Where a handler sends the request, and how it changes the path on the way.
 #[derive(Clone, Debug)]
-struct Routed {
-    target: Target,
-    rewrite: Option<(Rewrite, Loc)>,
+pub(super) struct Routed {
+    pub(super) target: Target,
+    pub(super) rewrite: Option<(Rewrite, Loc)>,
 }
 
 impl Routed {
@@ -245,48 +290,48 @@ impl Routed {
 
 /// An assignment `name = rhs` (or `:=`, `var`, `const`).
 #[derive(Clone, Copy, Debug)]
-struct Assign<'t> {
+pub(super) struct Assign<'t> {
     /// End of the statement: the value is visible to uses after it.
-    pos: usize,
-    rhs: Option<Node<'t>>,
+    pub(super) pos: usize,
+    pub(super) rhs: Option<Node<'t>>,
     /// `:=`, `var` or `const` (declares); `=` assigns an existing variable.
-    declares: bool,
+    pub(super) declares: bool,
 }
 
 /// A function body (declaration, method or literal) and the one around it.
 #[derive(Clone, Copy, Debug)]
-struct Scope<'t> {
-    node: Node<'t>,
-    parent: Option<usize>,
+pub(super) struct Scope<'t> {
+    pub(super) node: Node<'t>,
+    pub(super) parent: Option<usize>,
 }
 
 /// The indexed file and the evaluator over it.
-struct Ctx<'t> {
-    input: Input<'t>,
-    src: &'t str,
+pub(super) struct Ctx<'t> {
+    pub(super) input: Input<'t>,
+    pub(super) src: &'t str,
     /// Local package name → import path.
-    imports: HashMap<String, String>,
-    imported_paths: HashSet<String>,
+    pub(super) imports: HashMap<String, String>,
+    pub(super) imported_paths: HashSet<String>,
     /// Top-level `func name(...)` declarations.
-    funcs: HashMap<&'t str, Node<'t>>,
+    pub(super) funcs: HashMap<&'t str, Node<'t>>,
     /// Function-like nodes in source order.
-    scopes: Vec<Scope<'t>>,
+    pub(super) scopes: Vec<Scope<'t>>,
     /// Assignments to plain names by (name, scope index; `None` is package level).
-    assigns: HashMap<(&'t str, Option<usize>), Vec<Assign<'t>>>,
+    pub(super) assigns: HashMap<(&'t str, Option<usize>), Vec<Assign<'t>>>,
     /// Assignments to plain names inside functions, by name (for package-level variables).
-    inner_assigns: HashMap<&'t str, Vec<Assign<'t>>>,
+    pub(super) inner_assigns: HashMap<&'t str, Vec<Assign<'t>>>,
     /// Assignments to struct fields by selector text (`s.mux`), file-wide.
-    field_assigns: HashMap<&'t str, Vec<Assign<'t>>>,
+    pub(super) field_assigns: HashMap<&'t str, Vec<Assign<'t>>>,
     /// Package-level variables declared without a value (assigned inside functions).
-    globals: HashSet<&'t str>,
+    pub(super) globals: HashSet<&'t str>,
     /// Calls of a plain identifier, by name.
-    call_sites: HashMap<&'t str, Vec<Node<'t>>>,
-    calls: Vec<Node<'t>>,
-    composites: Vec<Node<'t>>,
+    pub(super) call_sites: HashMap<&'t str, Vec<Node<'t>>>,
+    pub(super) calls: Vec<Node<'t>>,
+    pub(super) composites: Vec<Node<'t>>,
     /// Byte offsets where lines start.
-    line_starts: Vec<usize>,
-    fuel: Cell<u32>,
-    file_fuel: Cell<u32>,
+    pub(super) line_starts: Vec<usize>,
+    pub(super) fuel: Cell<u32>,
+    pub(super) file_fuel: Cell<u32>,
 }
 
 impl<'t> Ctx<'t> {
@@ -315,11 +360,11 @@ impl<'t> Ctx<'t> {
         ctx
     }
 
-    fn text(&self, n: Node<'t>) -> &'t str {
+    pub(super) fn text(&self, n: Node<'t>) -> &'t str {
         self.src.get(n.byte_range()).unwrap_or("")
     }
 
-    fn span(&self, loc: Loc) -> Span {
+    pub(super) fn span(&self, loc: Loc) -> Span {
         self.input.span(loc.start, loc.end)
     }
 
@@ -378,7 +423,19 @@ impl<'t> Ctx<'t> {
         };
         let local = match n.child_by_field_name("name") {
             Some(name) => self.text(name),
-            None => path.rsplit('/').next().unwrap_or(""),
+            // `github.com/go-chi/chi/v5` is package `chi`: a major-version suffix is not
+            // the package name.
+            None => {
+                let mut parts = path.rsplit('/');
+                let last = parts.next().unwrap_or("");
+                let versioned = last.len() > 1
+                    && last.starts_with('v')
+                    && last[1..].chars().all(|c| c.is_ascii_digit());
+                match parts.next() {
+                    Some(prev) if versioned => prev,
+                    _ => last,
+                }
+            }
         };
         if !local.is_empty() && local != "_" && local != "." {
             self.imports.insert(local.to_owned(), path.clone());
@@ -451,7 +508,7 @@ impl<'t> Ctx<'t> {
     // ----- queries -----
 
     /// Starts a new question with a fresh step budget.
-    fn refuel(&self) {
+    pub(super) fn refuel(&self) {
         let fuel = if self.file_fuel.get() > 0 {
             QUERY_FUEL
         } else {
@@ -472,7 +529,7 @@ impl<'t> Ctx<'t> {
 
     /// The import path of a package name used in this file. Without an import (a fragment
     /// that does not parse), the standard names are assumed.
-    fn pkg_path(&self, name: &str) -> Option<&str> {
+    pub(super) fn pkg_path(&self, name: &str) -> Option<&str> {
         if let Some(p) = self.imports.get(name) {
             return Some(p.as_str());
         }
@@ -488,7 +545,7 @@ impl<'t> Ctx<'t> {
     }
 
     /// `pkg.Name` as (import path, name) when `n` is a selector on a package.
-    fn qualified(&self, n: Node<'t>) -> Option<(&str, &'t str)> {
+    pub(super) fn qualified(&self, n: Node<'t>) -> Option<(&str, &'t str)> {
         if n.kind() != "selector_expression" {
             return None;
         }
@@ -502,7 +559,7 @@ impl<'t> Ctx<'t> {
     }
 
     /// The function-like scopes around byte `pos`, innermost first.
-    fn enclosing(&self, pos: usize) -> Vec<usize> {
+    pub(super) fn enclosing(&self, pos: usize) -> Vec<usize> {
         let idx = self.scopes.partition_point(|s| s.node.start_byte() <= pos);
         let mut out = Vec::new();
         let mut cur = idx.checked_sub(1);
@@ -518,7 +575,7 @@ impl<'t> Ctx<'t> {
 
     /// The parameter of scope `s` named `name`: its node and its position among the
     /// parameters (`None` for receivers and named results).
-    fn param_named(&self, s: Node<'t>, name: &str) -> Option<(Node<'t>, Option<usize>)> {
+    pub(super) fn param_named(&self, s: Node<'t>, name: &str) -> Option<(Node<'t>, Option<usize>)> {
         if let Some(i) = params(s).iter().position(|p| self.text(*p) == name) {
             return params(s).get(i).map(|p| (*p, Some(i)));
         }
@@ -657,7 +714,7 @@ impl<'t> Ctx<'t> {
     }
 
     /// Evaluates an expression.
-    fn eval(&self, n: Node<'t>, env: &Env<'t>, depth: u32) -> Val<'t> {
+    pub(super) fn eval(&self, n: Node<'t>, env: &Env<'t>, depth: u32) -> Val<'t> {
         if depth > MAX_DEPTH || !self.burn() {
             return Val::Unknown(format!(
                 "`{}` is too deeply nested to follow",
@@ -719,7 +776,7 @@ impl<'t> Ctx<'t> {
         ))
     }
 
-    fn line_of(&self, pos: usize) -> usize {
+    pub(super) fn line_of(&self, pos: usize) -> usize {
         self.line_starts.partition_point(|&s| s <= pos).max(1)
     }
 
@@ -1101,7 +1158,7 @@ impl<'t> Ctx<'t> {
     }
 
     /// Where a handler value sends the request.
-    fn to_target(&self, v: &Val<'t>, depth: u32) -> Routed {
+    pub(super) fn to_target(&self, v: &Val<'t>, depth: u32) -> Routed {
         if depth > MAX_DEPTH {
             return Routed::opaque("the handler is too deeply nested to follow");
         }
@@ -1419,7 +1476,7 @@ fn agree(vals: Vec<Val<'_>>) -> Option<Val<'_>> {
     known.all(|v| v.key() == k).then_some(first)
 }
 
-fn named_children(n: Option<Node<'_>>) -> Vec<Node<'_>> {
+pub(super) fn named_children(n: Option<Node<'_>>) -> Vec<Node<'_>> {
     let Some(n) = n else { return Vec::new() };
     let mut cursor = n.walk();
     n.named_children(&mut cursor)
@@ -1427,7 +1484,7 @@ fn named_children(n: Option<Node<'_>>) -> Vec<Node<'_>> {
         .collect()
 }
 
-fn named_args(call: Node<'_>) -> Vec<Node<'_>> {
+pub(super) fn named_args(call: Node<'_>) -> Vec<Node<'_>> {
     named_children(call.child_by_field_name("arguments"))
 }
 
@@ -1441,7 +1498,7 @@ fn unwrap_element(n: Node<'_>) -> Option<Node<'_>> {
 }
 
 /// Parameter names of a function-like node, in order.
-fn params(f: Node<'_>) -> Vec<Node<'_>> {
+pub(super) fn params(f: Node<'_>) -> Vec<Node<'_>> {
     f.child_by_field_name("parameters")
         .map(param_list_names)
         .unwrap_or_default()
@@ -1487,7 +1544,7 @@ fn first_syntax_error(root: Node<'_>, src: &str) -> Option<(Loc, String)> {
 }
 
 /// The first line of `s`, at most 60 characters.
-fn short(s: &str) -> String {
+pub(super) fn short(s: &str) -> String {
     let line = s.trim().lines().next().unwrap_or("");
     let mut out: String = line.chars().take(60).collect();
     if line.chars().count() > 60 || s.trim().lines().nth(1).is_some() {
@@ -1497,7 +1554,7 @@ fn short(s: &str) -> String {
 }
 
 /// The value of a Go string literal: `"…"` with escapes, or raw `` `…` ``.
-fn string_value(lit: &str) -> Option<String> {
+pub(super) fn string_value(lit: &str) -> Option<String> {
     if let Some(raw) = lit.strip_prefix('`').and_then(|s| s.strip_suffix('`')) {
         return Some(raw.replace('\r', ""));
     }
