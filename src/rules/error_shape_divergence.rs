@@ -11,8 +11,9 @@ declare_rule! {
     /// Services reached by the same client whose OpenAPI documents declare error responses of
     /// different shapes: another media type (`application/problem+json` against `text/plain`),
     /// or JSON objects with no required member in common (`{message, code}` against
-    /// `{detail}`). The shape most services declare is the reference; each service that
-    /// declares none compatible with it is reported at its declaration.
+    /// `{detail}`). The JSON shape most services declare is the reference (problem details
+    /// on a tie); each service that declares none compatible with it is reported at its
+    /// declaration. Services that declare only plain text or HTML give no reference.
     ///
     /// ## Why it breaks requests
     /// A frontend parses error bodies one way. When one service answers in another shape, its

@@ -41,10 +41,19 @@ pub struct Reference {
     pub agreeing: Vec<ComponentId>,
 }
 
+/// Only a JSON shape is a reference: clients parse it, so a body of another shape breaks them;
+/// services that answer plain text or HTML give the client nothing to parse either way.
 pub fn reference(cx: &Context<'_>, services: &[ComponentId]) -> Option<Reference> {
     let mut best: Option<Reference> = None;
     for &s in services {
         for (body, span) in &cx.graph.component(s).errors.declared {
+            if !body
+                .media_type
+                .as_deref()
+                .is_some_and(|m| m.ends_with("json"))
+            {
+                continue;
+            }
             let agreeing: Vec<ComponentId> = services
                 .iter()
                 .copied()

@@ -10,7 +10,8 @@ use crate::model::graph::{ComponentId, Role};
 declare_rule! {
     /// ## What it finds
     /// A hop client requests pass through (an edge router, a gateway) whose own 404 and 405
-    /// answers are not in the shape the services behind it declare for their errors. The hop's
+    /// answers are not in the JSON shape the services behind it declare for their errors (a
+    /// service read from code declares its framework's shape, or its handler's). The hop's
     /// answer comes from a handler found in the repository, or else from the platform's
     /// default: Envoy and Istio answer with an empty body, Spring Cloud Gateway with an empty
     /// body, Go's `http.NotFound` and Traefik with `404 page not found` as text/plain, nginx
