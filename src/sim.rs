@@ -436,7 +436,11 @@ impl<'g> Sim<'g> {
             }
         }
         let allowed = |s: Step| self.step_methods(s).allows(method);
+        if c.policy == Policy::Nginx {
+            return self.choose_nginx(&path_matches, index, path, method);
+        }
         let winner = match c.policy {
+            Policy::Nginx => None,
             Policy::FirstMatch => path_matches
                 .iter()
                 .filter(|(_, s, _)| allowed(*s))
@@ -517,8 +521,117 @@ impl<'g> Sim<'g> {
                     .then(a.0.cmp(&b.0))
             }),
             Policy::FirstMatch => {}
+            // Exact, then prefixes longest first, then regexes in file order.
+            Policy::Nginx => order.sort_by_key(|(i, s, _)| match s {
+                Step::Route(r) => match &self.graph.route(*r).fact.matcher {
+                    PathMatch::Exact { .. } => (0, 0, *i),
+                    PathMatch::StringPrefix { prefix, .. } => (1, usize::MAX - prefix.len(), *i),
+                    _ => (2, 0, *i),
+                },
+                Step::Endpoint(_) => (3, 0, *i),
+            }),
         }
         order.into_iter().map(|(_, s, _)| s).collect()
+    }
+
+    /// nginx location selection (semantics.md, "nginx"; `ngx_http_core_find_location`):
+    /// an exact location wins at once; else the longest matching prefix is remembered and wins
+    /// at once when it is `^~`; else the first regex location in file order; else the
+    /// remembered prefix. A path equal to a proxied prefix location without its trailing slash
+    /// (`/p` for `location /p/ { proxy_pass …; }`) with no location of its own is redirected
+    /// (301) to `/p/`. The chosen location decides alone: a method it does not allow
+    /// (`limit_except`) is a method miss there, and a `return 404|410` location is a 404.
+    /// A literal match (yes) is preferred over a maybe at each step.
+    fn choose_nginx(
+        &self,
+        matches: &[(usize, Step, Tri)],
+        index: &TableIndex,
+        path: &ReqPath,
+        method: Option<Method>,
+    ) -> Choice {
+        let route_of = |s: Step| match s {
+            Step::Route(r) => Some(self.graph.route(r)),
+            Step::Endpoint(_) => None,
+        };
+        let pick = |want: Tri| -> Option<Step> {
+            let of_kind = |k: u8| {
+                matches.iter().filter(move |(_, s, t)| {
+                    *t == want
+                        && route_of(*s).is_some_and(|r| match r.fact.matcher {
+                            PathMatch::Exact { .. } => k == 0,
+                            PathMatch::StringPrefix { .. } => k == 1,
+                            _ => k == 2,
+                        })
+                })
+            };
+            if let Some((_, s, _)) = of_kind(0).next() {
+                return Some(*s);
+            }
+            let prefix = of_kind(1)
+                .max_by_key(|(i, s, _)| {
+                    let len = route_of(*s)
+                        .and_then(|r| crate::rules::prefix_of(&r.fact.matcher).map(str::len))
+                        .unwrap_or(0);
+                    (len, std::cmp::Reverse(*i))
+                })
+                .map(|(_, s, _)| *s);
+            if let Some(s) = prefix
+                && route_of(s).is_some_and(|r| r.fact.priority == Some(1))
+            {
+                return Some(s);
+            }
+            of_kind(2).next().map(|(_, s, _)| *s).or(prefix)
+        };
+        // The slash-less path of a proxied `location /p/` is redirected, unless a location
+        // of its own (other than `/`-like shorter prefixes) catches it first.
+        let longest = |want: Tri| {
+            matches
+                .iter()
+                .filter(|(_, s, t)| *t == want && route_of(*s).is_some())
+                .filter_map(|(_, s, _)| route_of(*s))
+                .filter_map(|r| match &r.fact.matcher {
+                    PathMatch::Exact { path, .. } => Some(path.len() + 1),
+                    PathMatch::StringPrefix { prefix, .. } => Some(prefix.len()),
+                    _ => None,
+                })
+                .max()
+                .unwrap_or(0)
+        };
+        if path.is_literal() && !path.segments().trailing_slash {
+            let p = path.literal_head();
+            let with_slash = format!("{p}/");
+            if longest(Tri::Yes) < p.len() {
+                for i in index.candidates(&ReqPath::literal(&with_slash).segments()) {
+                    let step = index.steps[i];
+                    if let Some(r) = route_of(step)
+                        && matches!(&r.fact.matcher, PathMatch::StringPrefix { prefix, .. } if *prefix == with_slash)
+                        && matches!(r.fact.target, crate::sources::Target::Forward { .. })
+                    {
+                        return Choice::Redirect {
+                            status: 301,
+                            to: ReqPath::literal(&with_slash),
+                            step,
+                        };
+                    }
+                }
+            }
+        }
+        let Some(step) = pick(Tri::Yes).or_else(|| pick(Tri::Maybe)) else {
+            return Choice::None;
+        };
+        if let Some(r) = route_of(step)
+            && let Dest::Serve(h) = &r.dest
+            && (h == "return 404" || h == "return 410")
+        {
+            return Choice::None;
+        }
+        if !self.step_methods(step).allows(method) {
+            return Choice::MethodMiss {
+                allowed: self.step_methods(step).list().to_vec(),
+                matched: vec![step],
+            };
+        }
+        Choice::Step(step)
     }
 
     fn priority(&self, step: Step) -> i64 {

@@ -13,6 +13,7 @@ mod missing_strip_prefix;
 mod no_route;
 mod parse_error;
 mod prefix_overmatch;
+mod proxy_pass_slash;
 mod regex_case_insensitive;
 mod trailing_slash;
 mod unbound_route;
@@ -117,6 +118,7 @@ pub static RULES: &[&dyn Rule] = &[
     &unbound_route::UnboundRoute,
     &prefix_overmatch::PrefixOvermatch,
     &regex_case_insensitive::RegexCaseInsensitive,
+    &proxy_pass_slash::ProxyPassSlash,
     &unresolved_call::UnresolvedCall,
     &dead_route::DeadRoute,
     &unreachable_endpoint::UnreachableEndpoint,
@@ -203,6 +205,10 @@ impl<'a> Context<'a> {
     pub fn sites<'s>(&'s self, rule: &'static str) -> impl Iterator<Item = Site<'s>> + 's {
         self.results.iter().filter_map(move |result| {
             let diagnosis = result.diagnosis.as_ref()?;
+            // An nginx location/proxy_pass slash mismatch is reported by proxy-pass-slash.
+            if proxy_pass_slash::claims(self, result) {
+                return None;
+            }
             let link = diagnosis.primary();
             if link.cause.rule() != rule {
                 return None;
