@@ -708,3 +708,100 @@ enum Choice {
     },
     None,
 }
+
+#[cfg(test)]
+mod nginx_tests {
+    //! nginx location selection, checked against the order the nginx docs give
+    //! (`location` directive): exact, longest prefix, `^~`, regexes in order, prefix.
+
+    use super::*;
+    use crate::model::topology::{FileFacts, build};
+    use crate::source_file::FileId;
+    use crate::sources::{Input, nginx};
+
+    const CONF: &str = r#"
+server {
+    location = / { return 200; }
+    location / { proxy_pass http://web; }
+    location /documents/ { proxy_pass http://docs; }
+    location ^~ /images/ { proxy_pass http://img; }
+    location ~* \.(gif|jpg|jpeg)$ { proxy_pass http://media; }
+    location ~ ^/documents/.*\.pdf$ { proxy_pass http://pdf; }
+    location /api/ { limit_except GET { deny all; } proxy_pass http://api/; }
+    location /gone/ { return 404; }
+    location /old/ { rewrite ^/old/(.*)$ /documents/$1 last; }
+}
+"#;
+
+    fn outcome(method: Option<Method>, path: &str) -> String {
+        let facts = nginx::extract(Input {
+            file: FileId(0),
+            path: "nginx/nginx.conf",
+            text: CONF,
+        });
+        let files = [FileFacts {
+            file: FileId(0),
+            display: "nginx/nginx.conf".to_owned(),
+            project: None,
+            facts,
+        }];
+        let graph = build(&files, &crate::config::Config::default());
+        let sim = Sim::new(&graph);
+        let nginx = graph.find("nginx").expect("nginx component");
+        let t = sim.trace(
+            nginx,
+            &Request {
+                method,
+                path: ReqPath::parse(path),
+            },
+        );
+        let origins: Vec<String> = t
+            .hops
+            .iter()
+            .filter_map(|h| match h.chosen {
+                Some(Step::Route(r)) => Some(graph.route(r).fact.origin.clone()),
+                _ => None,
+            })
+            .collect();
+        let end = match &t.outcome {
+            Outcome::Redirect { status, to, .. } => format!("redirect {status} {to}"),
+            Outcome::MethodNotAllowed { status, .. } => format!("{status}"),
+            Outcome::NotFound(_) => "404".to_owned(),
+            Outcome::Served(_) => "served".to_owned(),
+            Outcome::Unknown(_) => "forwarded".to_owned(),
+            Outcome::Reached(_) => "reached".to_owned(),
+        };
+        format!("{} → {end}", origins.join(" → "))
+    }
+
+    #[test]
+    fn location_selection_follows_nginx_order() {
+        let get = Some(Method::Get);
+        let table = [
+            (get, "/", "location = / → served"),
+            (get, "/index.html", "location / → forwarded"),
+            (get, "/documents/a.txt", "location /documents/ → forwarded"),
+            // A regex beats the remembered (non-^~) prefix.
+            (get, "/documents/a.jpg", "location ~* \\.(gif|jpg|jpeg)$ → forwarded"),
+            // First regex in file order wins.
+            (get, "/documents/a.pdf", "location ~ ^/documents/.*\\.pdf$ → forwarded"),
+            // `^~` skips the regexes; `~*` is case-insensitive.
+            (get, "/images/a.jpg", "location ^~ /images/ → forwarded"),
+            (get, "/x/A.JPG", "location ~* \\.(gif|jpg|jpeg)$ → forwarded"),
+            // limit_except: the location is chosen, the method refused with 403.
+            (get, "/api/x", "location /api/ → forwarded"),
+            (Some(Method::Head), "/api/x", "location /api/ → forwarded"),
+            (Some(Method::Post), "/api/x", " → 403"),
+            // A proxied `/p/` redirects the bare `/p`; a static one does not.
+            (get, "/api", "location /api/ → redirect 301 /api/"),
+            (get, "/documents", "location /documents/ → redirect 301 /documents/"),
+            (get, "/gone/x", " → 404"),
+            // `rewrite … last` selects a location again with the new URI.
+            (get, "/old/a.txt", "location /old/ → location /documents/ → forwarded"),
+            (get, "/api/{id}", "location /api/ → forwarded"),
+        ];
+        for (method, path, want) in table {
+            assert_eq!(outcome(method, path), want, "{path}");
+        }
+    }
+}

@@ -380,7 +380,11 @@ pub fn parse(text: &str) -> (Vec<Directive>, Vec<ParseProblem>) {
             }
         }
     }
-    if let Some(w) = pending.first() {
+    // An unterminated string took the rest of the file: that one problem says it all.
+    let swallowed = problems
+        .last()
+        .is_some_and(|p| p.2 == "unterminated quoted string");
+    if let Some(w) = pending.first().filter(|_| !swallowed) {
         problems.push((
             w.start,
             w.end,
@@ -388,11 +392,13 @@ pub fn parse(text: &str) -> (Vec<Directive>, Vec<ParseProblem>) {
         ));
     }
     while let Some((mut d, children)) = stack.pop() {
-        problems.push((
-            d.start,
-            d.end,
-            format!("the `{}` block is never closed", d.name.text),
-        ));
+        if !swallowed {
+            problems.push((
+                d.start,
+                d.end,
+                format!("the `{}` block is never closed", d.name.text),
+            ));
+        }
         d.block = Some(children);
         d.end = text.len();
         push(&mut stack, &mut top, d);
