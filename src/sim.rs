@@ -782,22 +782,42 @@ server {
             (get, "/index.html", "location / → forwarded"),
             (get, "/documents/a.txt", "location /documents/ → forwarded"),
             // A regex beats the remembered (non-^~) prefix.
-            (get, "/documents/a.jpg", "location ~* \\.(gif|jpg|jpeg)$ → forwarded"),
+            (
+                get,
+                "/documents/a.jpg",
+                "location ~* \\.(gif|jpg|jpeg)$ → forwarded",
+            ),
             // First regex in file order wins.
-            (get, "/documents/a.pdf", "location ~ ^/documents/.*\\.pdf$ → forwarded"),
+            (
+                get,
+                "/documents/a.pdf",
+                "location ~ ^/documents/.*\\.pdf$ → forwarded",
+            ),
             // `^~` skips the regexes; `~*` is case-insensitive.
             (get, "/images/a.jpg", "location ^~ /images/ → forwarded"),
-            (get, "/x/A.JPG", "location ~* \\.(gif|jpg|jpeg)$ → forwarded"),
+            (
+                get,
+                "/x/A.JPG",
+                "location ~* \\.(gif|jpg|jpeg)$ → forwarded",
+            ),
             // limit_except: the location is chosen, the method refused with 403.
             (get, "/api/x", "location /api/ → forwarded"),
             (Some(Method::Head), "/api/x", "location /api/ → forwarded"),
             (Some(Method::Post), "/api/x", " → 403"),
             // A proxied `/p/` redirects the bare `/p`; a static one does not.
             (get, "/api", "location /api/ → redirect 301 /api/"),
-            (get, "/documents", "location /documents/ → redirect 301 /documents/"),
+            (
+                get,
+                "/documents",
+                "location /documents/ → redirect 301 /documents/",
+            ),
             (get, "/gone/x", " → 404"),
             // `rewrite … last` selects a location again with the new URI.
-            (get, "/old/a.txt", "location /old/ → location /documents/ → forwarded"),
+            (
+                get,
+                "/old/a.txt",
+                "location /old/ → location /documents/ → forwarded",
+            ),
             (get, "/api/{id}", "location /api/ → forwarded"),
         ];
         for (method, path, want) in table {

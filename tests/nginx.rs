@@ -40,10 +40,7 @@ fn nginx_front_findings_two_slash_mismatches_and_a_limit_except_miss() {
 fn the_correct_pairs_reach_their_endpoints() {
     let (code, out) = trace_of("nginx-front", "GET", "/api/reports/daily");
     assert_eq!(code, 0, "{out}");
-    assert!(
-        out.contains("/api/reports/daily → /reports/daily"),
-        "{out}"
-    );
+    assert!(out.contains("/api/reports/daily → /reports/daily"), "{out}");
     assert!(out.contains("reached catalog GET /reports/{name}"), "{out}");
     let (_, out) = trace_of("nginx-front", "GET", "/api/catalog/items/42");
     assert!(out.contains("/api/catalog/items/42 → /items/42"), "{out}");
@@ -63,7 +60,10 @@ fn the_broken_pairs_send_double_slash_and_glued_paths() {
 #[test]
 fn a_bare_prefix_of_a_proxied_slash_location_is_redirected() {
     let (_, out) = trace_of("nginx-front", "GET", "/api/catalog");
-    assert!(out.contains("nginx redirects to /api/catalog/: 301"), "{out}");
+    assert!(
+        out.contains("nginx redirects to /api/catalog/: 301"),
+        "{out}"
+    );
 }
 
 #[test]

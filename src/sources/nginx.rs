@@ -121,11 +121,7 @@ impl Lexer<'_> {
                 let mut out = Vec::new();
                 loop {
                     let Some(&ch) = self.s.get(self.i) else {
-                        problems.push((
-                            start,
-                            start + 1,
-                            "unterminated quoted string".to_owned(),
-                        ));
+                        problems.push((start, start + 1, "unterminated quoted string".to_owned()));
                         break;
                     };
                     self.i += 1;
@@ -210,8 +206,7 @@ impl Lexer<'_> {
                 }
                 b'"' | b'\'' => {
                     self.i += 1;
-                    while self.i < self.s.len() && self.s[self.i] != c && self.s[self.i] != b'\n'
-                    {
+                    while self.i < self.s.len() && self.s[self.i] != c && self.s[self.i] != b'\n' {
                         if self.s[self.i] == b'\\' {
                             self.i += 1;
                         }
@@ -869,8 +864,7 @@ mod tests {
 
     #[test]
     fn hash_inside_a_word_is_not_a_comment() {
-        let (ds, problems) =
-            parse("location ~* (?:#.*#|\\.(?:bak|conf)|~)$ {\n  deny all;\n}\n");
+        let (ds, problems) = parse("location ~* (?:#.*#|\\.(?:bak|conf)|~)$ {\n  deny all;\n}\n");
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(ds[0].args[1].text, "(?:#.*#|\\.(?:bak|conf)|~)$");
         assert_eq!(names(ds[0].block.as_ref().unwrap()), ["deny"]);
@@ -882,7 +876,10 @@ mod tests {
             "http {\n init_by_lua_block {\n  t = { a = \"}\" }\n  s = [[ { {% x %} ]]\n  -- }\n }\n server { location / { content_by_lua_block { if x then y = {} end } } }\n}\n",
         );
         assert!(problems.is_empty(), "{problems:?}");
-        assert_eq!(names(ds[0].block.as_ref().unwrap()), ["init_by_lua_block", "server"]);
+        assert_eq!(
+            names(ds[0].block.as_ref().unwrap()),
+            ["init_by_lua_block", "server"]
+        );
     }
 
     #[test]
@@ -910,7 +907,12 @@ mod tests {
         f.routes
             .iter()
             .find(|r| r.origin == origin)
-            .unwrap_or_else(|| panic!("no {origin}: {:?}", f.routes.iter().map(|r| &r.origin).collect::<Vec<_>>()))
+            .unwrap_or_else(|| {
+                panic!(
+                    "no {origin}: {:?}",
+                    f.routes.iter().map(|r| &r.origin).collect::<Vec<_>>()
+                )
+            })
     }
 
     #[test]
@@ -926,22 +928,36 @@ mod tests {
             ("/p/", "http://b$request_uri", "/p/x", "/p/x"),
         ];
         for (loc, pass, req, want) in table {
-            let f = run(&format!("server {{ location {loc} {{ proxy_pass {pass}; }} }}"));
+            let f = run(&format!(
+                "server {{ location {loc} {{ proxy_pass {pass}; }} }}"
+            ));
             let r = route(&f, &format!("location {loc}"));
             let got = match &r.rewrite {
                 None => Rewritten::Path(ReqPath::parse(req)),
                 Some(rw) => rw.apply(&r.matcher, &ReqPath::parse(req)),
             };
-            assert_eq!(got, Rewritten::Path(ReqPath::parse(want)), "{loc} {pass} {req}");
+            assert_eq!(
+                got,
+                Rewritten::Path(ReqPath::parse(want)),
+                "{loc} {pass} {req}"
+            );
             assert!(matches!(r.target, Target::Forward { ref host, .. } if host == "b"));
         }
     }
 
     #[test]
     fn variables_make_the_rewrite_or_the_target_unknown() {
-        let f = run("server { location /a/ { proxy_pass http://b/$1; } location /c/ { proxy_pass http://$up; } }");
-        assert!(matches!(route(&f, "location /a/").rewrite, Some(Rewrite::Unknown(_))));
-        assert!(matches!(route(&f, "location /c/").target, Target::Opaque { .. }));
+        let f = run(
+            "server { location /a/ { proxy_pass http://b/$1; } location /c/ { proxy_pass http://$up; } }",
+        );
+        assert!(matches!(
+            route(&f, "location /a/").rewrite,
+            Some(Rewrite::Unknown(_))
+        ));
+        assert!(matches!(
+            route(&f, "location /c/").target,
+            Target::Opaque { .. }
+        ));
     }
 
     #[test]
@@ -963,7 +979,12 @@ mod tests {
                 "exact /y None"
             ]
         );
-        assert!(f.routes[2].matcher.matches(&ReqPath::parse("/a/b.png")).matched());
+        assert!(
+            f.routes[2]
+                .matcher
+                .matches(&ReqPath::parse("/a/b.png"))
+                .matched()
+        );
     }
 
     #[test]
@@ -983,13 +1004,19 @@ mod tests {
         let old = route(&f, "location /old/");
         assert_eq!(old.target, Target::Table("http".to_owned()));
         assert_eq!(
-            old.rewrite.as_ref().unwrap().apply(&old.matcher, &ReqPath::parse("/old/a/{id}")),
+            old.rewrite
+                .as_ref()
+                .unwrap()
+                .apply(&old.matcher, &ReqPath::parse("/old/a/{id}")),
             Rewritten::Path(ReqPath::parse("/new/a/{id}"))
         );
         let v2 = route(&f, "location /v2/");
         assert!(matches!(v2.target, Target::Forward { .. }));
         assert_eq!(
-            v2.rewrite.as_ref().unwrap().apply(&v2.matcher, &ReqPath::parse("/v2/users")),
+            v2.rewrite
+                .as_ref()
+                .unwrap()
+                .apply(&v2.matcher, &ReqPath::parse("/v2/users")),
             Rewritten::Path(ReqPath::parse("/users"))
         );
         assert_eq!(
@@ -1008,7 +1035,9 @@ mod tests {
 
     #[test]
     fn redirect_servers_have_no_locations_and_snippets_keep_theirs() {
-        let f = run("server { listen 80; return 301 https://$host$request_uri; location / { proxy_pass http://a; } }\nlocation /api/ { proxy_pass http://b/; }");
+        let f = run(
+            "server { listen 80; return 301 https://$host$request_uri; location / { proxy_pass http://a; } }\nlocation /api/ { proxy_pass http://b/; }",
+        );
         let got: Vec<&str> = f.routes.iter().map(|r| r.origin.as_str()).collect();
         assert_eq!(got, ["location /api/"]);
     }
@@ -1036,6 +1065,10 @@ mod tests {
             }
             f
         });
-        assert!(read.is_empty() || read.len() >= 20, "only {} nginx corpus files", read.len());
+        assert!(
+            read.is_empty() || read.len() >= 20,
+            "only {} nginx corpus files",
+            read.len()
+        );
     }
 }
