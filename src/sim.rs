@@ -263,6 +263,10 @@ impl<'g> Sim<'g> {
                 break Outcome::Unknown("the request loops between components".to_owned());
             }
             let c = self.graph.component(component);
+            // nginx selects locations on the normalised URI (`merge_slashes on`).
+            if c.policy == Policy::Nginx && path.has_double_slash() {
+                path = path.collapse_slashes();
+            }
             let table_name = table
                 .clone()
                 .or_else(|| c.entry_table().map(str::to_owned))
@@ -781,6 +785,12 @@ server {
             (get, "/", "location = / → served"),
             (get, "/index.html", "location / → forwarded"),
             (get, "/documents/a.txt", "location /documents/ → forwarded"),
+            // Slashes are merged before the choice.
+            (
+                get,
+                "//documents//a.txt",
+                "location /documents/ → forwarded",
+            ),
             // A regex beats the remembered (non-^~) prefix.
             (
                 get,

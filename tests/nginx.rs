@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{findings_of, routes_of, trace_of};
+use common::{findings_of, fixture, routelint, routes_of, trace_of};
 
 #[test]
 fn nginx_front_route_table_joins_the_conf_d_snippet_into_the_server() {
@@ -117,4 +117,23 @@ fn unbalanced_nginx_config_is_a_parse_error_and_the_rest_is_still_read() {
         ]
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn human_output_of_the_nginx_front() {
+    let run = routelint(&["check", fixture("nginx-front").to_str().unwrap_or("")]);
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!("nginx_front_human", run.stdout);
+}
+
+#[test]
+fn human_output_of_proxy_pass_slash_triggers() {
+    let run = routelint(&[
+        "check",
+        fixture("rules/proxy-pass-slash/triggers")
+            .to_str()
+            .unwrap_or(""),
+    ]);
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!("proxy_pass_slash_triggers_human", run.stdout);
 }

@@ -134,7 +134,7 @@ impl Check for ProxyPassSlash {
                 f.severity = Severity::Warning;
                 f.status = None;
                 f.notes.push(
-                    "the next hop still answers (it merges slashes, or routelint cannot follow it): a warning, not an error"
+                    "routelint does not see this request fail after nginx (the next hop is not followed, or accepts the path): a warning, not an error"
                         .to_owned(),
                 );
             }

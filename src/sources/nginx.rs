@@ -177,7 +177,7 @@ impl Lexer<'_> {
                     dollar = ch == b'$';
                     self.i += 1;
                 }
-                let end = floor_boundary(self.text, self.i);
+                let end = ceil_boundary(self.text, self.i);
                 self.i = end.max(start + 1);
                 Some(Tok::Word(Word {
                     text: self.text.get(start..self.i).unwrap_or("").to_owned(),
@@ -258,7 +258,7 @@ impl Lexer<'_> {
     }
 }
 
-fn floor_boundary(s: &str, mut i: usize) -> usize {
+fn ceil_boundary(s: &str, mut i: usize) -> usize {
     i = i.min(s.len());
     while !s.is_char_boundary(i) {
         i += 1;
@@ -1046,6 +1046,57 @@ mod tests {
     fn regex_location_with_a_uri_part_is_a_problem() {
         let f = run("server { location ~ ^/a/ { proxy_pass http://b/x; } }");
         assert_eq!(f.problems.len(), 1);
+    }
+
+    #[test]
+    fn truncated_and_shuffled_input_never_panics() {
+        // Every prefix of a config full of the tricky tokens, and a deterministic token soup.
+        let text = "http { upstream u { server a:1; } server { server_name é.example; location ~* \"^/(?#x)\\\"\" { content_by_lua_block { s = [==[ } ]==] -- }\n } } location /p/ { rewrite ^/p/(.*)$ /$1 last; proxy_pass http://u/api; limit_except GET { deny all; } } location = /x { return 404; } } }";
+        for i in 0..=text.len() {
+            if text.is_char_boundary(i) {
+                let f = run(&text[..i]);
+                assert!(f.problems.iter().all(|p| p.span.end as usize <= i));
+            }
+        }
+        let toks = [
+            "{",
+            "}",
+            ";",
+            "\"",
+            "'",
+            "#",
+            "\\",
+            "location",
+            "~",
+            "^~",
+            "=",
+            "/a",
+            "proxy_pass",
+            "http://b/",
+            "$x",
+            "${y}",
+            "rewrite",
+            "(",
+            "[[",
+            "]]",
+            "_by_lua_block",
+            "\n",
+            " ",
+            "é",
+        ];
+        let mut seed = 7u64;
+        for _ in 0..300 {
+            let mut t = String::new();
+            for _ in 0..40 {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                t.push_str(toks[(seed >> 33) as usize % toks.len()]);
+                t.push(' ');
+            }
+            let f = run(&t);
+            assert!(f.problems.iter().all(|p| p.span.end as usize <= t.len()));
+        }
     }
 
     #[test]
