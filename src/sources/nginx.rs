@@ -9,6 +9,8 @@
 //!   [`PathMatch::Regex`], searched anywhere in the path as PCRE does (not anchored), `~*`
 //!   case-insensitive. A regex the `regex` crate cannot compile (PCRE lookarounds) makes no
 //!   route: routelint does not guess what it matches. Named locations (`@x`) are internal.
+//!   Nested locations are flattened into the same table: a regex nested in a prefix location
+//!   is tried like a top-level one (nginx tries it only under its parent, and first).
 //! - `proxy_pass http://host[:port]` passes the URI unchanged; with a URI part (even `/`) the
 //!   matched prefix is replaced by it ([`Rewrite::ReplaceMatched`]), which is where `//x` and
 //!   `/apix` come from. Variables in the URI part make the rewrite unknown (`$request_uri`
