@@ -263,6 +263,10 @@ impl<'g> Sim<'g> {
                 break Outcome::Unknown("the request loops between components".to_owned());
             }
             let c = self.graph.component(component);
+            // nginx selects locations on the normalised URI (`merge_slashes on`).
+            if c.policy == Policy::Nginx && path.has_double_slash() {
+                path = path.collapse_slashes();
+            }
             let table_name = table
                 .clone()
                 .or_else(|| c.entry_table().map(str::to_owned))
@@ -450,7 +454,11 @@ impl<'g> Sim<'g> {
             path_matches.retain(|(_, s, _)| matches!(s, Step::Endpoint(_)));
         }
         let allowed = |s: Step| self.step_methods(s).allows(method);
+        if c.policy == Policy::Nginx {
+            return self.choose_nginx(&path_matches, index, path, method);
+        }
         let winner = match c.policy {
+            Policy::Nginx => None,
             Policy::FirstMatch => path_matches
                 .iter()
                 .filter(|(_, s, _)| allowed(*s))
@@ -547,8 +555,118 @@ impl<'g> Sim<'g> {
                     .then(a.0.cmp(&b.0))
             }),
             Policy::FirstMatch => {}
+            // Exact, then prefixes longest first, then regexes in file order.
+            Policy::Nginx => order.sort_by_key(|(i, s, _)| match s {
+                Step::Route(r) => match &self.graph.route(*r).fact.matcher {
+                    PathMatch::Exact { .. } => (0, 0, *i),
+                    PathMatch::StringPrefix { prefix, .. } => (1, usize::MAX - prefix.len(), *i),
+                    _ => (2, 0, *i),
+                },
+                Step::Endpoint(_) => (3, 0, *i),
+            }),
         }
         order.into_iter().map(|(_, s, _)| s).collect()
+    }
+
+    /// nginx location selection (semantics.md, "nginx"; `ngx_http_core_find_location`):
+    /// an exact location wins at once; else the longest matching prefix is remembered and wins
+    /// at once when it is `^~`; else the first regex location in file order; else the
+    /// remembered prefix. A path equal to a proxied prefix location without its trailing slash
+    /// (`/p` for `location /p/ { proxy_pass …; }`) with no location of its own is redirected
+    /// (301) to `/p/`. The chosen location decides alone: a method it does not allow
+    /// (`limit_except`) is a method miss there, and a `return 404|410` location is a 404.
+    /// A literal match (yes) is preferred over a maybe at each step.
+    fn choose_nginx(
+        &self,
+        matches: &[(usize, Step, Tri)],
+        index: &TableIndex,
+        path: &ReqPath,
+        method: Option<Method>,
+    ) -> Choice {
+        let route_of = |s: Step| match s {
+            Step::Route(r) => Some(self.graph.route(r)),
+            Step::Endpoint(_) => None,
+        };
+        let pick = |want: Tri| -> Option<Step> {
+            let of_kind = |k: u8| {
+                matches.iter().filter(move |(_, s, t)| {
+                    *t == want
+                        && route_of(*s).is_some_and(|r| match r.fact.matcher {
+                            PathMatch::Exact { .. } => k == 0,
+                            PathMatch::StringPrefix { .. } => k == 1,
+                            _ => k == 2,
+                        })
+                })
+            };
+            if let Some((_, s, _)) = of_kind(0).next() {
+                return Some(*s);
+            }
+            let prefix = of_kind(1)
+                .max_by_key(|(i, s, _)| {
+                    let len = route_of(*s)
+                        .and_then(|r| crate::rules::prefix_of(&r.fact.matcher).map(str::len))
+                        .unwrap_or(0);
+                    (len, std::cmp::Reverse(*i))
+                })
+                .map(|(_, s, _)| *s);
+            if let Some(s) = prefix
+                && route_of(s).is_some_and(|r| r.fact.priority == Some(1))
+            {
+                return Some(s);
+            }
+            of_kind(2).next().map(|(_, s, _)| *s).or(prefix)
+        };
+        // The slash-less path of a proxied `location /p/` is redirected, unless a location
+        // of its own (other than `/`-like shorter prefixes) catches it first.
+        let longest = |want: Tri| {
+            matches
+                .iter()
+                .filter(|(_, s, t)| *t == want && route_of(*s).is_some())
+                .filter_map(|(_, s, _)| route_of(*s))
+                .filter_map(|r| match &r.fact.matcher {
+                    PathMatch::Exact { path, .. } => Some(path.len() + 1),
+                    PathMatch::StringPrefix { prefix, .. } => Some(prefix.len()),
+                    _ => None,
+                })
+                .max()
+                .unwrap_or(0)
+        };
+        if path.is_literal() && !path.segments().trailing_slash {
+            let p = path.literal_head();
+            let with_slash = format!("{p}/");
+            if longest(Tri::Yes) < p.len() {
+                for i in index.candidates(&ReqPath::literal(&with_slash).segments()) {
+                    let step = index.steps[i];
+                    if let Some(r) = route_of(step)
+                        && matches!(&r.fact.matcher, PathMatch::StringPrefix { prefix, .. } if *prefix == with_slash)
+                        && matches!(r.fact.target, crate::sources::Target::Forward { .. })
+                    {
+                        return Choice::Redirect {
+                            status: 301,
+                            to: ReqPath::literal(&with_slash),
+                            step,
+                        };
+                    }
+                }
+            }
+        }
+        let Some(step) = pick(Tri::Yes).or_else(|| pick(Tri::Maybe)) else {
+            return Choice::None;
+        };
+        if let Some(r) = route_of(step)
+            && let Dest::Serve(h) = &r.dest
+            && (h == "return 404" || h == "return 410")
+        {
+            return Choice::None;
+        }
+        if !self.step_methods(step).allows(method) {
+            return Choice::MethodMiss {
+                status: None,
+                allowed: self.step_methods(step).list().to_vec(),
+                matched: vec![step],
+            };
+        }
+        Choice::Step(step)
     }
 
     /// A ranked router's own handlers come before its routes: Spring orders the controllers'
@@ -630,4 +748,127 @@ enum Choice {
         step: Step,
     },
     None,
+}
+
+#[cfg(test)]
+mod nginx_tests {
+    //! nginx location selection, checked against the order the nginx docs give
+    //! (`location` directive): exact, longest prefix, `^~`, regexes in order, prefix.
+
+    use super::*;
+    use crate::model::topology::{FileFacts, build};
+    use crate::source_file::FileId;
+    use crate::sources::{Input, nginx};
+
+    const CONF: &str = r#"
+server {
+    location = / { return 200; }
+    location / { proxy_pass http://web; }
+    location /documents/ { proxy_pass http://docs; }
+    location ^~ /images/ { proxy_pass http://img; }
+    location ~* \.(gif|jpg|jpeg)$ { proxy_pass http://media; }
+    location ~ ^/documents/.*\.pdf$ { proxy_pass http://pdf; }
+    location /api/ { limit_except GET { deny all; } proxy_pass http://api/; }
+    location /gone/ { return 404; }
+    location /old/ { rewrite ^/old/(.*)$ /documents/$1 last; }
+}
+"#;
+
+    fn outcome(method: Option<Method>, path: &str) -> String {
+        let facts = nginx::extract(Input {
+            file: FileId(0),
+            path: "nginx/nginx.conf",
+            text: CONF,
+        });
+        let files = [FileFacts {
+            file: FileId(0),
+            display: "nginx/nginx.conf".to_owned(),
+            project: None,
+            facts,
+        }];
+        let graph = build(&files, &crate::config::Config::default());
+        let sim = Sim::new(&graph);
+        let nginx = graph.find("nginx").expect("nginx component");
+        let t = sim.trace(
+            nginx,
+            &Request {
+                method,
+                path: ReqPath::parse(path),
+            },
+        );
+        let origins: Vec<String> = t
+            .hops
+            .iter()
+            .filter_map(|h| match h.chosen {
+                Some(Step::Route(r)) => Some(graph.route(r).fact.origin.clone()),
+                _ => None,
+            })
+            .collect();
+        let end = match &t.outcome {
+            Outcome::Redirect { status, to, .. } => format!("redirect {status} {to}"),
+            Outcome::MethodNotAllowed { status, .. } => format!("{status}"),
+            Outcome::NotFound(_) => "404".to_owned(),
+            Outcome::Served(_) => "served".to_owned(),
+            Outcome::Unknown(_) => "forwarded".to_owned(),
+            Outcome::Reached(_) => "reached".to_owned(),
+        };
+        format!("{} → {end}", origins.join(" → "))
+    }
+
+    #[test]
+    fn location_selection_follows_nginx_order() {
+        let get = Some(Method::Get);
+        let table = [
+            (get, "/", "location = / → served"),
+            (get, "/index.html", "location / → forwarded"),
+            (get, "/documents/a.txt", "location /documents/ → forwarded"),
+            // Slashes are merged before the choice.
+            (
+                get,
+                "//documents//a.txt",
+                "location /documents/ → forwarded",
+            ),
+            // A regex beats the remembered (non-^~) prefix.
+            (
+                get,
+                "/documents/a.jpg",
+                "location ~* \\.(gif|jpg|jpeg)$ → forwarded",
+            ),
+            // First regex in file order wins.
+            (
+                get,
+                "/documents/a.pdf",
+                "location ~ ^/documents/.*\\.pdf$ → forwarded",
+            ),
+            // `^~` skips the regexes; `~*` is case-insensitive.
+            (get, "/images/a.jpg", "location ^~ /images/ → forwarded"),
+            (
+                get,
+                "/x/A.JPG",
+                "location ~* \\.(gif|jpg|jpeg)$ → forwarded",
+            ),
+            // limit_except: the location is chosen, the method refused with 403.
+            (get, "/api/x", "location /api/ → forwarded"),
+            (Some(Method::Head), "/api/x", "location /api/ → forwarded"),
+            (Some(Method::Post), "/api/x", " → 403"),
+            // A proxied `/p/` redirects the bare `/p`; a static one does not.
+            (get, "/api", "location /api/ → redirect 301 /api/"),
+            (
+                get,
+                "/documents",
+                "location /documents/ → redirect 301 /documents/",
+            ),
+            (get, "/gone/x", " → 404"),
+            // `rewrite … last` selects a location again with the new URI.
+            (
+                get,
+                "/old/a.txt",
+                "location /old/ → location /documents/ → forwarded",
+            ),
+            (get, "/api/{id}", "location /api/ → forwarded"),
+        ];
+        for (method, path, want) in table {
+            assert_eq!(outcome(method, path), want, "{path}");
+        }
+    }
 }

@@ -56,6 +56,7 @@ const READ_BY_A_SOURCE: &[&str] = &[
     "openapi",
     "kong",
     "apisix",
+    "nginx",
 ];
 
 #[test]
@@ -110,7 +111,11 @@ fn every_corpus_file_is_read_without_a_crash_and_valid_files_without_a_parse_err
                 | (SourceKind::Traefik, "traefik")
                 | (SourceKind::Envoy, "envoy")
                 | (SourceKind::Kubernetes, "traefik")
+                | (SourceKind::Nginx, "nginx")
         );
+        // The MANIFEST calls this ingress-nginx test input valid, but it has 15 `{` and 14 `}`:
+        // its `http` block is never closed, which nginx refuses and the nginx source reports.
+        let owned = owned && !e.file.ends_with("cleanConf.src.conf");
         if owned
             && matches!(e.status.as_str(), "valid" | "semantic-error")
             && !facts.problems.is_empty()

@@ -312,6 +312,7 @@ fn policy_text(p: Policy) -> &'static str {
         Policy::FirstMatch => "first match wins",
         Policy::MostSpecific => "most specific wins (listed most specific first)",
         Policy::Priority => "highest priority wins (listed by priority)",
+        Policy::Nginx => "nginx: exact, then longest prefix (^~ stops), then regexes in order",
     }
 }
 
@@ -338,6 +339,7 @@ fn policy_key(p: Policy) -> &'static str {
         Policy::FirstMatch => "first-match",
         Policy::MostSpecific => "most-specific",
         Policy::Priority => "priority",
+        Policy::Nginx => "nginx",
     }
 }
 

@@ -37,6 +37,11 @@ pub enum Policy {
     /// The matching route with the highest priority wins, then the first declared (Kong,
     /// Traefik, APISIX: their sources compute the priority with the router's own rules).
     Priority,
+    /// nginx location selection: an exact (`=`) location wins; else the longest prefix is
+    /// remembered, and wins at once when it is `^~` (the source marks it `priority: Some(1)`);
+    /// else the first regex location in file order; else the remembered prefix. Methods do not
+    /// take part in the choice: `limit_except` answers the other methods of the chosen location.
+    Nginx,
 }
 
 /// How a component answers a request it cannot route.

@@ -59,6 +59,10 @@ const GENERIC_DIRS: &[&str] = &[
     "overlays",
     "service",
     "services",
+    // nginx include directories: the instance is the directory above them.
+    "conf.d",
+    "sites-available",
+    "sites-enabled",
 ];
 
 /// Reduces a destination host to the names components are known by:
@@ -585,9 +589,9 @@ fn configure_gateway(c: &mut Component, dialect: Dialect) {
         ),
         Dialect::Nginx => (
             "nginx",
-            Policy::Priority,
-            405,
-            "nginx answers 405 only where `limit_except` denies the method",
+            Policy::Nginx,
+            403,
+            "nginx answers 403 where `limit_except` denies the method (`deny all`)",
         ),
         Dialect::Framework(fw) => {
             let m = fw.miss();

@@ -18,6 +18,7 @@ mod no_route;
 mod not_problem_details;
 mod parse_error;
 mod prefix_overmatch;
+mod proxy_pass_slash;
 mod redirect_drops_method;
 mod regex_case_insensitive;
 mod spec_drift;
@@ -126,6 +127,7 @@ pub static RULES: &[&dyn Rule] = &[
     &regex_case_insensitive::RegexCaseInsensitive,
     &mux_conflict::MuxConflict,
     &redirect_drops_method::RedirectDropsMethod,
+    &proxy_pass_slash::ProxyPassSlash,
     &unresolved_call::UnresolvedCall,
     &dead_route::DeadRoute,
     &unreachable_endpoint::UnreachableEndpoint,
@@ -232,6 +234,10 @@ impl<'a> Context<'a> {
     pub fn sites<'s>(&'s self, rule: &'static str) -> impl Iterator<Item = Site<'s>> + 's {
         self.results.iter().filter_map(move |result| {
             let diagnosis = result.diagnosis.as_ref()?;
+            // An nginx location/proxy_pass slash mismatch is reported by proxy-pass-slash.
+            if proxy_pass_slash::claims(self, result) {
+                return None;
+            }
             let link = diagnosis.primary();
             if link.cause.rule() != rule {
                 return None;
