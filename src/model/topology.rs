@@ -279,6 +279,18 @@ pub fn build(files: &[FileFacts], config: &Config) -> Graph {
         .iter()
         .filter_map(|f| Some((f.project.clone()?, f.facts.context_path.as_ref()?.0.clone())))
         .collect();
+    // Spring Cloud Gateway versions by project (from its pom.xml / build.gradle).
+    let gateway_versions: BTreeMap<String, (u32, u32)> = files
+        .iter()
+        .filter_map(|f| {
+            let v = f
+                .facts
+                .versions
+                .iter()
+                .find(|(lib, _)| lib == "spring-cloud-gateway")?;
+            Some((f.project.clone()?, v.1))
+        })
+        .collect();
     for f in files {
         let owner = b.owner_of(f);
         for r in &f.facts.routes {
@@ -322,7 +334,25 @@ pub fn build(files: &[FileFacts], config: &Config) -> Graph {
                     };
                     let id = b.component(&name, Role::Gateway);
                     configure_gateway(&mut b.graph.components[id.0], r.dialect);
-                    add_route(&mut b.graph, id, r.clone());
+                    let mut r = r.clone();
+                    if r.dialect == Dialect::SpringGateway {
+                        let version = f
+                            .project
+                            .as_ref()
+                            .and_then(|p| gateway_versions.get(p).copied())
+                            .or_else(|| {
+                                config
+                                    .versions
+                                    .spring_cloud_gateway
+                                    .map(|v| (v.major, v.minor))
+                            });
+                        spring_gateway_for_version(
+                            &mut r,
+                            &mut b.graph.components[id.0],
+                            version,
+                        );
+                    }
+                    add_route(&mut b.graph, id, r);
                 }
             }
         }
@@ -676,6 +706,23 @@ fn add_route(graph: &mut Graph, id: ComponentId, fact: RouteFact) {
         .entry(table)
         .or_default()
         .push(rid);
+}
+
+/// Spring Cloud Gateway 3.x/4.x `Path` predicates match an extra trailing slash
+/// (`matchTrailingSlash`, default true; the source reads it as a lenient slash); 5.x (Spring
+/// Framework 7) no longer does. Without a version, 4.x is assumed and said.
+fn spring_gateway_for_version(r: &mut RouteFact, c: &mut Component, version: Option<(u32, u32)>) {
+    if version.is_some_and(|v| v.0 >= 5)
+        && let PathMatch::Template { pattern, .. } = &mut r.matcher
+    {
+        pattern.lenient_slash = false;
+    }
+    if version.is_none() && !r.origin.starts_with("Zuul") {
+        let note = "Spring Cloud Gateway version unknown (no pom.xml or build.gradle names it): assumed 4.x, where Path patterns also match a trailing slash".to_owned();
+        if !c.assumptions.contains(&note) {
+            c.assumptions.push(note);
+        }
+    }
 }
 
 fn go_version_for(go_mods: &[(String, (u32, u32))], display: &str) -> Option<(u32, u32)> {

@@ -14,6 +14,7 @@ mod no_route;
 mod parse_error;
 mod prefix_overmatch;
 mod regex_case_insensitive;
+mod strip_prefix_count;
 mod trailing_slash;
 mod unbound_route;
 mod unreachable_endpoint;
@@ -117,6 +118,7 @@ pub static RULES: &[&dyn Rule] = &[
     &unbound_route::UnboundRoute,
     &prefix_overmatch::PrefixOvermatch,
     &regex_case_insensitive::RegexCaseInsensitive,
+    &strip_prefix_count::StripPrefixCount,
     &unresolved_call::UnresolvedCall,
     &dead_route::DeadRoute,
     &unreachable_endpoint::UnreachableEndpoint,
@@ -439,6 +441,9 @@ impl<'a> Context<'a> {
             MissingPrefix { prefix, .. } => format!("the path needs the prefix {prefix}"),
             MissingStripPrefix { strip, .. } => {
                 format!("{} arrives with {strip} still on it", l.before)
+            }
+            StripPrefixCount { have, need, .. } => {
+                format!("StripPrefix={have} leaves {}; it needs StripPrefix={need}", l.before)
             }
             TrailingSlash { add: true } => format!("{} needs a trailing slash", l.before),
             TrailingSlash { add: false } => format!("{} must not end with a slash", l.before),
