@@ -882,6 +882,41 @@ mod tests {
     }
 
     #[test]
+    fn spring_gateway_5_drops_the_trailing_slash_leniency() {
+        use crate::source_file::FileId;
+        use crate::sources::{Input, spring_config};
+        let text = "spring.cloud.gateway.routes:\n  - id: a\n    uri: lb://a\n    predicates:\n      - Path=/a/{x}\n";
+        let facts = spring_config::extract(Input {
+            file: FileId(0),
+            path: "application.yml",
+            text,
+        });
+        let lenient = |version: Option<(u32, u32)>| {
+            let mut r = facts.routes[0].clone();
+            let mut b = Builder {
+                config: &Config::default(),
+                graph: Graph::default(),
+                known: BTreeSet::new(),
+                project_names: BTreeMap::new(),
+            };
+            let id = b.component("gw", Role::Gateway);
+            spring_gateway_for_version(&mut r, &mut b.graph.components[id.0], version);
+            let PathMatch::Template { pattern, .. } = &r.matcher else {
+                return (None, 0);
+            };
+            (
+                Some(pattern.lenient_slash),
+                b.graph.components[id.0].assumptions.len(),
+            )
+        };
+        // (version, matches `/a/1/`, assumption notes)
+        assert_eq!(lenient(Some((3, 1))), (Some(true), 0));
+        assert_eq!(lenient(Some((4, 1))), (Some(true), 0));
+        assert_eq!(lenient(Some((5, 0))), (Some(false), 0));
+        assert_eq!(lenient(None), (Some(true), 1));
+    }
+
+    #[test]
     fn go_versions_apply_to_files_below_their_go_mod() {
         let mods = vec![
             ("api-gateway".to_owned(), (1, 21)),
