@@ -183,7 +183,12 @@ fn every_spring_cloud_gateway_file_is_read_as_spring_configuration() {
             path: &e.file,
             text: &text,
         });
-        assert!(facts.problems.is_empty(), "{}: {:?}", e.file, facts.problems);
+        assert!(
+            facts.problems.is_empty(),
+            "{}: {:?}",
+            e.file,
+            facts.problems
+        );
         routes += facts.routes.len();
     }
     assert!(routes > 50, "{routes} routes");

@@ -59,7 +59,11 @@ fn petclinic_findings_are_the_strip_count_and_the_missing_route() {
         run.stdout
     );
     // The $http service is not a call the JS reader extracts (6 calls, all from fetch).
-    assert!(run.stdout.contains("6 calls, 3 routes, 10 endpoints"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("6 calls, 3 routes, 10 endpoints"),
+        "{}",
+        run.stdout
+    );
     // pom.xml pins the release train: no version assumption.
     let routes = routelint(&["routes", fixture("spring-petclinic").to_str().unwrap_or("")]);
     assert!(!routes.stdout.contains("assumed 4.x"), "{}", routes.stdout);
@@ -101,7 +105,11 @@ fn strip_prefix_count_triggers_on_one_segment_too_many_and_is_silent_when_right(
             .to_str()
             .unwrap_or(""),
     ]);
-    assert!(run.stdout.contains("too many: one segment"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("too many: one segment"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("use `StripPrefix=1`"), "{}", run.stdout);
     // Without a build file the gateway version is assumed, and `routes` says so.
     let routes = routelint(&[

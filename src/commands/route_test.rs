@@ -1006,7 +1006,9 @@ impl View<'_> {
             }
             Cause::StripPrefixCount { have, need, route } => {
                 let gw = self.name(self.graph.route(*route).component).to_owned();
-                format!("StripPrefix={need} at {gw}, not {have} ({at} receives {before}, serves {after})")
+                format!(
+                    "StripPrefix={need} at {gw}, not {have} ({at} receives {before}, serves {after})"
+                )
             }
             Cause::TrailingSlash { .. } | Cause::CaseMismatch | Cause::DoubleSlash { .. } => {
                 format!("{at} would match {after}, not {before}")

@@ -929,8 +929,12 @@ impl Rewrite {
                 // keep the parts from index n, join under `/`; a trailing slash is kept when
                 // something is left.
                 let s = path.segments();
-                let segs: Vec<Vec<Piece>> =
-                    s.segs.into_iter().filter(|x| !x.is_empty()).skip(*n).collect();
+                let segs: Vec<Vec<Piece>> = s
+                    .segs
+                    .into_iter()
+                    .filter(|x| !x.is_empty())
+                    .skip(*n)
+                    .collect();
                 let trailing_slash = s.trailing_slash && !segs.is_empty();
                 Rewritten::Path(
                     Segments {

@@ -346,11 +346,7 @@ pub fn build(files: &[FileFacts], config: &Config) -> Graph {
                                     .spring_cloud_gateway
                                     .map(|v| (v.major, v.minor))
                             });
-                        spring_gateway_for_version(
-                            &mut r,
-                            &mut b.graph.components[id.0],
-                            version,
-                        );
+                        spring_gateway_for_version(&mut r, &mut b.graph.components[id.0], version);
                     }
                     add_route(&mut b.graph, id, r);
                 }

@@ -368,7 +368,9 @@ fn candidates(sim: &Sim<'_>, t: &Trace, k: usize) -> Vec<(Cause, ReqPath)> {
     // A segment-counting strip (Spring `StripPrefix=N`) that removed too many or too few
     // segments: the same route with another N.
     let strip_n = prev_route.and_then(|r| match sim.graph.route(r).fact.rewrite {
-        Some(Rewrite::StripSegments(n)) if matches!(sim.graph.route(r).dest, Dest::Component(_)) => {
+        Some(Rewrite::StripSegments(n))
+            if matches!(sim.graph.route(r).dest, Dest::Component(_)) =>
+        {
             Some((r, n))
         }
         _ => None,
@@ -379,7 +381,9 @@ fn candidates(sim: &Sim<'_>, t: &Trace, k: usize) -> Vec<(Cause, ReqPath)> {
         let total = before.path_in.segments().segs.len();
         let matcher = &sim.graph.route(route).fact.matcher;
         for need in (0..=total.min(have + 3)).filter(|m| *m != have) {
-            if let Rewritten::Path(after) = Rewrite::StripSegments(need).apply(matcher, &before.path_in) {
+            if let Rewritten::Path(after) =
+                Rewrite::StripSegments(need).apply(matcher, &before.path_in)
+            {
                 out.push((Cause::StripPrefixCount { route, have, need }, after));
             }
         }

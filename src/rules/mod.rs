@@ -443,7 +443,10 @@ impl<'a> Context<'a> {
                 format!("{} arrives with {strip} still on it", l.before)
             }
             StripPrefixCount { have, need, .. } => {
-                format!("StripPrefix={have} leaves {}; it needs StripPrefix={need}", l.before)
+                format!(
+                    "StripPrefix={have} leaves {}; it needs StripPrefix={need}",
+                    l.before
+                )
             }
             TrailingSlash { add: true } => format!("{} needs a trailing slash", l.before),
             TrailingSlash { add: false } => format!("{} must not end with a slash", l.before),

@@ -71,14 +71,18 @@ pub fn sniff(name: &str, text: &str) -> bool {
             .any(|k| l.starts_with(k))
     };
     let foreign = |l: &str| {
-        ["apiVersion:", "kind:", "openapi:", "swagger:", "_format_version"]
-            .iter()
-            .any(|k| l.starts_with(k))
+        [
+            "apiVersion:",
+            "kind:",
+            "openapi:",
+            "swagger:",
+            "_format_version",
+        ]
+        .iter()
+        .any(|k| l.starts_with(k))
     };
     let lines = || text.lines().take(2000);
-    lines().any(top)
-        && !lines().any(foreign)
-        && (text.contains("gateway") || text.contains("zuul"))
+    lines().any(top) && !lines().any(foreign) && (text.contains("gateway") || text.contains("zuul"))
 }
 
 /// `application-prod.yml` → `prod`.
@@ -98,7 +102,8 @@ fn doc_profile(doc: &Node) -> Option<String> {
         .or_else(|| lookup(doc, &["spring", "profiles"]).filter(|n| n.as_str().is_some()))
         .and_then(|n| {
             n.scalar_text().or_else(|| {
-                let items: Vec<String> = n.as_seq()?.iter().filter_map(|x| x.scalar_text()).collect();
+                let items: Vec<String> =
+                    n.as_seq()?.iter().filter_map(|x| x.scalar_text()).collect();
                 Some(items.join(","))
             })
         })
@@ -222,7 +227,10 @@ const BASES: &[(&[&str], bool)] = &[
 ];
 
 fn key_path(base: &[&str], key: &str) -> Vec<String> {
-    base.iter().map(|s| (*s).to_owned()).chain([key.to_owned()]).collect()
+    base.iter()
+        .map(|s| (*s).to_owned())
+        .chain([key.to_owned()])
+        .collect()
 }
 
 fn at<'a>(doc: &'a Node, base: &[&str], key: &str) -> Option<&'a Node> {
@@ -353,7 +361,10 @@ fn route_spec(
         _ => {
             facts.problem(
                 span,
-                format!("a gateway route must be a mapping, found {}", item.type_name()),
+                format!(
+                    "a gateway route must be a mapping, found {}",
+                    item.type_name()
+                ),
             );
             None
         }
@@ -385,7 +396,10 @@ fn def(input: &Input<'_>, facts: &mut Facts, node: &Node) -> Option<Def> {
     let span = input.node_span(node);
     match &node.value {
         Value::Str(s) => {
-            let raw = input.text.get(node.range.start..node.range.end).unwrap_or("");
+            let raw = input
+                .text
+                .get(node.range.start..node.range.end)
+                .unwrap_or("");
             let at = if raw == s {
                 Some(node.range.start)
             } else if raw.len() >= 2 && raw.get(1..raw.len() - 1) == Some(s.as_str()) {
@@ -464,7 +478,9 @@ fn read_zuul(input: &Input<'_>, doc: &Node, suffix: &str, order: &mut u32, facts
         return;
     };
     for (k, v) in routes {
-        let Some(name) = k.scalar_text() else { continue };
+        let Some(name) = k.scalar_text() else {
+            continue;
+        };
         let span = input.node_span(v);
         let (path_node, service, url, strip) = match &v.value {
             Value::Str(_) => (Some(v), None, None, true),
@@ -472,10 +488,15 @@ fn read_zuul(input: &Input<'_>, doc: &Node, suffix: &str, order: &mut u32, facts
                 lookup(v, &["path"]),
                 lookup(v, &["service-id"]).and_then(Node::scalar_text),
                 lookup(v, &["url"]).and_then(|n| Some((n.scalar_text()?, input.node_span(n)))),
-                lookup(v, &["strip-prefix"]).and_then(Node::as_bool).unwrap_or(true),
+                lookup(v, &["strip-prefix"])
+                    .and_then(Node::as_bool)
+                    .unwrap_or(true),
             ),
             _ => {
-                facts.problem(span, format!("zuul route `{name}` must be a path or a mapping"));
+                facts.problem(
+                    span,
+                    format!("zuul route `{name}` must be a path or a mapping"),
+                );
                 continue;
             }
         };
@@ -484,7 +505,11 @@ fn read_zuul(input: &Input<'_>, doc: &Node, suffix: &str, order: &mut u32, facts
             // ZuulRoute without a path: `/<name>/**`.
             None => (format!("/{name}/**"), input.node_span(k)),
         };
-        let path = if path.starts_with('/') { path } else { format!("/{path}") };
+        let path = if path.starts_with('/') {
+            path
+        } else {
+            format!("/{path}")
+        };
         let full = format!("{prefix}{path}");
         let mut n = 0;
         if strip_global && !prefix.is_empty() {
@@ -500,7 +525,10 @@ fn read_zuul(input: &Input<'_>, doc: &Node, suffix: &str, order: &mut u32, facts
                     .split_once("://")
                     .and_then(|(_, r)| r.find('/').map(|i| r[i..].to_owned()))
                     .unwrap_or_default();
-                (gateway::target(u, *uspan), p.trim_end_matches('/').to_owned())
+                (
+                    gateway::target(u, *uspan),
+                    p.trim_end_matches('/').to_owned(),
+                )
             }
             (None, Some(s)) => (
                 Target::Forward {

@@ -216,7 +216,10 @@ fn route(input: &Input<'_>, call: Node<'_>) -> Option<RouteSpec> {
             }
             "metadata" => {}
             "filters" => {
-                if let Some(l) = args(c).into_iter().find(|n| n.kind() == "lambda_expression") {
+                if let Some(l) = args(c)
+                    .into_iter()
+                    .find(|n| n.kind() == "lambda_expression")
+                {
                     for (fname, fc) in chain(input, l) {
                         let fvals: Vec<(Option<String>, String, Span)> = args(fc)
                             .into_iter()
@@ -293,7 +296,10 @@ public class GatewayConfig {
                     "{} | {:?} | {} | {} | {} | {:?} | {}{}",
                     r.matcher,
                     r.methods,
-                    r.rewrite.as_ref().map(|x| x.to_string()).unwrap_or("-".into()),
+                    r.rewrite
+                        .as_ref()
+                        .map(|x| x.to_string())
+                        .unwrap_or("-".into()),
                     match &r.target {
                         Target::Forward { host, .. } => host.clone(),
                         _ => "opaque".into(),

@@ -165,7 +165,10 @@ fn version_after(text: &str, artifact: &str) -> Option<String> {
         from = at;
         let rest = &text[at..];
         if let Some(r) = rest.strip_prefix("</artifactId>") {
-            let block_end = r.find("</dependency>").or_else(|| r.find("</parent>")).unwrap_or(r.len());
+            let block_end = r
+                .find("</dependency>")
+                .or_else(|| r.find("</parent>"))
+                .unwrap_or(r.len());
             let block = &r[..block_end];
             if let Some(v) = block.find("<version>") {
                 let after = &block[v + "<version>".len()..];
@@ -228,7 +231,10 @@ mod tests {
                 "implementation(platform(\"org.springframework.cloud:spring-cloud-dependencies:2022.0.4\"))",
                 Some((4, 0)),
             ),
-            ("id 'org.springframework.boot' version '2.7.18'", Some((3, 1))),
+            (
+                "id 'org.springframework.boot' version '2.7.18'",
+                Some((3, 1)),
+            ),
             ("ext { springCloudVersion = 'Hoxton.SR12' }", Some((2, 2))),
             ("<project></project>", None),
         ];

@@ -81,11 +81,7 @@ pub fn shortcut(text: &str, at: Option<usize>, whole: Span) -> Def {
         if !trimmed.is_empty() {
             let lead = part.len() - part.trim_start().len();
             let span = match at {
-                Some(a) => Span::new(
-                    whole.file,
-                    a + off + lead,
-                    a + off + lead + trimmed.len(),
-                ),
+                Some(a) => Span::new(whole.file, a + off + lead, a + off + lead + trimmed.len()),
                 None => whole,
             };
             args.push((None, trimmed.to_owned(), span));
@@ -337,9 +333,7 @@ pub fn rewrite_path(regexp: &str, replacement: &str) -> Rewrite {
             "{shown}: Java regex syntax routelint cannot evaluate"
         )),
         Ok(re) => Rewrite::RegexReplace { re, with, shown },
-        Err(_) => Rewrite::Unknown(format!(
-            "{shown}: a Java regex routelint cannot evaluate"
-        )),
+        Err(_) => Rewrite::Unknown(format!("{shown}: a Java regex routelint cannot evaluate")),
     }
 }
 
@@ -440,7 +434,11 @@ fn rewrite_of(filters: &[Def], pattern: Option<&Pattern>) -> Option<(Rewrite, Sp
         let vals: Vec<&(Option<String>, String, Span)> = f.values().collect();
         let first = vals.first().map(|(_, v, _)| v.as_str()).unwrap_or("");
         let rw = if f.is("StripPrefix") {
-            let n = if vals.is_empty() { Some(1) } else { first.parse().ok() };
+            let n = if vals.is_empty() {
+                Some(1)
+            } else {
+                first.parse().ok()
+            };
             match n {
                 Some(n) => Rewrite::StripSegments(n),
                 None => Rewrite::Unknown(format!("StripPrefix={first}")),
@@ -502,7 +500,11 @@ fn rewrite_of(filters: &[Def], pattern: Option<&Pattern>) -> Option<(Rewrite, Sp
 
 /// The route's facts: one per Path pattern (one matching any path when it has none).
 /// `lenient_default` is `matchTrailingSlash` when the route does not say (true before 5.x).
-pub fn route_facts(spec: &RouteSpec, order: u32, base_path: Option<&str>) -> (Vec<RouteFact>, Vec<(Span, String)>) {
+pub fn route_facts(
+    spec: &RouteSpec,
+    order: u32,
+    base_path: Option<&str>,
+) -> (Vec<RouteFact>, Vec<(Span, String)>) {
     let mut problems = Vec::new();
     let m = matching(&spec.predicates);
     let target = match &spec.uri {
@@ -512,27 +514,28 @@ pub fn route_facts(spec: &RouteSpec, order: u32, base_path: Option<&str>) -> (Ve
         },
     };
     let mut out = Vec::new();
-    let mut push = |matcher: PathMatch, pattern: Option<&Pattern>, span: Span, conditional: bool| {
-        let rewrite = rewrite_of(&spec.filters, pattern);
-        out.push(RouteFact {
-            owner: Owner::File,
-            table: TABLE.to_owned(),
-            origin: spec.origin.clone(),
-            order,
-            matcher,
-            methods: m.methods.clone(),
-            rewrite_span: rewrite.as_ref().map(|r| r.1),
-            rewrite: rewrite.map(|r| r.0),
-            target: target.clone(),
-            span,
-            rule_span: spec.rule_span,
-            hosts: m.hosts.clone(),
-            gateways: Vec::new(),
-            dialect: Dialect::SpringGateway,
-            priority: Some(-spec.order),
-            conditional,
-        });
-    };
+    let mut push =
+        |matcher: PathMatch, pattern: Option<&Pattern>, span: Span, conditional: bool| {
+            let rewrite = rewrite_of(&spec.filters, pattern);
+            out.push(RouteFact {
+                owner: Owner::File,
+                table: TABLE.to_owned(),
+                origin: spec.origin.clone(),
+                order,
+                matcher,
+                methods: m.methods.clone(),
+                rewrite_span: rewrite.as_ref().map(|r| r.1),
+                rewrite: rewrite.map(|r| r.0),
+                target: target.clone(),
+                span,
+                rule_span: spec.rule_span,
+                hosts: m.hosts.clone(),
+                gateways: Vec::new(),
+                dialect: Dialect::SpringGateway,
+                priority: Some(-spec.order),
+                conditional,
+            });
+        };
     let lenient = m.trailing.unwrap_or(true);
     for (src, span) in &m.patterns {
         match path_pattern(src, lenient) {
@@ -621,10 +624,7 @@ mod tests {
             .iter()
             .map(|(_, v, s)| (v.clone(), s.start, s.end))
             .collect();
-        assert_eq!(
-            got,
-            [("/api/**".into(), 15, 22), ("/v2/**".into(), 24, 30)]
-        );
+        assert_eq!(got, [("/api/**".into(), 15, 22), ("/v2/**".into(), 24, 30)]);
     }
 
     #[test]
@@ -633,7 +633,10 @@ mod tests {
         let m = PathMatch::Any;
         let apply = |rw: &Rewrite, p: &str| rw.apply(&m, &ReqPath::parse(p));
         let rw = rewrite_path("/red/?(?<segment>.*)", "/$\\{segment}");
-        assert_eq!(apply(&rw, "/red/blue"), Rewritten::Path(ReqPath::parse("/blue")));
+        assert_eq!(
+            apply(&rw, "/red/blue"),
+            Rewritten::Path(ReqPath::parse("/blue"))
+        );
         let rw = rewrite_path("/api/(.*)", "/v1/$1");
         assert_eq!(
             apply(&rw, "/api/posts/{id}"),
@@ -643,8 +646,14 @@ mod tests {
         assert!(matches!(rewrite_path("/a*+", "/"), Rewrite::Unknown(_)));
         assert!(matches!(rewrite_path("/a", "$x"), Rewrite::Unknown(_)));
         let rw = set_path("/{segment}", Some(&pat));
-        assert_eq!(apply(&rw, "/red/blue"), Rewritten::Path(ReqPath::parse("/blue")));
-        assert!(matches!(set_path("/{other}", Some(&pat)), Rewrite::Unknown(_)));
+        assert_eq!(
+            apply(&rw, "/red/blue"),
+            Rewritten::Path(ReqPath::parse("/blue"))
+        );
+        assert!(matches!(
+            set_path("/{other}", Some(&pat)),
+            Rewrite::Unknown(_)
+        ));
         assert!(matches!(set_path("/x", None), Rewrite::ReplaceFull(_)));
         assert_eq!(java_replacement("\\$1-$2x").as_deref(), Some("$$1-${2}x"));
     }

@@ -52,10 +52,10 @@ pub fn documents(text: &str) -> Vec<Vec<Entry>> {
             logical.push((nat + (ncontent.len() - nt.len()), nt));
             cur = ncontent;
         }
-        if let Some(e) = entry(&logical) {
-            if let Some(d) = docs.last_mut() {
-                d.push(e);
-            }
+        if let Some(e) = entry(&logical)
+            && let Some(d) = docs.last_mut()
+        {
+            d.push(e);
         }
     }
     docs
@@ -150,11 +150,11 @@ fn unescape(cs: &[(usize, char)]) -> (String, usize) {
         'f' => ("\u{c}".into(), 2),
         'u' => {
             let hex: String = cs.iter().skip(2).take(4).map(|(_, c)| *c).collect();
-            match u32::from_str_radix(&hex, 16).ok().filter(|_| hex.len() == 4) {
-                Some(v) => (
-                    char::from_u32(v).map(String::from).unwrap_or_default(),
-                    6,
-                ),
+            match u32::from_str_radix(&hex, 16)
+                .ok()
+                .filter(|_| hex.len() == 4)
+            {
+                Some(v) => (char::from_u32(v).map(String::from).unwrap_or_default(), 6),
                 // A malformed `\u` (Java throws): kept as written.
                 None => ("u".into(), 2),
             }
@@ -339,7 +339,10 @@ impl Build {
 mod tests {
     use super::*;
 
-    fn one(text: &str) -> Vec<(String, String, String)> {
+    /// (key, value, value as written)
+    type Row = (String, String, String);
+
+    fn one(text: &str) -> Vec<Row> {
         documents(text)
             .into_iter()
             .flatten()
@@ -356,12 +359,15 @@ mod tests {
     #[test]
     fn lines_continuations_escapes_and_comments() {
         let t = |k: &str, v: &str, raw: &str| (k.to_owned(), v.to_owned(), raw.to_owned());
-        let table: Vec<(&str, Vec<(String, String, String)>)> = vec![
+        let table: Vec<(&str, Vec<Row>)> = vec![
             ("a=b", vec![t("a", "b", "b")]),
             ("a : b c", vec![t("a", "b c", "b c")]),
             ("a b", vec![t("a", "b", "b")]),
             ("# c\n! c\n  x=1\r\n", vec![t("x", "1", "1")]),
-            ("a=one,\\\n    two", vec![t("a", "one,two", "one,\\\n    two")]),
+            (
+                "a=one,\\\n    two",
+                vec![t("a", "one,two", "one,\\\n    two")],
+            ),
             ("k\\=x=\\u0041\\tB", vec![t("k=x", "A\tB", "\\u0041\\tB")]),
             ("k=\\uZZ", vec![t("k", "uZZ", "\\uZZ")]),
             ("k=\\", vec![t("k", "", "\\")]),

@@ -33,7 +33,10 @@ fn table(path: &str, text: &str) -> Vec<String> {
             format!(
                 "{} | {methods} | {} | {target} | {} | {:?} | {}{}",
                 r.matcher,
-                r.rewrite.as_ref().map(|x| x.to_string()).unwrap_or("-".into()),
+                r.rewrite
+                    .as_ref()
+                    .map(|x| x.to_string())
+                    .unwrap_or("-".into()),
                 r.origin,
                 r.priority,
                 &text[r.span.start as usize..r.span.end as usize],
@@ -206,7 +209,10 @@ fn sniff_by_name_and_content() {
     assert!(sniff("bootstrap-dev.properties", ""));
     assert!(!sniff("applicationset.yaml", "kind: ApplicationSet"));
     assert!(sniff("gateway.yml", "spring:\n  cloud:\n    gateway:\n"));
-    assert!(!sniff("svc.yml", "apiVersion: v1\nkind: Service\nspring: x\ngateway: y\n"));
+    assert!(!sniff(
+        "svc.yml",
+        "apiVersion: v1\nkind: Service\nspring: x\ngateway: y\n"
+    ));
 }
 
 #[test]
