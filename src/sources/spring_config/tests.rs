@@ -232,3 +232,66 @@ fn the_corpus_reads_without_problems() {
     let routes: usize = read.iter().map(|(_, f)| f.routes.len()).sum();
     assert!(routes > 50, "{routes}");
 }
+
+mod soup {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn in_bounds(f: &Facts, len: usize) -> bool {
+        let ok = |s: Span| s.start <= s.end && (s.end as usize) <= len;
+        f.problems.iter().all(|p| ok(p.span))
+            && f.routes.iter().all(|r| {
+                ok(r.span)
+                    && ok(r.rule_span)
+                    && r.rewrite_span.is_none_or(ok)
+                    && match &r.target {
+                        Target::Forward { span, .. } => ok(*span),
+                        _ => true,
+                    }
+            })
+            && f.bindings.iter().all(|b| ok(b.span))
+            && f.context_path.as_ref().is_none_or(|c| ok(c.1))
+    }
+
+    /// Spring-shaped tokens: keys, predicates, filters, escapes, Java DSL calls.
+    fn spring_soup() -> impl Strategy<Value = String> {
+        let tokens = prop::sample::select(vec![
+            "spring:\n", "  cloud:\n", "    gateway:\n", "      routes:\n", "spring.cloud.gateway.routes",
+            "[0]", ".predicates[1]", "=", ": ", "- id: a\n", "  uri: lb://a\n", "uri: ${x}\n",
+            "  predicates:\n", "  - Path=/a/**,/b/{id}\n", "  - Path=/a/**/b\n", "- Method=GET\n",
+            "  filters:\n", "  - StripPrefix=2\n", "  - StripPrefix=x\n", "- RewritePath=/a/(?<s>.*), /$\\{s}\n",
+            "- SetPath=/{s}\n", "- name: Path\n  args:\n    patterns: [/x]\n", "order: -1\n",
+            "zuul:\n  routes:\n    a:\n      path: /a/**\n", "zuul.prefix=/api\n", "---\n", "#---\n",
+            "\\", "\\u00", "\\u0041", "\\\n", "#", "!", "{", "}", "[", "]", "'", "\"", "é", "\u{0}",
+            "\n", " ", "/", "*", "**", "?", "{*rest}", "<version>", "</version>",
+            "<artifactId>spring-cloud-dependencies</artifactId>", "springCloudVersion = '2023.0.1'",
+            ".route(\"a\", r -> r.path(\"/a/**\").filters(f -> f.stripPrefix(1)).uri(\"lb://a\"))",
+            "builder.routes()", ".build();", "r -> r.order(", "-", "1", ")",
+        ]);
+        prop::collection::vec(tokens, 0..60).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+        #[test]
+        fn spring_like_text_is_read_without_a_panic(text in spring_soup()) {
+            for path in ["application.yml", "application-prod.properties"] {
+                let f = extract(Input { file: FileId(0), path, text: &text });
+                prop_assert!(in_bounds(&f, text.len()), "{path}");
+            }
+            let f = extract_build(Input { file: FileId(0), path: "pom.xml", text: &text });
+            prop_assert!(in_bounds(&f, text.len()));
+            let f = crate::sources::spring_dsl::extract(Input { file: FileId(0), path: "G.java", text: &text });
+            prop_assert!(in_bounds(&f, text.len()));
+        }
+
+        #[test]
+        fn any_text_is_read_without_a_panic(text in any::<String>()) {
+            let f = extract(Input { file: FileId(0), path: "application.properties", text: &text });
+            prop_assert!(in_bounds(&f, text.len()));
+            let f = extract(Input { file: FileId(0), path: "application.yml", text: &text });
+            prop_assert!(in_bounds(&f, text.len()));
+        }
+    }
+}
