@@ -95,6 +95,11 @@ impl Check for StripPrefixCount {
                     "make the Zuul route strip {need} segment{} (`stripPrefix` of the route and `zuul.stripPrefix` for `zuul.prefix`)",
                     if *need == 1 { "" } else { "s" }
                 )
+            } else if *need == 0 {
+                format!(
+                    "remove `StripPrefix={have}` from that route's filters: the service serves the path as the client sends it ({})",
+                    link.after
+                )
             } else {
                 format!(
                     "use `StripPrefix={need}` in that route's filters: {} becomes {}",

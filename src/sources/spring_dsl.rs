@@ -121,6 +121,7 @@ fn value(input: &Input<'_>, n: Node<'_>) -> (String, Span) {
             }
             (s, input.span(n.start_byte() + 1, n.end_byte() - 1))
         }
+        "true" | "false" => (raw.to_owned(), span(input, n)),
         "decimal_integer_literal" | "unary_expression" if raw.parse::<i64>().is_ok() => {
             (raw.to_owned(), span(input, n))
         }
@@ -198,7 +199,16 @@ fn route(input: &Input<'_>, call: Node<'_>) -> Option<RouteSpec> {
         };
         match name.as_str() {
             "and" | "alwaysTrue" => {}
-            "path" => spec.predicates.push(def("Path")),
+            "path" => {
+                // `path(false, "/a/{x}")`: the leading boolean is matchTrailingSlash.
+                let mut d = def("Path");
+                if let Some(first) = d.args.first_mut()
+                    && (first.1 == "true" || first.1 == "false")
+                {
+                    first.0 = Some("matchTrailingSlash".to_owned());
+                }
+                spec.predicates.push(d)
+            }
             "method" => spec.predicates.push(def("Method")),
             "host" => spec.predicates.push(def("Host")),
             "uri" => spec.uri = vals.first().map(|(_, v, s)| (v.clone(), *s)),
@@ -275,6 +285,7 @@ public class GatewayConfig {
                 .uri("http://visits-service:8082"))
             .route(r -> r.host("**.example.org").and().path(PATH)
                 .uri(fallbackUri))
+            .route("strict", r -> r.path(false, "/strict/{id}").uri("lb://strict"))
             .build();
     }
 }
@@ -318,11 +329,21 @@ public class GatewayConfig {
                 "/api/owners/{path...} | Only([Get, Post]) | StripPrefix=2 | customers-service | RouteLocatorBuilder route customers | Some(0) | /api/owners/**",
                 "/api/visit/{id} | Any | RewritePath=/api/visit/(?<id>.*), /visits/${id} | visits-service | RouteLocatorBuilder route visits | Some(1) | /api/visit/{id} | conditional",
                 "any path | Any | - | opaque | RouteLocatorBuilder route #3 | Some(0) | host(\"**.example.org\") | conditional",
+                "/strict/{id} | Any | - | strict | RouteLocatorBuilder route strict | Some(0) | /strict/{id}",
             ]
         );
         assert!(matches!(f.routes[3].matcher, PathMatch::Any));
         assert_eq!(f.routes[0].hosts, Vec::<String>::new());
         assert_eq!(f.routes[3].hosts, ["**.example.org"]);
+        let lenient: Vec<bool> = f
+            .routes
+            .iter()
+            .filter_map(|r| match &r.matcher {
+                PathMatch::Template { pattern, .. } => Some(pattern.lenient_slash),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(lenient, [true, true, true, false]);
     }
 
     #[test]

@@ -406,7 +406,9 @@ pub fn target(uri: &str, span: Span) -> Target {
         };
     }
     // Spring Cloud Gateway takes only the scheme, host and port of the uri: its path is
-    // ignored (RouteToRequestUrlFilter).
+    // ignored, in the WebFlux and the MVC server alike (RouteToRequestUrlFilter since 2.0.2,
+    // spring-cloud-gateway#586 and #3292). Before 2.0.2 the uri's path replaced the request's;
+    // that is not modelled.
     let authority = after.split(['/', '?', '#']).next().unwrap_or(after);
     let authority = authority.rsplit('@').next().unwrap_or(authority);
     let (host, port) = match authority.rsplit_once(':') {
