@@ -119,6 +119,25 @@ fn strip_prefix_count_triggers_on_one_segment_too_many_and_is_silent_when_right(
             .unwrap_or(""),
     ]);
     assert!(routes.stdout.contains("assumed 4.x"), "{}", routes.stdout);
+    // A RouteLocatorBuilder bean, one segment too few; the help speaks Java.
+    let (code, f) = findings_of("rules/strip-prefix-count/triggers-java");
+    assert_eq!(code, 1);
+    assert_eq!(
+        f,
+        ["strip-prefix-count 404 ui/orders.js:1:39 GET /shop/api/orders/{id}"]
+    );
+    let run = routelint(&[
+        "check",
+        fixture("rules/strip-prefix-count/triggers-java")
+            .to_str()
+            .unwrap_or(""),
+    ]);
+    assert!(
+        run.stdout
+            .contains("use `.filters(f -> f.stripPrefix(2))` in that route"),
+        "{}",
+        run.stdout
+    );
     let (code, f) = findings_of("rules/strip-prefix-count/silent");
     assert_eq!((code, f), (0, Vec::<String>::new()));
 }

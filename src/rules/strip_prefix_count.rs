@@ -90,10 +90,21 @@ impl Check for StripPrefixCount {
                 ));
             }
             let zuul = rt.fact.origin.starts_with("Zuul");
+            let java = rt.fact.origin.starts_with("RouteLocatorBuilder");
             f.help = Some(if zuul {
                 format!(
                     "make the Zuul route strip {need} segment{} (`stripPrefix` of the route and `zuul.stripPrefix` for `zuul.prefix`)",
                     if *need == 1 { "" } else { "s" }
+                )
+            } else if java {
+                format!(
+                    "use `.filters(f -> f.stripPrefix({need}))` in that route: {} becomes {}",
+                    target
+                        .hops
+                        .get(link.hop.saturating_sub(1))
+                        .map(|h| h.path_in.to_string())
+                        .unwrap_or_default(),
+                    link.after
                 )
             } else if *need == 0 {
                 format!(
