@@ -140,7 +140,7 @@ pub enum EndpointSource {
 pub struct VersionsConfig {
     /// Go, for `ServeMux` pattern semantics, when no `go.mod` says (`"1.21"`).
     pub go: Option<Version>,
-    /// Spring Cloud Gateway (stored; not read yet).
+    /// Spring Cloud Gateway, where no build file of the gateway says (trailing-slash matching).
     pub spring_cloud_gateway: Option<Version>,
     /// ingress-nginx (stored; not read yet).
     pub ingress_nginx: Option<Version>,

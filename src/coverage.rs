@@ -269,6 +269,20 @@ fn invert(matcher: &PathMatch, rewrite: Option<&Rewrite>, out: &ReqPath) -> Inve
                 Tri::No => Inverted::Impossible,
             }
         }
+        Some(Rewrite::StripSegments(n)) => {
+            // The dropped segments are the matcher's literal head when it has that many.
+            let head = matcher.literal_prefix().unwrap_or_default();
+            let segs: Vec<&str> = head.split('/').filter(|x| !x.is_empty()).collect();
+            if segs.len() < *n {
+                return Inverted::Unknown;
+            }
+            let prefix: String = segs[..*n].iter().map(|s| format!("/{s}")).collect();
+            if out.segments().segs.is_empty() {
+                Inverted::Path(ReqPath::literal(&prefix))
+            } else {
+                Inverted::Path(out.prepend(&prefix))
+            }
+        }
         Some(Rewrite::ReplaceFull(_) | Rewrite::RegexReplace { .. } | Rewrite::Unknown(_)) => {
             Inverted::Unknown
         }

@@ -57,6 +57,7 @@ const READ_BY_A_SOURCE: &[&str] = &[
     "kong",
     "apisix",
     "nginx",
+    "spring-cloud-gateway",
 ];
 
 #[test]
@@ -112,6 +113,7 @@ fn every_corpus_file_is_read_without_a_crash_and_valid_files_without_a_parse_err
                 | (SourceKind::Envoy, "envoy")
                 | (SourceKind::Kubernetes, "traefik")
                 | (SourceKind::Nginx, "nginx")
+                | (SourceKind::SpringConfig, "spring-cloud-gateway")
         );
         // The MANIFEST calls this ingress-nginx test input valid, but it has 15 `{` and 14 `}`:
         // its `http` block is never closed, which nginx refuses and the nginx source reports.
@@ -164,4 +166,35 @@ fn the_whole_corpus_checks_without_a_crash() {
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert!(v["summary"]["files"].as_u64().unwrap_or(0) > 50);
+}
+
+#[test]
+fn every_spring_cloud_gateway_file_is_read_as_spring_configuration() {
+    let Some(dir) = corpus_dir() else { return };
+    let files: Vec<Entry> = manifest(&dir)
+        .into_iter()
+        .filter(|e| e.system == "spring-cloud-gateway")
+        .collect();
+    assert_eq!(files.len(), 22);
+    let mut routes = 0;
+    for e in &files {
+        let path = dir.join(&e.file);
+        let text = std::fs::read_to_string(&path).expect("utf-8");
+        let ext = discover::extension_kind(&path).expect("yml or properties");
+        let kind = discover::classify(&e.file, ext, &text);
+        assert_eq!(kind, Ok(SourceKind::SpringConfig), "{}", e.file);
+        let facts = SourceKind::SpringConfig.extract(Input {
+            file: FileId(0),
+            path: &e.file,
+            text: &text,
+        });
+        assert!(
+            facts.problems.is_empty(),
+            "{}: {:?}",
+            e.file,
+            facts.problems
+        );
+        routes += facts.routes.len();
+    }
+    assert!(routes > 50, "{routes} routes");
 }

@@ -140,3 +140,45 @@ fn a_go_gateway_answering_text_in_front_of_fastapi_services() {
     assert_eq!(answered["component"], "gateway");
     assert_eq!(answered["media_type"], "text/plain");
 }
+
+#[test]
+fn the_spring_cloud_gateway_seed_case_without_and_with_a_global_handler() {
+    // Services answer {message, status, errors, code}; Spring Cloud Gateway's own 404 is an
+    // empty body unless an ErrorWebExceptionHandler is registered.
+    let (code, f) = findings_of("errors-spring-gateway/no-handler");
+    assert_eq!(code, 1);
+    assert_eq!(
+        f,
+        [
+            "gateway-error-shape - api-gateway/src/main/resources/application.yml:9:11",
+            "no-route 404 web/src/api.js:14:27 GET /api/coupons/{code}",
+        ]
+    );
+    let (_, v) = check_json(&fixture("errors-spring-gateway/no-handler"));
+    assert_eq!(
+        v["findings"][1]["answered_by"]["shape"],
+        "an empty body (no JSON)"
+    );
+
+    // The handler writes the services' record: the gateway's 404 is their JSON.
+    let (code, f) = findings_of("errors-spring-gateway/with-handler");
+    assert_eq!(code, 1);
+    assert_eq!(
+        f,
+        ["no-route 404 web/src/api.js:14:27 GET /api/coupons/{code}"]
+    );
+    let (_, v) = check_json(&fixture("errors-spring-gateway/with-handler"));
+    let answered = &v["findings"][0]["answered_by"];
+    assert_eq!(answered["media_type"], "application/json");
+    assert_eq!(
+        answered["members"],
+        serde_json::json!(["code", "errors", "message", "status"])
+    );
+    assert!(
+        answered["source"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("handler at api-gateway/src/main/java/com/example/shop/gateway/GlobalExceptionHandler.java:"),
+        "{answered}"
+    );
+}

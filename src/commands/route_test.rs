@@ -1004,6 +1004,12 @@ impl View<'_> {
                     .unwrap_or_else(|| "the hop before".to_owned());
                 format!("strip {strip} at {culprit} ({at} receives {before}, serves {after})")
             }
+            Cause::StripPrefixCount { have, need, route } => {
+                let gw = self.name(self.graph.route(*route).component).to_owned();
+                format!(
+                    "StripPrefix={need} at {gw}, not {have} ({at} receives {before}, serves {after})"
+                )
+            }
             Cause::TrailingSlash { .. } | Cause::CaseMismatch | Cause::DoubleSlash { .. } => {
                 format!("{at} would match {after}, not {before}")
             }

@@ -844,6 +844,9 @@ pub enum Rewrite {
     /// replaced (`/foo/bar`, prefix `/foo`, replacement `/xyz` → `/xyz/bar`; replacement `/` or
     /// `""` → `/bar`; `/foo` alone → `/`).
     ReplacePrefixSegments { prefix: String, with: String },
+    /// Spring Cloud Gateway `StripPrefix=N` (and Zuul's prefix stripping): drops the first `n`
+    /// segments; a path with `n` segments or fewer becomes `/`; a trailing slash stays.
+    StripSegments(usize),
     /// A rewrite routelint cannot follow (a middleware defined elsewhere, a script): requests
     /// through it end as unknown, never as a 404.
     Unknown(String),
@@ -921,6 +924,27 @@ impl Rewrite {
             Rewrite::PrefixPath(prefix) => {
                 Rewritten::Path(path.prepend(prefix.trim_end_matches('/')))
             }
+            Rewrite::StripSegments(n) => {
+                // StripPrefixGatewayFilterFactory: tokenize on `/` (empty segments dropped),
+                // keep the parts from index n, join under `/`; a trailing slash is kept when
+                // something is left.
+                let s = path.segments();
+                let segs: Vec<Vec<Piece>> = s
+                    .segs
+                    .into_iter()
+                    .filter(|x| !x.is_empty())
+                    .skip(*n)
+                    .collect();
+                let trailing_slash = s.trailing_slash && !segs.is_empty();
+                Rewritten::Path(
+                    Segments {
+                        leading_slash: true,
+                        segs,
+                        trailing_slash,
+                    }
+                    .to_path(),
+                )
+            }
         }
     }
 }
@@ -935,6 +959,7 @@ impl fmt::Display for Rewrite {
             Rewrite::ReplaceFull(w) => write!(f, "set path {w}"),
             Rewrite::Unknown(why) => write!(f, "unknown rewrite ({why})"),
             Rewrite::PrefixPath(p) => write!(f, "prefix with {p}"),
+            Rewrite::StripSegments(n) => write!(f, "StripPrefix={n}"),
             Rewrite::ReplacePrefixSegments { prefix, with } => {
                 write!(
                     f,
@@ -1139,6 +1164,31 @@ mod tests {
             r.apply(&m, &p("/blog/api/posts/{id}")),
             Rewritten::Path(p("/posts/{id}"))
         );
+    }
+
+    #[test]
+    fn spring_strip_prefix_drops_whole_segments() {
+        // StripPrefixGatewayFilterFactory: fewer segments than N leave `/`; a trailing slash
+        // survives when something is left; empty segments do not count.
+        let table = [
+            (2, "/api/customer/owners", "/owners"),
+            (2, "/api/customer/owners/{id}/pets", "/owners/{id}/pets"),
+            (1, "/customer/owners/", "/owners/"),
+            (2, "/api/customer", "/"),
+            (2, "/api/customer/", "/"),
+            (3, "/api", "/"),
+            (0, "/api/x", "/api/x"),
+            (1, "//api/x", "/x"),
+            (1, "/{tenant}/x", "/x"),
+            (1, "/", "/"),
+        ];
+        for (n, path, want) in table {
+            assert_eq!(
+                Rewrite::StripSegments(n).apply(&PathMatch::Any, &p(path)),
+                Rewritten::Path(p(want)),
+                "StripPrefix={n} {path}"
+            );
+        }
     }
 
     #[test]

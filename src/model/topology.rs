@@ -288,6 +288,18 @@ pub fn build(files: &[FileFacts], config: &Config) -> Graph {
         .filter_map(|f| Some((f.project.clone()?, f.facts.context_path.as_ref()?.0.clone())))
         .collect();
     let spring_builds = spring_builds(files);
+    // Spring Cloud Gateway versions by project (from its pom.xml / build.gradle).
+    let gateway_versions: BTreeMap<String, (u32, u32)> = files
+        .iter()
+        .filter_map(|f| {
+            let v = f
+                .facts
+                .versions
+                .iter()
+                .find(|(lib, _)| lib == "spring-cloud-gateway")?;
+            Some((f.project.clone()?, v.1))
+        })
+        .collect();
     for f in files {
         let owner = b.owner_of(f);
         for r in &f.facts.routes {
@@ -331,7 +343,21 @@ pub fn build(files: &[FileFacts], config: &Config) -> Graph {
                     };
                     let id = b.component(&name, Role::Gateway);
                     configure_gateway(&mut b.graph.components[id.0], r.dialect);
-                    add_route(&mut b.graph, id, r.clone());
+                    let mut r = r.clone();
+                    if r.dialect == Dialect::SpringGateway {
+                        let version = f
+                            .project
+                            .as_ref()
+                            .and_then(|p| gateway_versions.get(p).copied())
+                            .or_else(|| {
+                                config
+                                    .versions
+                                    .spring_cloud_gateway
+                                    .map(|v| (v.major, v.minor))
+                            });
+                        spring_gateway_for_version(&mut r, &mut b.graph.components[id.0], version);
+                    }
+                    add_route(&mut b.graph, id, r);
                 }
             }
         }
@@ -830,6 +856,23 @@ fn add_route(graph: &mut Graph, id: ComponentId, fact: RouteFact) {
         .push(rid);
 }
 
+/// Spring Cloud Gateway 3.x/4.x `Path` predicates match an extra trailing slash
+/// (`matchTrailingSlash`, default true; the source reads it as a lenient slash); 5.x (Spring
+/// Framework 7) no longer does. Without a version, 4.x is assumed and said.
+fn spring_gateway_for_version(r: &mut RouteFact, c: &mut Component, version: Option<(u32, u32)>) {
+    if version.is_some_and(|v| v.0 >= 5)
+        && let PathMatch::Template { pattern, .. } = &mut r.matcher
+    {
+        pattern.lenient_slash = false;
+    }
+    if version.is_none() && !r.origin.starts_with("Zuul") {
+        let note = "Spring Cloud Gateway version unknown (no pom.xml or build.gradle names it): assumed 4.x, where Path patterns also match a trailing slash".to_owned();
+        if !c.assumptions.contains(&note) {
+            c.assumptions.push(note);
+        }
+    }
+}
+
 fn go_version_for(go_mods: &[(String, (u32, u32))], display: &str) -> Option<(u32, u32)> {
     go_mods
         .iter()
@@ -984,6 +1027,41 @@ mod tests {
             host_candidates("http://blog-service:8005"),
             ["blog-service"]
         );
+    }
+
+    #[test]
+    fn spring_gateway_5_drops_the_trailing_slash_leniency() {
+        use crate::source_file::FileId;
+        use crate::sources::{Input, spring_config};
+        let text = "spring.cloud.gateway.routes:\n  - id: a\n    uri: lb://a\n    predicates:\n      - Path=/a/{x}\n";
+        let facts = spring_config::extract(Input {
+            file: FileId(0),
+            path: "application.yml",
+            text,
+        });
+        let lenient = |version: Option<(u32, u32)>| {
+            let mut r = facts.routes[0].clone();
+            let mut b = Builder {
+                config: &Config::default(),
+                graph: Graph::default(),
+                known: BTreeSet::new(),
+                project_names: BTreeMap::new(),
+            };
+            let id = b.component("gw", Role::Gateway);
+            spring_gateway_for_version(&mut r, &mut b.graph.components[id.0], version);
+            let PathMatch::Template { pattern, .. } = &r.matcher else {
+                return (None, 0);
+            };
+            (
+                Some(pattern.lenient_slash),
+                b.graph.components[id.0].assumptions.len(),
+            )
+        };
+        // (version, matches `/a/1/`, assumption notes)
+        assert_eq!(lenient(Some((3, 1))), (Some(true), 0));
+        assert_eq!(lenient(Some((4, 1))), (Some(true), 0));
+        assert_eq!(lenient(Some((5, 0))), (Some(false), 0));
+        assert_eq!(lenient(None), (Some(true), 1));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 
 use crate::model::graph::{Dest, RouteId};
 use crate::model::method::Method;
-use crate::model::path::{ReqPath, Tri};
+use crate::model::path::{ReqPath, Rewrite, Rewritten, Tri};
 use crate::sim::{Miss, Outcome, Sim, Step, Trace};
 
 /// One cause of a failure, found by the change that mends it.
@@ -24,6 +24,13 @@ pub enum Cause {
         strip: String,
         /// The route that forwarded without stripping.
         route: Option<RouteId>,
+    },
+    /// A Spring Cloud Gateway `StripPrefix=have` (or Zuul prefix strip) removes a different
+    /// number of segments than the next hop needs (`need`).
+    StripPrefixCount {
+        route: RouteId,
+        have: usize,
+        need: usize,
     },
     TrailingSlash {
         add: bool,
@@ -52,6 +59,7 @@ impl Cause {
         match self {
             Cause::MissingPrefix { .. } => "missing-prefix",
             Cause::MissingStripPrefix { .. } => "missing-strip-prefix",
+            Cause::StripPrefixCount { .. } => "strip-prefix-count",
             Cause::TrailingSlash { .. } => "trailing-slash",
             Cause::Redirect { .. } => "redirect-drops-method",
             Cause::CaseMismatch => "case-mismatch",
@@ -63,7 +71,7 @@ impl Cause {
     fn kind(&self) -> u8 {
         match self {
             Cause::MissingPrefix { .. } => 0,
-            Cause::MissingStripPrefix { .. } => 1,
+            Cause::MissingStripPrefix { .. } | Cause::StripPrefixCount { .. } => 1,
             Cause::TrailingSlash { .. } => 2,
             Cause::CaseMismatch => 3,
             Cause::DoubleSlash { .. } => 4,
@@ -288,7 +296,9 @@ fn culprit_of(cause: &Cause, t: &Trace, k: usize) -> usize {
                 k
             }
         }
-        Cause::MissingStripPrefix { .. } | Cause::DoubleSlash { .. } => k,
+        Cause::MissingStripPrefix { .. }
+        | Cause::StripPrefixCount { .. }
+        | Cause::DoubleSlash { .. } => k,
         Cause::MethodNotAllowed { .. } | Cause::Redirect { .. } => k + 1,
     }
 }
@@ -355,6 +365,30 @@ fn candidates(sim: &Sim<'_>, t: &Trace, k: usize) -> Vec<(Cause, ReqPath)> {
     if let Some(toggled) = p.toggle_trailing_slash() {
         let add = !p.segments().trailing_slash;
         out.push((Cause::TrailingSlash { add }, toggled));
+    }
+    // A segment-counting strip (Spring `StripPrefix=N`) that removed too many or too few
+    // segments: the same route with another N.
+    let strip_n = prev_route.and_then(|r| match sim.graph.route(r).fact.rewrite {
+        Some(Rewrite::StripSegments(n))
+            if matches!(sim.graph.route(r).dest, Dest::Component(_)) =>
+        {
+            Some((r, n))
+        }
+        _ => None,
+    });
+    if let Some((route, have)) = strip_n
+        && let Some(before) = k.checked_sub(1).and_then(|i| t.hops.get(i))
+    {
+        let total = before.path_in.segments().segs.len();
+        let matcher = &sim.graph.route(route).fact.matcher;
+        for need in (0..=total.min(have + 3)).filter(|m| *m != have) {
+            if let Rewritten::Path(after) =
+                Rewrite::StripSegments(need).apply(matcher, &before.path_in)
+            {
+                out.push((Cause::StripPrefixCount { route, have, need }, after));
+            }
+        }
+        return out;
     }
     // A prefix the previous hop forwarded and this one does not serve.
     if k > 0 {

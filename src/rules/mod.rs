@@ -22,6 +22,7 @@ mod proxy_pass_slash;
 mod redirect_drops_method;
 mod regex_case_insensitive;
 mod spec_drift;
+mod strip_prefix_count;
 mod trailing_slash;
 mod unbound_route;
 mod unreachable_endpoint;
@@ -128,6 +129,7 @@ pub static RULES: &[&dyn Rule] = &[
     &mux_conflict::MuxConflict,
     &redirect_drops_method::RedirectDropsMethod,
     &proxy_pass_slash::ProxyPassSlash,
+    &strip_prefix_count::StripPrefixCount,
     &unresolved_call::UnresolvedCall,
     &dead_route::DeadRoute,
     &unreachable_endpoint::UnreachableEndpoint,
@@ -527,6 +529,12 @@ impl<'a> Context<'a> {
             MissingPrefix { prefix, .. } => format!("the path needs the prefix {prefix}"),
             MissingStripPrefix { strip, .. } => {
                 format!("{} arrives with {strip} still on it", l.before)
+            }
+            StripPrefixCount { have, need, .. } => {
+                format!(
+                    "StripPrefix={have} leaves {}; it needs StripPrefix={need}",
+                    l.before
+                )
             }
             TrailingSlash { add: true } => format!("{} needs a trailing slash", l.before),
             TrailingSlash { add: false } => format!("{} must not end with a slash", l.before),
