@@ -17,6 +17,7 @@ pub mod k8s;
 pub mod kong;
 pub mod local_reply;
 pub mod nginx;
+pub mod nginx_errors;
 pub mod openapi;
 pub mod openapi_errors;
 pub mod python;
@@ -642,6 +643,7 @@ impl SourceKind {
             SourceKind::Python => error_handlers::python(input),
             SourceKind::Go => error_handlers::go(input),
             SourceKind::JavaScript => error_handlers::express(input),
+            SourceKind::Nginx => nginx_errors::shapes(input),
             _ => Vec::new(),
         }
     }
