@@ -1,15 +1,1945 @@
 //! Server routes in JavaScript/TypeScript: Express, Koa, Fastify, NestJS, and file-based
 //! routes (Next.js, Nuxt/Nitro).
+//!
+//! Every file whose text may declare routes is parsed with oxc (in parallel, each on a thread
+//! whose stack is sized from its text, as `js_calls` does) into a small owned summary: the
+//! routers it creates, what it registers on them, what it mounts where, what it imports and
+//! exports, its NestJS controllers. The summaries are then joined across files: routers are
+//! followed from the apps that mount them (`app.use('/api', require('./routes/users'))`,
+//! `fastify.register(plugin, { prefix })`, `router.use('/x', other.routes())`) with the prefixes
+//! adding up, cycles cut. Each endpoint is attributed to the file where its registration is
+//! written. File-based routes (Next.js `app/**/route.ts` and `pages/api/**`, Nuxt `server/api`
+//! and `server/routes`) come from the file's path and its exports.
+//!
+//! What this module must not do: read a file, decide that something is wrong, or guess a path
+//! it cannot read (a regex or computed path becomes an unresolved endpoint). Syntax errors are
+//! reported by `js_calls`, which reads every JS/TS file: they are not reported twice here.
 
-use super::{Facts, Input};
+use std::collections::{HashMap, HashSet};
+use std::thread;
 
-/// Reads the server routes of every JS/TS file together (routers imported across modules).
-pub fn extract_set(inputs: &[Input<'_>]) -> Vec<Facts> {
-    inputs.iter().map(|_| Facts::default()).collect()
+use oxc_allocator::Allocator;
+use oxc_ast::ast as js;
+use oxc_parser::Parser;
+use oxc_span::GetSpan;
+use rayon::prelude::*;
+
+use super::js_calls::{STACK_LIMIT, source_type, stack_allowance};
+use super::{Dialect, EndpointFact, Facts, Framework, Input, Owner};
+use crate::model::method::Method;
+use crate::model::path::{PatSeg, Pattern};
+
+/// Statements and expressions nested deeper than this are not read.
+const MAX_DEPTH: usize = 256;
+/// Optional segments expand to at most this many path variants.
+const MAX_VARIANTS: usize = 16;
+/// The methods an "any method" handler (`app.all`, a Next.js API route) is listed with.
+const ANY_METHODS: [Method; 7] = [
+    Method::Get,
+    Method::Head,
+    Method::Post,
+    Method::Put,
+    Method::Patch,
+    Method::Delete,
+    Method::Options,
+];
+
+/// Byte offsets in a file.
+type Pos = (u32, u32);
+
+fn pos(span: js::Span) -> Pos {
+    (span.start, span.end)
+}
+
+/// What created a router value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    ExpressApp,
+    ExpressRouter,
+    KoaApp,
+    KoaRouter,
+    FastifyApp,
+}
+
+impl Kind {
+    fn is_app(self) -> bool {
+        matches!(self, Kind::ExpressApp | Kind::KoaApp | Kind::FastifyApp)
+    }
+}
+
+#[derive(Clone, Debug)]
+struct RouterDecl {
+    kind: Kind,
+    /// koa-router `new Router({ prefix })`.
+    prefix: String,
+    /// The trailing slash matters (Express `strict`, Fastify without `ignoreTrailingSlash`).
+    strict: bool,
+    /// koa-router `router.allowedMethods()` is used.
+    allowed_methods: bool,
+}
+
+/// A router or plugin named in a mount: a local name or another module's export.
+#[derive(Clone, Debug)]
+enum Child {
+    Local(String),
+    Import { spec: String, name: String },
+}
+
+#[derive(Clone, Debug)]
+enum Reg {
+    Endpoint {
+        router: String,
+        methods: Vec<(Method, Pos)>,
+        paths: Result<Vec<String>, String>,
+        span: Pos,
+    },
+    Mount {
+        router: String,
+        prefix: String,
+        child: Child,
+    },
+}
+
+#[derive(Clone, Debug)]
+struct NestRoute {
+    methods: Vec<Method>,
+    paths: Result<Vec<String>, String>,
+    version: Vec<String>,
+    span: Pos,
+    method_span: Pos,
+}
+
+#[derive(Clone, Debug)]
+struct Controller {
+    paths: Result<Vec<String>, String>,
+    version: Vec<String>,
+    routes: Vec<NestRoute>,
+}
+
+/// What one file says about server routes.
+#[derive(Clone, Debug, Default)]
+struct Module {
+    routers: HashMap<String, RouterDecl>,
+    /// Functions that may receive a router (`function routes(fastify)`), by key.
+    functions: HashSet<String>,
+    regs: Vec<Reg>,
+    imports: HashMap<String, Child>,
+    /// Exported name (`default` for `module.exports` / `export default`) → local key.
+    exports: HashMap<String, String>,
+    /// Exported names with the span of the name (Next.js route handlers).
+    exported: Vec<(String, Pos)>,
+    default_export: Option<Pos>,
+    /// The default export is an h3 event handler (`defineEventHandler(…)`): a Nitro route.
+    event_handler: bool,
+    controllers: Vec<Controller>,
+    global_prefix: Option<(String, Pos)>,
+    /// `enableVersioning({ type: VersioningType.URI })`: the version prefix (`v`).
+    uri_versioning: Option<String>,
 }
 
 /// Whether a JS/TS file may declare server routes (a cheap check before parsing).
 pub fn sniff(path: &str, text: &str) -> bool {
-    let _ = (path, text);
-    false
+    if file_route(path).is_some() {
+        return true;
+    }
+    const WORDS: [&str; 7] = [
+        "express",
+        "Router",
+        "koa",
+        "fastify",
+        "@nestjs",
+        "@Controller",
+        "setGlobalPrefix",
+    ];
+    if WORDS.iter().any(|w| text.contains(w)) {
+        return true;
+    }
+    // A module exporting a function that registers routes on the app it is given.
+    (text.contains("module.exports") || text.contains("export default"))
+        && (text.contains(".get(") || text.contains(".post(") || text.contains(".route("))
+}
+
+/// Reads the server routes of every JS/TS file together (routers imported across modules).
+pub fn extract_set(inputs: &[Input<'_>]) -> Vec<Facts> {
+    let modules: Vec<Module> = inputs
+        .par_iter()
+        .map(|i| {
+            if sniff(i.path, i.text) {
+                parse(*i)
+            } else {
+                Module::default()
+            }
+        })
+        .collect();
+    let mut out: Vec<Facts> = inputs.iter().map(|_| Facts::default()).collect();
+    code_routes(inputs, &modules, &mut out);
+    nest_routes(inputs, &modules, &mut out);
+    file_routes(inputs, &modules, &mut out);
+    for facts in &mut out {
+        dedup(facts);
+    }
+    out
+}
+
+/// Parses one file on a thread with a stack sized for its text. A file too large, or one
+/// the parser fails on, reads as saying nothing (`js_calls` reports those files).
+fn parse(input: Input<'_>) -> Module {
+    let stack = stack_allowance(input.text);
+    if stack > STACK_LIMIT {
+        return Module::default();
+    }
+    let outcome = thread::scope(|scope| {
+        thread::Builder::new()
+            .name("routelint-js-routes".into())
+            .stack_size(stack)
+            .spawn_scoped(scope, move || parse_here(input))
+            .map(|handle| handle.join())
+    });
+    match outcome {
+        Ok(Ok(module)) => module,
+        _ => Module::default(),
+    }
+}
+
+fn parse_here(input: Input<'_>) -> Module {
+    let allocator = Allocator::default();
+    let parsed = Parser::new(&allocator, input.text, source_type(input.path)).parse();
+    if parsed.panicked {
+        return Module::default();
+    }
+    let mut reader = Reader {
+        text: input.text,
+        m: Module::default(),
+        aliases: Vec::new(),
+        libs: HashMap::new(),
+        consts: HashMap::new(),
+    };
+    reader.statements(&parsed.program.body, 0);
+    reader.m
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading one file
+
+struct Reader<'s> {
+    text: &'s str,
+    m: Module,
+    /// Function parameters standing for a router (`fastify` in `function routes(fastify)`).
+    aliases: Vec<HashMap<String, String>>,
+    /// Local name → (package, imported name) for packages (`express`, `koa`, `fastify`…).
+    libs: HashMap<String, (String, String)>,
+    /// Top-level string constants.
+    consts: HashMap<String, String>,
+}
+
+fn unparen<'b, 'a>(e: &'b js::Expression<'a>) -> &'b js::Expression<'a> {
+    e.get_inner_expression()
+}
+
+/// `require('x')` → `x`.
+fn require_spec<'a>(e: &'a js::Expression<'a>) -> Option<&'a str> {
+    if let js::Expression::CallExpression(c) = unparen(e)
+        && let js::Expression::Identifier(id) = unparen(&c.callee)
+        && id.name == "require"
+        && let Some(js::Argument::StringLiteral(s)) = c.arguments.first()
+    {
+        return Some(s.value.as_str());
+    }
+    None
+}
+
+fn is_relative(spec: &str) -> bool {
+    spec.starts_with("./") || spec.starts_with("../")
+}
+
+fn first_param(params: &js::FormalParameters<'_>) -> Option<String> {
+    match &params.items.first()?.pattern {
+        js::BindingPattern::BindingIdentifier(id) => Some(id.name.to_string()),
+        js::BindingPattern::AssignmentPattern(a) => match &a.left {
+            js::BindingPattern::BindingIdentifier(id) => Some(id.name.to_string()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn obj_prop<'b, 'a>(obj: &'b js::ObjectExpression<'a>, key: &str) -> Option<&'b js::Expression<'a>> {
+    obj.properties.iter().find_map(|p| match p {
+        js::ObjectPropertyKind::ObjectProperty(p)
+            if !p.computed && p.key.static_name().is_some_and(|k| k == key) =>
+        {
+            Some(&p.value)
+        }
+        _ => None,
+    })
+}
+
+fn verb_methods(verb: &str) -> Option<Vec<Method>> {
+    Some(match verb {
+        "get" => vec![Method::Get],
+        "post" => vec![Method::Post],
+        "put" => vec![Method::Put],
+        "patch" => vec![Method::Patch],
+        "delete" | "del" => vec![Method::Delete],
+        "head" => vec![Method::Head],
+        "options" => vec![Method::Options],
+        "all" => ANY_METHODS.to_vec(),
+        _ => return None,
+    })
+}
+
+impl<'s> Reader<'s> {
+    fn source(&self, span: js::Span) -> String {
+        let s = self
+            .text
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or("");
+        if s.len() > 60 {
+            let mut end = 57;
+            while !s.is_char_boundary(end) {
+                end -= 1;
+            }
+            format!("{}...", &s[..end])
+        } else {
+            s.to_owned()
+        }
+    }
+
+    /// The router key a name stands for here.
+    fn key_of(&self, name: &str) -> Option<String> {
+        for scope in self.aliases.iter().rev() {
+            if let Some(k) = scope.get(name) {
+                return Some(k.clone());
+            }
+        }
+        self.m.routers.contains_key(name).then(|| name.to_owned())
+    }
+
+    /// The router a call is made on: a name, or a chained registration (`r.get(..).post(..)`).
+    fn receiver(&self, e: &js::Expression<'_>, depth: usize) -> Option<String> {
+        if depth > 32 {
+            return None;
+        }
+        match unparen(e) {
+            js::Expression::Identifier(id) => self.key_of(id.name.as_str()),
+            js::Expression::CallExpression(c) => {
+                let m = unparen(&c.callee).as_member_expression()?;
+                let p = m.static_property_name()?;
+                if verb_methods(p).is_some() || p == "use" || p == "register" {
+                    self.receiver(m.object(), depth + 1)
+                } else {
+                    None
+                }
+            }
+            js::Expression::ThisExpression(_) => self.key_of("this"),
+            _ => None,
+        }
+    }
+
+    fn eval_str(&self, e: &js::Expression<'_>, depth: usize) -> Option<String> {
+        if depth > 16 {
+            return None;
+        }
+        match unparen(e) {
+            js::Expression::StringLiteral(s) => Some(s.value.to_string()),
+            js::Expression::TemplateLiteral(t) if t.expressions.is_empty() => t
+                .quasis
+                .first()
+                .map(|q| q.value.cooked.unwrap_or(q.value.raw).to_string()),
+            js::Expression::TemplateLiteral(t) => {
+                let mut s = String::new();
+                for (i, q) in t.quasis.iter().enumerate() {
+                    s.push_str(q.value.cooked.unwrap_or(q.value.raw).as_str());
+                    if let Some(e) = t.expressions.get(i) {
+                        s.push_str(&self.eval_str(e, depth + 1)?);
+                    }
+                }
+                Some(s)
+            }
+            js::Expression::Identifier(id) => self.consts.get(id.name.as_str()).cloned(),
+            js::Expression::BinaryExpression(b)
+                if b.operator == oxc_ast::ast::BinaryOperator::Addition =>
+            {
+                Some(self.eval_str(&b.left, depth + 1)? + &self.eval_str(&b.right, depth + 1)?)
+            }
+            _ => None,
+        }
+    }
+
+    /// The path(s) of a registration: a string, an array of strings; a regex or a computed
+    /// value is `Err(why)`.
+    fn eval_paths(&self, e: &js::Expression<'_>) -> Result<Vec<String>, String> {
+        match unparen(e) {
+            js::Expression::RegExpLiteral(_) => Err(format!(
+                "the path is a regular expression (`{}`)",
+                self.source(e.span())
+            )),
+            js::Expression::ArrayExpression(a) => {
+                let mut out = Vec::new();
+                for el in &a.elements {
+                    match el.as_expression() {
+                        Some(e) => out.extend(self.eval_paths(e)?),
+                        None => return Err("a spread in the path list".to_owned()),
+                    }
+                }
+                Ok(out)
+            }
+            other => self.eval_str(other, 0).map(|s| vec![s]).ok_or_else(|| {
+                format!(
+                    "the path `{}` is not a constant in this file",
+                    self.source(e.span())
+                )
+            }),
+        }
+    }
+
+    fn bind_alias(&mut self, name: String, key: String) {
+        if let Some(scope) = self.aliases.last_mut() {
+            scope.insert(name, key);
+        }
+    }
+
+    // -- declarations ------------------------------------------------------------------------
+
+    fn import(&mut self, import: &js::ImportDeclaration<'_>) {
+        let from = import.source.value.as_str();
+        let Some(specifiers) = &import.specifiers else {
+            return;
+        };
+        for spec in specifiers {
+            let (local, imported) = match spec {
+                js::ImportDeclarationSpecifier::ImportSpecifier(s) => {
+                    let imported = match &s.imported {
+                        js::ModuleExportName::IdentifierName(n) => n.name.as_str(),
+                        js::ModuleExportName::IdentifierReference(n) => n.name.as_str(),
+                        js::ModuleExportName::StringLiteral(n) => n.value.as_str(),
+                    };
+                    (s.local.name.as_str(), imported)
+                }
+                js::ImportDeclarationSpecifier::ImportDefaultSpecifier(s) => {
+                    (s.local.name.as_str(), "default")
+                }
+                js::ImportDeclarationSpecifier::ImportNamespaceSpecifier(s) => {
+                    (s.local.name.as_str(), "*")
+                }
+            };
+            self.note_import(local, from, imported);
+        }
+    }
+
+    fn note_import(&mut self, local: &str, from: &str, imported: &str) {
+        if is_relative(from) {
+            self.m.imports.insert(
+                local.to_owned(),
+                Child::Import {
+                    spec: from.to_owned(),
+                    name: imported.to_owned(),
+                },
+            );
+        } else {
+            self.libs
+                .insert(local.to_owned(), (from.to_owned(), imported.to_owned()));
+        }
+    }
+
+    /// What `const name = init` creates, if it is a router, an app, an import or a constant.
+    fn declare(&mut self, name: &str, init: &js::Expression<'_>, constant: bool) {
+        if let Some(decl) = self.router_decl(init) {
+            self.m.routers.insert(name.to_owned(), decl);
+            return;
+        }
+        if let Some(spec) = require_spec(init) {
+            self.note_import(name, spec, "default");
+            return;
+        }
+        if let Some(m) = unparen(init).as_member_expression()
+            && let Some(spec) = require_spec(m.object())
+            && let Some(p) = m.static_property_name()
+        {
+            self.note_import(name, spec, p);
+            return;
+        }
+        if constant
+            && self.aliases.len() <= 1
+            && let Some(s) = self.eval_str(init, 0)
+        {
+            self.consts.insert(name.to_owned(), s);
+        }
+    }
+
+    /// The package a callee comes from, and the name imported from it.
+    fn lib_of(&self, e: &js::Expression<'_>) -> Option<(String, String)> {
+        match unparen(e) {
+            js::Expression::Identifier(id) => self.libs.get(id.name.as_str()).cloned(),
+            js::Expression::CallExpression(_) => {
+                require_spec(e).map(|s| (s.to_owned(), "default".to_owned()))
+            }
+            js::Expression::StaticMemberExpression(m) => {
+                let (lib, _) = self.lib_of(&m.object)?;
+                Some((lib, m.property.name.to_string()))
+            }
+            _ => None,
+        }
+    }
+
+    /// `express()`, `express.Router()`, `Router()`, `new Router({ prefix })`, `new Koa()`,
+    /// `fastify()`, `require('fastify')({ … })`.
+    fn router_decl(&self, init: &js::Expression<'_>) -> Option<RouterDecl> {
+        let init = match unparen(init) {
+            js::Expression::AwaitExpression(a) => unparen(&a.argument),
+            e => e,
+        };
+        let (callee, args, is_new) = match init {
+            js::Expression::CallExpression(c) => (&c.callee, &c.arguments, false),
+            js::Expression::NewExpression(n) => (&n.callee, &n.arguments, true),
+            _ => return None,
+        };
+        let (lib, imported) = self.lib_of(callee).unwrap_or_else(|| {
+            let name = match unparen(callee) {
+                js::Expression::Identifier(id) => id.name.to_string(),
+                js::Expression::StaticMemberExpression(m) => m.property.name.to_string(),
+                _ => String::new(),
+            };
+            let lib = match name.as_str() {
+                "express" => "express",
+                "Router" if is_new => "@koa/router",
+                "Router" => "express",
+                "Koa" => "koa",
+                "fastify" | "Fastify" => "fastify",
+                _ => "",
+            };
+            let imported = if name == "Router" { "Router" } else { "default" };
+            (lib.to_owned(), imported.to_owned())
+        });
+        let kind = match lib.as_str() {
+            "express" if imported == "Router" => Kind::ExpressRouter,
+            "express" if imported == "default" || imported == "*" => Kind::ExpressApp,
+            "koa" => Kind::KoaApp,
+            "koa-router" | "@koa/router" | "koa-tree-router" => Kind::KoaRouter,
+            "fastify" if !is_new => Kind::FastifyApp,
+            _ => return None,
+        };
+        let opts = match args.first() {
+            Some(js::Argument::ObjectExpression(o)) => Some(&**o),
+            _ => None,
+        };
+        let flag = |key: &str| {
+            opts.and_then(|o| obj_prop(o, key))
+                .map(|v| matches!(unparen(v), js::Expression::BooleanLiteral(b) if b.value))
+        };
+        let prefix = opts
+            .and_then(|o| obj_prop(o, "prefix"))
+            .and_then(|p| self.eval_str(p, 0))
+            .filter(|_| kind == Kind::KoaRouter)
+            .unwrap_or_default();
+        let strict = match kind {
+            Kind::FastifyApp => !flag("ignoreTrailingSlash").unwrap_or(false),
+            _ => flag("strict").unwrap_or(false),
+        };
+        Some(RouterDecl {
+            kind,
+            prefix,
+            strict,
+            allowed_methods: false,
+        })
+    }
+
+    // -- walking -----------------------------------------------------------------------------
+
+    fn statements(&mut self, stmts: &[js::Statement<'_>], depth: usize) {
+        for s in stmts {
+            self.statement(s, depth + 1);
+        }
+    }
+
+    fn statement(&mut self, stmt: &js::Statement<'_>, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        let d = depth + 1;
+        use js::Statement as S;
+        match stmt {
+            S::ImportDeclaration(i) => self.import(i),
+            S::BlockStatement(b) => self.statements(&b.body, d),
+            S::ExpressionStatement(e) => self.expression(&e.expression, d),
+            S::IfStatement(s) => {
+                self.expression(&s.test, d);
+                self.statement(&s.consequent, d);
+                if let Some(alt) = &s.alternate {
+                    self.statement(alt, d);
+                }
+            }
+            S::TryStatement(s) => {
+                self.statements(&s.block.body, d);
+                if let Some(h) = &s.handler {
+                    self.statements(&h.body.body, d);
+                }
+                if let Some(f) = &s.finalizer {
+                    self.statements(&f.body, d);
+                }
+            }
+            S::ReturnStatement(s) => {
+                if let Some(a) = &s.argument {
+                    self.expression(a, d);
+                }
+            }
+            S::ForOfStatement(s) => self.statement(&s.body, d),
+            S::ForInStatement(s) => self.statement(&s.body, d),
+            S::ForStatement(s) => self.statement(&s.body, d),
+            S::WhileStatement(s) => self.statement(&s.body, d),
+            S::LabeledStatement(s) => self.statement(&s.body, d),
+            S::ExportDeclaration(e) => {
+                self.export_names(&e.declaration);
+                self.declaration(&e.declaration, d);
+            }
+            S::ExportNamedDeclaration(e) => {
+                for s in &e.specifiers {
+                    let local = s.local.name().to_string();
+                    let exported = s.exported.name().to_string();
+                    self.m.exported.push((exported.clone(), pos(s.exported.span())));
+                    self.m.exports.insert(exported, local);
+                }
+            }
+            S::ExportDefaultDeclaration(e) => {
+                self.m.default_export = Some(pos(e.span));
+                match &e.declaration {
+                    js::ExportDefaultDeclarationKind::FunctionDeclaration(f) => {
+                        let key = match &f.id {
+                            Some(id) => format!("fn:{}", id.name),
+                            None => format!("fn:@{}", f.span.start),
+                        };
+                        self.m.exports.insert("default".to_owned(), key.clone());
+                        self.function(f, key, d);
+                    }
+                    js::ExportDefaultDeclarationKind::ClassDeclaration(c) => self.class(c, d),
+                    other => {
+                        if let Some(expr) = other.as_expression() {
+                            self.m.event_handler = is_event_handler(expr);
+                            if let Some(key) = self.value_key(expr) {
+                                self.m.exports.insert("default".to_owned(), key);
+                            }
+                            self.expression(expr, d);
+                        }
+                    }
+                }
+            }
+            S::TSExportAssignment(e) => {
+                if let Some(key) = self.value_key(&e.expression) {
+                    self.m.exports.insert("default".to_owned(), key);
+                }
+                self.expression(&e.expression, d);
+            }
+            other => {
+                if let Some(decl) = other.as_declaration() {
+                    self.declaration(decl, d);
+                }
+            }
+        }
+    }
+
+    fn export_names(&mut self, decl: &js::Declaration<'_>) {
+        match decl {
+            js::Declaration::VariableDeclaration(v) => {
+                for d in &v.declarations {
+                    if let js::BindingPattern::BindingIdentifier(id) = &d.id {
+                        let name = id.name.to_string();
+                        self.m.exported.push((name.clone(), pos(id.span)));
+                        let key = match &d.init {
+                            Some(e) if is_function(e) => format!("fn:{name}"),
+                            _ => name.clone(),
+                        };
+                        self.m.exports.insert(name, key);
+                    }
+                }
+            }
+            js::Declaration::FunctionDeclaration(f) => {
+                if let Some(id) = &f.id {
+                    self.m.exported.push((id.name.to_string(), pos(id.span)));
+                    self.m
+                        .exports
+                        .insert(id.name.to_string(), format!("fn:{}", id.name));
+                }
+            }
+            js::Declaration::ClassDeclaration(c) => {
+                if let Some(id) = &c.id {
+                    self.m.exported.push((id.name.to_string(), pos(id.span)));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn declaration(&mut self, decl: &js::Declaration<'_>, depth: usize) {
+        match decl {
+            js::Declaration::VariableDeclaration(var) => {
+                let constant = var.kind == js::VariableDeclarationKind::Const;
+                for d in &var.declarations {
+                    let Some(init) = &d.init else { continue };
+                    match &d.id {
+                        js::BindingPattern::BindingIdentifier(id) => {
+                            let name = id.name.as_str();
+                            if is_function(init) {
+                                self.function_expr(init, format!("fn:{name}"), depth);
+                                continue;
+                            }
+                            self.declare(name, init, constant);
+                        }
+                        js::BindingPattern::ObjectPattern(o) => {
+                            // `const { router } = require('./x')`.
+                            if let Some(spec) = require_spec(init) {
+                                for p in &o.properties {
+                                    if let (Some(k), js::BindingPattern::BindingIdentifier(id)) =
+                                        (p.key.static_name(), &p.value)
+                                    {
+                                        self.note_import(id.name.as_str(), spec, &k);
+                                    }
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                    self.expression(init, depth);
+                }
+            }
+            js::Declaration::FunctionDeclaration(f) => {
+                let key = match &f.id {
+                    Some(id) => format!("fn:{}", id.name),
+                    None => format!("fn:@{}", f.span.start),
+                };
+                self.function(f, key, depth);
+            }
+            js::Declaration::ClassDeclaration(c) => self.class(c, depth),
+            _ => {}
+        }
+    }
+
+    /// The local key a value stands for: a router name, a function, an import.
+    fn value_key(&self, e: &js::Expression<'_>) -> Option<String> {
+        match unparen(e) {
+            js::Expression::Identifier(id) => Some(id.name.to_string()),
+            js::Expression::FunctionExpression(f) => Some(format!("fn:@{}", f.span.start)),
+            js::Expression::ArrowFunctionExpression(f) => Some(format!("fn:@{}", f.span.start)),
+            _ => None,
+        }
+    }
+
+    fn function(&mut self, f: &js::Function<'_>, key: String, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        self.m.functions.insert(key.clone());
+        self.aliases.push(HashMap::new());
+        if let Some(p) = first_param(&f.params) {
+            self.bind_alias(p, key);
+        }
+        if let Some(body) = &f.body {
+            self.statements(&body.statements, depth + 1);
+        }
+        self.aliases.pop();
+    }
+
+    fn arrow(&mut self, f: &js::ArrowFunctionExpression<'_>, key: String, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        self.m.functions.insert(key.clone());
+        self.aliases.push(HashMap::new());
+        if let Some(p) = first_param(&f.params) {
+            self.bind_alias(p, key);
+        }
+        if let Some(body) = f.body.as_function_body() {
+            self.statements(&body.statements, depth + 1);
+        } else if let Some(e) = f.body.as_expression() {
+            self.expression(e, depth + 1);
+        }
+        self.aliases.pop();
+    }
+
+    /// A function or arrow expression walked under a given key.
+    fn function_expr(&mut self, e: &js::Expression<'_>, key: String, depth: usize) {
+        match unparen(e) {
+            js::Expression::FunctionExpression(f) => self.function(f, key, depth),
+            js::Expression::ArrowFunctionExpression(f) => self.arrow(f, key, depth),
+            _ => {}
+        }
+    }
+
+    fn expression(&mut self, expr: &js::Expression<'_>, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        let d = depth + 1;
+        use js::Expression as E;
+        match expr {
+            E::CallExpression(call) => {
+                // The callee first: a chain `r.get(…).post(…)` registers in source order.
+                self.expression(&call.callee, d);
+                self.call(call);
+                for a in &call.arguments {
+                    if let Some(e) = a.as_expression() {
+                        self.expression(e, d);
+                    }
+                }
+            }
+            E::NewExpression(n) => {
+                for a in &n.arguments {
+                    if let Some(e) = a.as_expression() {
+                        self.expression(e, d);
+                    }
+                }
+            }
+            E::StaticMemberExpression(m) => self.expression(&m.object, d),
+            E::ComputedMemberExpression(m) => self.expression(&m.object, d),
+            E::ChainExpression(c) => {
+                if let js::ChainElement::CallExpression(call) = &c.expression {
+                    self.call(call);
+                    self.expression(&call.callee, d);
+                }
+            }
+            E::AwaitExpression(a) => self.expression(&a.argument, d),
+            E::ParenthesizedExpression(p) => self.expression(&p.expression, d),
+            E::SequenceExpression(s) => {
+                for e in &s.expressions {
+                    self.expression(e, d);
+                }
+            }
+            E::ConditionalExpression(c) => {
+                self.expression(&c.consequent, d);
+                self.expression(&c.alternate, d);
+            }
+            E::FunctionExpression(f) => self.function(f, format!("fn:@{}", f.span.start), d),
+            E::ArrowFunctionExpression(f) => self.arrow(f, format!("fn:@{}", f.span.start), d),
+            E::ClassExpression(c) => self.class(c, d),
+            E::AssignmentExpression(a) => {
+                self.assignment(a);
+                self.expression(&a.right, d);
+            }
+            E::ObjectExpression(o) => {
+                for p in &o.properties {
+                    if let js::ObjectPropertyKind::ObjectProperty(p) = p {
+                        self.expression(&p.value, d);
+                    }
+                }
+            }
+            E::ArrayExpression(a) => {
+                for el in &a.elements {
+                    if let Some(e) = el.as_expression() {
+                        self.expression(e, d);
+                    }
+                }
+            }
+            E::TSAsExpression(t) => self.expression(&t.expression, d),
+            E::TSSatisfiesExpression(t) => self.expression(&t.expression, d),
+            E::TSNonNullExpression(t) => self.expression(&t.expression, d),
+            _ => {}
+        }
+    }
+
+    /// `module.exports = router`, `module.exports = { a, b: c }`, `exports.router = router`.
+    fn assignment(&mut self, a: &js::AssignmentExpression<'_>) {
+        let Some(m) = a.left.as_member_expression() else {
+            return;
+        };
+        let object = unparen(m.object());
+        let is_module_exports = |e: &js::Expression<'_>| {
+            matches!(e, js::Expression::StaticMemberExpression(s)
+                if s.property.name == "exports"
+                    && matches!(&s.object, js::Expression::Identifier(o) if o.name == "module"))
+        };
+        let prop = m.static_property_name();
+        if prop == Some("exports")
+            && matches!(object, js::Expression::Identifier(o) if o.name == "module")
+        {
+            self.m.default_export = Some(pos(a.span));
+            if let js::Expression::ObjectExpression(o) = unparen(&a.right) {
+                for p in &o.properties {
+                    if let js::ObjectPropertyKind::ObjectProperty(p) = p
+                        && let Some(k) = p.key.static_name()
+                        && let Some(v) = self.value_key(&p.value)
+                    {
+                        self.m.exports.insert(k.to_string(), v);
+                    }
+                }
+            } else if let Some(key) = self.value_key(&a.right) {
+                self.m.exports.insert("default".to_owned(), key);
+            }
+            return;
+        }
+        let named_export = is_module_exports(object)
+            || matches!(object, js::Expression::Identifier(o) if o.name == "exports");
+        if named_export
+            && let Some(p) = prop
+            && let Some(v) = self.value_key(&a.right)
+        {
+            self.m.exports.insert(p.to_owned(), v);
+        }
+    }
+
+    /// What a mount argument names: a router, a function, an import.
+    fn child_of(&mut self, e: &js::Expression<'_>, depth: usize) -> Option<Child> {
+        if depth > 8 {
+            return None;
+        }
+        match unparen(e) {
+            js::Expression::Identifier(id) => {
+                let name = id.name.as_str();
+                if let Some(k) = self.key_of(name) {
+                    return Some(Child::Local(k));
+                }
+                if let Some(imp) = self.m.imports.get(name) {
+                    return Some(imp.clone());
+                }
+                Some(Child::Local(format!("fn:{name}")))
+            }
+            js::Expression::CallExpression(c) => {
+                if let Some(spec) = require_spec(e) {
+                    return is_relative(spec).then(|| Child::Import {
+                        spec: spec.to_owned(),
+                        name: "default".to_owned(),
+                    });
+                }
+                if let Some(m) = unparen(&c.callee).as_member_expression() {
+                    // `router.routes()`, `router.middleware()`.
+                    return match m.static_property_name() {
+                        Some("routes" | "middleware") => self.child_of(m.object(), depth + 1),
+                        _ => None,
+                    };
+                }
+                // `fp(plugin)`: fastify-plugin wrappers.
+                if let js::Expression::Identifier(f) = unparen(&c.callee)
+                    && (f.name == "fp" || f.name.contains("lugin"))
+                    && let Some(arg) = c.arguments.first().and_then(|a| a.as_expression())
+                {
+                    return self.child_of(arg, depth + 1);
+                }
+                None
+            }
+            js::Expression::StaticMemberExpression(m) => {
+                let spec = require_spec(&m.object)?;
+                is_relative(spec).then(|| Child::Import {
+                    spec: spec.to_owned(),
+                    name: m.property.name.to_string(),
+                })
+            }
+            js::Expression::FunctionExpression(f) => {
+                Some(Child::Local(format!("fn:@{}", f.span.start)))
+            }
+            js::Expression::ArrowFunctionExpression(f) => {
+                Some(Child::Local(format!("fn:@{}", f.span.start)))
+            }
+            _ => None,
+        }
+    }
+
+    fn call(&mut self, call: &js::CallExpression<'_>) {
+        let callee = unparen(&call.callee);
+        let Some(m) = callee.as_member_expression() else {
+            self.function_mount(call);
+            return;
+        };
+        let Some(prop) = m.static_property_name() else {
+            return;
+        };
+        let prop_span = match m {
+            js::MemberExpression::StaticMemberExpression(s) => pos(s.property.span),
+            other => pos(other.span()),
+        };
+        let arg = |i: usize| call.arguments.get(i).and_then(|a| a.as_expression());
+        match prop {
+            "setGlobalPrefix" => {
+                if let Some(a) = arg(0)
+                    && let Some(s) = self.eval_str(a, 0)
+                {
+                    self.m.global_prefix = Some((s, pos(a.span())));
+                }
+                return;
+            }
+            "enableVersioning" => {
+                if let Some(js::Expression::ObjectExpression(o)) = arg(0).map(unparen) {
+                    let uri = obj_prop(o, "type").is_some_and(|t| {
+                        let src = self.source(t.span());
+                        src.contains("URI") || src.contains("uri")
+                    });
+                    if uri {
+                        let prefix = obj_prop(o, "prefix")
+                            .and_then(|p| self.eval_str(p, 0))
+                            .unwrap_or_else(|| "v".to_owned());
+                        self.m.uri_versioning = Some(prefix);
+                    }
+                }
+                return;
+            }
+            _ => {}
+        }
+        // Registrations through `router.route('/x').get(…).post(…)`.
+        if let Some(methods) = verb_methods(prop)
+            && let Some((key, path)) = self.route_chain(m.object())
+        {
+            let paths = self.eval_paths(path);
+            self.m.regs.push(Reg::Endpoint {
+                router: key,
+                methods: methods.into_iter().map(|x| (x, prop_span)).collect(),
+                paths,
+                span: pos(path.span()),
+            });
+            return;
+        }
+        let Some(key) = self.receiver(m.object(), 0) else {
+            return;
+        };
+        match prop {
+            "set" => {
+                if let (Some(a), Some(b)) = (arg(0), arg(1))
+                    && self.eval_str(a, 0).as_deref() == Some("strict routing")
+                    && let Some(r) = self.m.routers.get_mut(&key)
+                {
+                    r.strict = matches!(unparen(b), js::Expression::BooleanLiteral(v) if v.value);
+                }
+            }
+            "allowedMethods" => {
+                if let Some(r) = self.m.routers.get_mut(&key) {
+                    r.allowed_methods = true;
+                }
+            }
+            "prefix" => {
+                if let Some(a) = arg(0)
+                    && let Some(s) = self.eval_str(a, 0)
+                    && let Some(r) = self.m.routers.get_mut(&key)
+                {
+                    r.prefix = s;
+                }
+            }
+            "route" => {
+                // Fastify `fastify.route({ method, url, handler })`.
+                if let Some(js::Expression::ObjectExpression(o)) = arg(0).map(unparen) {
+                    let Some(url) = obj_prop(o, "url").or_else(|| obj_prop(o, "path")) else {
+                        return;
+                    };
+                    let Some(method) = obj_prop(o, "method") else {
+                        return;
+                    };
+                    let mut methods = Vec::new();
+                    let mspan = pos(method.span());
+                    let names = match unparen(method) {
+                        js::Expression::ArrayExpression(a) => a
+                            .elements
+                            .iter()
+                            .filter_map(|e| e.as_expression())
+                            .filter_map(|e| self.eval_str(e, 0))
+                            .collect(),
+                        e => self.eval_str(e, 0).into_iter().collect::<Vec<_>>(),
+                    };
+                    for n in names {
+                        if let Some(x) = Method::parse(&n.to_ascii_uppercase()) {
+                            methods.push((x, mspan));
+                        }
+                    }
+                    let paths = self.eval_paths(url);
+                    self.m.regs.push(Reg::Endpoint {
+                        router: key,
+                        methods,
+                        paths,
+                        span: pos(url.span()),
+                    });
+                }
+            }
+            "use" | "register" => {
+                let mut prefix = String::new();
+                let mut rest: Vec<&js::Expression<'_>> = Vec::new();
+                for (i, a) in call.arguments.iter().enumerate() {
+                    let Some(e) = a.as_expression() else { continue };
+                    if i == 0
+                        && prop == "use"
+                        && let Some(s) = self.eval_str(e, 0)
+                    {
+                        prefix = s;
+                        continue;
+                    }
+                    if prop == "register" && i == 1 {
+                        if let js::Expression::ObjectExpression(o) = unparen(e)
+                            && let Some(p) = obj_prop(o, "prefix")
+                            && let Some(s) = self.eval_str(p, 0)
+                        {
+                            prefix = s;
+                        }
+                        continue;
+                    }
+                    rest.push(e);
+                }
+                for e in rest {
+                    if let Some(child) = self.child_of(e, 0) {
+                        self.m.regs.push(Reg::Mount {
+                            router: key.clone(),
+                            prefix: prefix.clone(),
+                            child,
+                        });
+                    }
+                }
+            }
+            _ => {
+                let Some(methods) = verb_methods(prop) else {
+                    return;
+                };
+                // `app.get('setting')` reads a setting; a route has a handler too.
+                if call.arguments.len() < 2 {
+                    return;
+                }
+                let Some(mut path) = arg(0) else { return };
+                // koa-router named routes: `router.get('name', '/path', handler)`.
+                if let Some(second) = arg(1)
+                    && self.eval_str(path, 0).is_some()
+                    && self.eval_str(second, 0).is_some_and(|s| s.starts_with('/'))
+                {
+                    path = second;
+                }
+                let paths = self.eval_paths(path);
+                self.m.regs.push(Reg::Endpoint {
+                    router: key,
+                    methods: methods.into_iter().map(|x| (x, prop_span)).collect(),
+                    paths,
+                    span: pos(path.span()),
+                });
+            }
+        }
+    }
+
+    /// `router.route('/x')` under a chain of verb calls: the router and the path.
+    fn route_chain<'b, 'a>(
+        &self,
+        mut e: &'b js::Expression<'a>,
+    ) -> Option<(String, &'b js::Expression<'a>)> {
+        for _ in 0..32 {
+            let js::Expression::CallExpression(c) = unparen(e) else {
+                return None;
+            };
+            let m = unparen(&c.callee).as_member_expression()?;
+            match m.static_property_name()? {
+                "route" => {
+                    let path = c.arguments.first()?.as_expression()?;
+                    if matches!(unparen(path), js::Expression::ObjectExpression(_)) {
+                        return None;
+                    }
+                    return Some((self.receiver(m.object(), 0)?, path));
+                }
+                p if verb_methods(p).is_some() => e = m.object(),
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// `registerRoutes(app)`, `require('./routes')(app)`: a function given a router
+    /// registers on it.
+    fn function_mount(&mut self, call: &js::CallExpression<'_>) {
+        let Some(key) = call
+            .arguments
+            .iter()
+            .filter_map(|a| a.as_expression())
+            .find_map(|a| match unparen(a) {
+                js::Expression::Identifier(id) => self.key_of(id.name.as_str()),
+                _ => None,
+            })
+        else {
+            return;
+        };
+        let callee = unparen(&call.callee);
+        if !matches!(
+            callee,
+            js::Expression::Identifier(_) | js::Expression::CallExpression(_)
+        ) {
+            return;
+        }
+        if let Some(child) = self.child_of(callee, 0) {
+            self.m.regs.push(Reg::Mount {
+                router: key,
+                prefix: String::new(),
+                child,
+            });
+        }
+    }
+
+    // -- NestJS ------------------------------------------------------------------------------
+
+    fn class(&mut self, class: &js::Class<'_>, depth: usize) {
+        let controller = class.decorators.iter().find_map(|d| {
+            let js::Expression::CallExpression(c) = unparen(&d.expression) else {
+                return None;
+            };
+            let js::Expression::Identifier(id) = unparen(&c.callee) else {
+                return None;
+            };
+            (id.name == "Controller").then_some(c)
+        });
+        if let Some(c) = controller {
+            let (paths, version) = self.nest_args(c.arguments.first().and_then(|a| a.as_expression()));
+            let mut routes = Vec::new();
+            for el in &class.body.body {
+                if let js::ClassElement::MethodDefinition(m) = el {
+                    routes.extend(self.nest_route(&m.decorators));
+                }
+            }
+            self.m.controllers.push(Controller {
+                paths,
+                version,
+                routes,
+            });
+        }
+        for el in &class.body.body {
+            match el {
+                js::ClassElement::MethodDefinition(m) => {
+                    self.function(&m.value, format!("fn:@{}", m.span.start), depth + 1);
+                }
+                js::ClassElement::PropertyDefinition(p) => {
+                    if let Some(v) = &p.value {
+                        self.expression(v, depth + 1);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// `@Controller('cats')`, `@Controller(['a', 'b'])`, `@Controller({ path, version })`.
+    fn nest_args(&self, arg: Option<&js::Expression<'_>>) -> (Result<Vec<String>, String>, Vec<String>) {
+        let Some(arg) = arg else {
+            return (Ok(vec![String::new()]), Vec::new());
+        };
+        if let js::Expression::ObjectExpression(o) = unparen(arg) {
+            let paths = obj_prop(o, "path").map_or(Ok(vec![String::new()]), |p| self.eval_paths(p));
+            let version = obj_prop(o, "version")
+                .map(|v| self.eval_paths(v).unwrap_or_default())
+                .unwrap_or_default();
+            return (paths, version);
+        }
+        (self.eval_paths(arg), Vec::new())
+    }
+
+    fn nest_route(&self, decorators: &[js::Decorator<'_>]) -> Option<NestRoute> {
+        let mut route = None;
+        let mut version = Vec::new();
+        for d in decorators {
+            let js::Expression::CallExpression(c) = unparen(&d.expression) else {
+                continue;
+            };
+            let js::Expression::Identifier(id) = unparen(&c.callee) else {
+                continue;
+            };
+            let arg = c.arguments.first().and_then(|a| a.as_expression());
+            if id.name == "Version" {
+                version = arg.map(|a| self.eval_paths(a).unwrap_or_default()).unwrap_or_default();
+                continue;
+            }
+            let methods = match id.name.as_str() {
+                "Get" => vec![Method::Get],
+                "Post" => vec![Method::Post],
+                "Put" => vec![Method::Put],
+                "Patch" => vec![Method::Patch],
+                "Delete" => vec![Method::Delete],
+                "Head" => vec![Method::Head],
+                "Options" => vec![Method::Options],
+                "All" => ANY_METHODS.to_vec(),
+                _ => continue,
+            };
+            let (paths, span) = match arg {
+                Some(a) => (self.eval_paths(a), pos(a.span())),
+                None => (Ok(vec![String::new()]), pos(d.span)),
+            };
+            route = Some(NestRoute {
+                methods,
+                paths,
+                version: Vec::new(),
+                span,
+                method_span: pos(id.span),
+            });
+        }
+        route.map(|mut r| {
+            r.version = version;
+            r
+        })
+    }
+}
+
+/// `defineEventHandler(…)`, `eventHandler(…)`, `defineCachedEventHandler(…)`.
+fn is_event_handler(e: &js::Expression<'_>) -> bool {
+    matches!(unparen(e), js::Expression::CallExpression(c)
+        if matches!(unparen(&c.callee), js::Expression::Identifier(id)
+            if id.name.ends_with("ventHandler") || id.name == "fromNodeMiddleware"))
+}
+
+fn is_function(e: &js::Expression<'_>) -> bool {
+    matches!(
+        unparen(e),
+        js::Expression::FunctionExpression(_) | js::Expression::ArrowFunctionExpression(_)
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Joining the files
+
+/// `/api` + `/users` → `/api/users`; `/api` + `/` → `/api`.
+fn join(prefix: &str, path: &str) -> String {
+    let p = prefix.trim_end_matches('/');
+    if path.is_empty() || path == "/" {
+        return if p.is_empty() {
+            "/".to_owned()
+        } else {
+            p.to_owned()
+        };
+    }
+    if path.starts_with('/') {
+        format!("{p}{path}")
+    } else {
+        format!("{p}/{path}")
+    }
+}
+
+/// The file a relative specifier names, among the inputs.
+fn resolve_spec(from: &str, spec: &str, index: &HashMap<&str, usize>) -> Option<usize> {
+    let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in spec.split('/') {
+        match seg {
+            "." | "" => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    let base = parts.join("/");
+    const EXTS: [&str; 8] = ["js", "ts", "mjs", "cjs", "jsx", "tsx", "mts", "cts"];
+    let stem = EXTS
+        .iter()
+        .find_map(|e| base.strip_suffix(&format!(".{e}")))
+        .unwrap_or(&base);
+    let mut cands = vec![base.clone()];
+    for e in EXTS {
+        cands.push(format!("{stem}.{e}"));
+    }
+    for e in EXTS {
+        cands.push(format!("{base}/index.{e}"));
+    }
+    cands.iter().find_map(|c| index.get(c.as_str()).copied())
+}
+
+type Node = (usize, String);
+
+struct Joiner<'x, 'i> {
+    inputs: &'x [Input<'i>],
+    modules: &'x [Module],
+    index: HashMap<&'x str, usize>,
+}
+
+impl Joiner<'_, '_> {
+    /// The router or function a mount child names.
+    fn resolve(&self, file: usize, child: &Child, hops: usize) -> Option<Node> {
+        if hops > 16 {
+            return None;
+        }
+        let m = &self.modules[file];
+        match child {
+            Child::Local(name) => {
+                if m.routers.contains_key(name) || m.functions.contains(name) {
+                    return Some((file, name.clone()));
+                }
+                let bare = name.strip_prefix("fn:").unwrap_or(name);
+                if m.routers.contains_key(bare) {
+                    return Some((file, bare.to_owned()));
+                }
+                let imp = m.imports.get(bare)?;
+                self.resolve(file, imp, hops + 1)
+            }
+            Child::Import { spec, name } => {
+                let target = resolve_spec(self.inputs[file].path, spec, &self.index)?;
+                let tm = &self.modules[target];
+                let local = tm
+                    .exports
+                    .get(name)
+                    .or_else(|| tm.exports.get("default").filter(|_| name == "*"))?;
+                self.resolve(target, &Child::Local(local.clone()), hops + 1)
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct WalkState {
+    root: Kind,
+    allowed_methods: bool,
+    strict: bool,
+}
+
+fn code_routes(inputs: &[Input<'_>], modules: &[Module], out: &mut [Facts]) {
+    let joiner = Joiner {
+        inputs,
+        modules,
+        index: inputs.iter().enumerate().map(|(i, f)| (f.path, i)).collect(),
+    };
+    let mut mounted: HashSet<Node> = HashSet::new();
+    for (i, m) in modules.iter().enumerate() {
+        for r in &m.regs {
+            if let Reg::Mount { child, .. } = r
+                && let Some(n) = joiner.resolve(i, child, 0)
+            {
+                mounted.insert(n);
+            }
+        }
+    }
+    let mut roots: Vec<(Node, RouterDecl)> = Vec::new();
+    for (i, m) in modules.iter().enumerate() {
+        let mut names: Vec<(&String, &RouterDecl)> = m.routers.iter().collect();
+        names.sort_by(|a, b| a.0.cmp(b.0));
+        for (name, decl) in names {
+            let node = (i, name.clone());
+            if decl.kind.is_app() || !mounted.contains(&node) {
+                roots.push((node, decl.clone()));
+            }
+        }
+    }
+    for (node, decl) in roots {
+        let state = WalkState {
+            root: decl.kind,
+            allowed_methods: false,
+            strict: decl.strict,
+        };
+        let mut stack = vec![node.clone()];
+        walk(&joiner, &node, "", state, &mut stack, out);
+    }
+}
+
+fn walk(
+    j: &Joiner<'_, '_>,
+    node: &Node,
+    prefix: &str,
+    state: WalkState,
+    stack: &mut Vec<Node>,
+    out: &mut [Facts],
+) {
+    let (file, key) = node;
+    let m = &j.modules[*file];
+    let decl = m.routers.get(key);
+    let state = WalkState {
+        allowed_methods: state.allowed_methods || decl.is_some_and(|d| d.allowed_methods),
+        strict: decl.map_or(state.strict, |d| d.strict),
+        ..state
+    };
+    let own = decl.map_or(String::new(), |d| d.prefix.clone());
+    let base = if own.is_empty() {
+        prefix.to_owned()
+    } else {
+        join(prefix, &own)
+    };
+    let framework = match state.root {
+        Kind::ExpressApp | Kind::ExpressRouter => Framework::Express,
+        Kind::KoaApp | Kind::KoaRouter => Framework::Koa {
+            allowed_methods: state.allowed_methods,
+        },
+        Kind::FastifyApp => Framework::Fastify,
+    };
+    let input = j.inputs[*file];
+    for reg in &m.regs {
+        match reg {
+            Reg::Endpoint {
+                router,
+                methods,
+                paths,
+                span,
+            } if router == key => match paths {
+                Ok(paths) => {
+                    for p in paths {
+                        if !(p.starts_with('/') || p == "*" || p.is_empty()) {
+                            continue;
+                        }
+                        for mut pattern in express_patterns(&join(&base, p)) {
+                            pattern.lenient_slash = !state.strict;
+                            for (method, mspan) in methods {
+                                out[*file].endpoints.push(EndpointFact {
+                                    owner: Owner::File,
+                                    method: *method,
+                                    pattern: pattern.clone(),
+                                    span: input.span(span.0 as usize, span.1 as usize),
+                                    method_span: input.span(mspan.0 as usize, mspan.1 as usize),
+                                    operation_id: None,
+                                    dialect: Dialect::Framework(framework),
+                                });
+                            }
+                        }
+                    }
+                }
+                Err(why) => out[*file]
+                    .unresolved_endpoints
+                    .push((input.span(span.0 as usize, span.1 as usize), why.clone())),
+            },
+            Reg::Mount {
+                router,
+                prefix: p,
+                child,
+            } if router == key => {
+                let Some(next) = j.resolve(*file, child, 0) else {
+                    continue;
+                };
+                if stack.contains(&next) || stack.len() > 64 {
+                    continue;
+                }
+                stack.push(next.clone());
+                let sub = if p.is_empty() { base.clone() } else { join(&base, p) };
+                walk(j, &next, &sub, state, stack, out);
+                stack.pop();
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The patterns an Express-style path (`/users/:id?`, `/files/*`, `/a/(.*)`) stands for; an
+/// optional parameter gives a pattern with it and one without.
+fn express_patterns(path: &str) -> Vec<Pattern> {
+    let mut variants = vec![String::new()];
+    let trailing = path.len() > 1 && path.ends_with('/');
+    for seg in path.split('/').filter(|s| !s.is_empty()) {
+        let optional = seg.starts_with(':') && seg.ends_with('?');
+        let seg = seg.trim_end_matches('?');
+        let mut next = Vec::new();
+        for v in &variants {
+            next.push(format!("{v}/{seg}"));
+            if optional && next.len() < MAX_VARIANTS {
+                next.push(v.clone());
+            }
+        }
+        variants = next;
+    }
+    variants
+        .iter()
+        .map(|v| Pattern {
+            segs: v
+                .split('/')
+                .filter(|s| !s.is_empty())
+                .map(express_seg)
+                .collect(),
+            trailing_slash: trailing,
+            ..Pattern::default()
+        })
+        .collect()
+}
+
+fn express_seg(seg: &str) -> PatSeg {
+    if seg == "*" || seg == "(.*)" || seg.starts_with('*') {
+        return PatSeg::Rest(seg.trim_start_matches('*').to_owned());
+    }
+    if let Some(name) = seg.strip_prefix(':') {
+        let name = name.split('(').next().unwrap_or(name);
+        if let Some(rest) = name.strip_suffix('*').or_else(|| name.strip_suffix('+')) {
+            return PatSeg::Rest(rest.to_owned());
+        }
+        if name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$') {
+            return PatSeg::Param(name.to_owned());
+        }
+    }
+    if seg.contains(':') || seg.contains('*') || seg.contains('(') {
+        let mut g = String::new();
+        let mut in_param = false;
+        for c in seg.chars() {
+            if c == ':' || c == '*' {
+                if !g.ends_with('*') {
+                    g.push('*');
+                }
+                in_param = c == ':';
+            } else if in_param && (c.is_alphanumeric() || c == '_') {
+            } else {
+                in_param = false;
+                g.push(c);
+            }
+        }
+        return PatSeg::Glob(g);
+    }
+    PatSeg::Lit(seg.to_owned())
+}
+
+// ---------------------------------------------------------------------------------------------
+// NestJS
+
+fn nest_routes(inputs: &[Input<'_>], modules: &[Module], out: &mut [Facts]) {
+    // `main.ts` settings apply to the controllers of its project (its directory, less `src`).
+    let mut apps: Vec<(String, Option<String>, Option<String>)> = Vec::new();
+    for (i, m) in modules.iter().enumerate() {
+        if m.global_prefix.is_some() || m.uri_versioning.is_some() {
+            let dir = inputs[i].path.rsplit_once('/').map_or("", |(d, _)| d);
+            let scope = dir
+                .strip_suffix("/src")
+                .or(if dir == "src" { Some("") } else { None })
+                .unwrap_or(dir);
+            apps.push((
+                scope.to_owned(),
+                m.global_prefix.as_ref().map(|g| g.0.clone()),
+                m.uri_versioning.clone(),
+            ));
+        }
+    }
+    apps.sort_by_key(|a| std::cmp::Reverse(a.0.len()));
+    for (i, m) in modules.iter().enumerate() {
+        if m.controllers.is_empty() {
+            continue;
+        }
+        let input = inputs[i];
+        let app = apps.iter().find(|(scope, ..)| {
+            scope.is_empty()
+                || input
+                    .path
+                    .strip_prefix(scope.as_str())
+                    .is_some_and(|r| r.starts_with('/'))
+        });
+        let global = app.and_then(|a| a.1.clone()).unwrap_or_default();
+        let versioning = app.and_then(|a| a.2.clone());
+        for c in &m.controllers {
+            for r in &c.routes {
+                let span = input.span(r.span.0 as usize, r.span.1 as usize);
+                let (cpaths, rpaths) = match (&c.paths, &r.paths) {
+                    (Ok(a), Ok(b)) => (a, b),
+                    (Err(why), _) | (_, Err(why)) => {
+                        out[i].unresolved_endpoints.push((span, why.clone()));
+                        continue;
+                    }
+                };
+                let versions: Vec<Option<&String>> = match &versioning {
+                    None => vec![None],
+                    Some(_) => {
+                        let v = if r.version.is_empty() { &c.version } else { &r.version };
+                        if v.is_empty() {
+                            vec![None]
+                        } else {
+                            v.iter().map(Some).collect()
+                        }
+                    }
+                };
+                for cp in cpaths {
+                    for rp in rpaths {
+                        for v in &versions {
+                            let mut full = join("/", &global);
+                            if let (Some(v), Some(vp)) = (v, &versioning) {
+                                full = join(&full, &format!("{vp}{v}"));
+                            }
+                            full = join(&full, cp.trim_matches('/'));
+                            full = join(&full, rp.trim_matches('/'));
+                            for mut pattern in express_patterns(&full) {
+                                pattern.lenient_slash = true;
+                                pattern.trailing_slash = false;
+                                for method in &r.methods {
+                                    out[i].endpoints.push(EndpointFact {
+                                        owner: Owner::File,
+                                        method: *method,
+                                        pattern: pattern.clone(),
+                                        span,
+                                        method_span: input
+                                            .span(r.method_span.0 as usize, r.method_span.1 as usize),
+                                        operation_id: None,
+                                        dialect: Dialect::Framework(Framework::Nest),
+                                    });
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// File-based routes
+
+/// Which file-based router a path belongs to, and the URL segments the path gives.
+#[derive(Clone, Debug, PartialEq)]
+enum FileRoute {
+    /// Next.js `app/**/route.ts`: the methods are the handlers the file exports.
+    NextApp(Vec<PatSeg>),
+    /// Next.js `pages/api/**`: one handler for every method.
+    NextPages(Vec<PatSeg>),
+    /// Nuxt/Nitro `server/api/**`, `server/routes/**`; a `.get.ts` suffix fixes the method.
+    Nuxt(Vec<PatSeg>, Option<Method>),
+}
+
+const ROUTE_EXTS: [&str; 8] = ["ts", "js", "mjs", "cjs", "tsx", "jsx", "mts", "cts"];
+
+/// A file-name segment as a URL segment: `[id]` → parameter, `[...slug]` → rest.
+fn bracket_seg(seg: &str) -> Option<PatSeg> {
+    if let Some(inner) = seg.strip_prefix("[[...").and_then(|s| s.strip_suffix("]]")) {
+        return Some(PatSeg::Rest(inner.to_owned()));
+    }
+    if let Some(inner) = seg.strip_prefix("[...").and_then(|s| s.strip_suffix(']')) {
+        return Some(PatSeg::Rest(if inner.is_empty() { "_".to_owned() } else { inner.to_owned() }));
+    }
+    if let Some(inner) = seg.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
+        return Some(PatSeg::Param(inner.to_owned()));
+    }
+    if seg.contains('[') {
+        return Some(PatSeg::Glob(
+            seg.split('[')
+                .map(|p| p.split_once(']').map_or(p, |(_, after)| after))
+                .collect::<Vec<_>>()
+                .join("*"),
+        ));
+    }
+    None
+}
+
+fn file_route(path: &str) -> Option<FileRoute> {
+    let (stem, ext) = path.rsplit_once('.')?;
+    if !ROUTE_EXTS.contains(&ext) || stem.ends_with(".d") {
+        return None;
+    }
+    let parts: Vec<&str> = stem.split('/').collect();
+    // Nuxt/Nitro.
+    if let Some(at) = parts
+        .windows(2)
+        .position(|w| w[0] == "server" && (w[1] == "api" || w[1] == "routes"))
+    {
+        let mut segs = Vec::new();
+        if parts[at + 1] == "api" {
+            segs.push(PatSeg::Lit("api".to_owned()));
+        }
+        let rest = &parts[at + 2..];
+        let mut method = None;
+        for (n, p) in rest.iter().enumerate() {
+            let mut p = *p;
+            if n + 1 == rest.len() {
+                for m in ["get", "post", "put", "patch", "delete", "head", "options"] {
+                    if let Some(s) = p.strip_suffix(&format!(".{m}")) {
+                        method = Method::parse(&m.to_ascii_uppercase());
+                        p = s;
+                    }
+                }
+                if p == "index" {
+                    break;
+                }
+            }
+            segs.push(bracket_seg(p).unwrap_or_else(|| PatSeg::Lit(p.to_owned())));
+        }
+        return Some(FileRoute::Nuxt(segs, method));
+    }
+    // Next.js pages router API routes.
+    if let Some(at) = parts.windows(2).position(|w| w[0] == "pages" && w[1] == "api") {
+        let mut segs = vec![PatSeg::Lit("api".to_owned())];
+        let rest = &parts[at + 2..];
+        for (n, p) in rest.iter().enumerate() {
+            if n + 1 == rest.len() && *p == "index" {
+                break;
+            }
+            if p.starts_with('_') {
+                return None;
+            }
+            segs.push(bracket_seg(p).unwrap_or_else(|| PatSeg::Lit((*p).to_owned())));
+        }
+        return Some(FileRoute::NextPages(segs));
+    }
+    // Next.js app router route handlers.
+    if parts.last() == Some(&"route")
+        && let Some(at) = parts.iter().position(|p| *p == "app")
+    {
+        let mut segs = Vec::new();
+        for p in &parts[at + 1..parts.len() - 1] {
+            if p.starts_with('(') && p.ends_with(')') || p.starts_with('@') {
+                continue;
+            }
+            if p.starts_with('_') {
+                return None;
+            }
+            segs.push(bracket_seg(p).unwrap_or_else(|| PatSeg::Lit((*p).to_owned())));
+        }
+        return Some(FileRoute::NextApp(segs));
+    }
+    None
+}
+
+fn file_routes(inputs: &[Input<'_>], modules: &[Module], out: &mut [Facts]) {
+    for (i, input) in inputs.iter().enumerate() {
+        let Some(route) = file_route(input.path) else {
+            continue;
+        };
+        let m = &modules[i];
+        let mut emit = |segs: &[PatSeg], method: Method, at: Pos, fw: Framework| {
+            let span = input.span(at.0 as usize, at.1 as usize);
+            out[i].endpoints.push(EndpointFact {
+                owner: Owner::File,
+                method,
+                pattern: Pattern {
+                    segs: segs.to_vec(),
+                    lenient_slash: true,
+                    ..Pattern::default()
+                },
+                span,
+                method_span: span,
+                operation_id: None,
+                dialect: Dialect::Framework(fw),
+            });
+        };
+        match route {
+            FileRoute::NextApp(segs) => {
+                for (name, at) in &m.exported {
+                    if let Some(method) = Method::parse(name)
+                        && name.chars().all(|c| c.is_ascii_uppercase())
+                    {
+                        emit(&segs, method, *at, Framework::NextJs);
+                    }
+                }
+            }
+            FileRoute::NextPages(segs) => {
+                if let Some(at) = m.default_export {
+                    for method in ANY_METHODS {
+                        emit(&segs, method, at, Framework::NextJs);
+                    }
+                }
+            }
+            FileRoute::Nuxt(segs, method) => {
+                if let Some(at) = m.default_export.filter(|_| m.event_handler) {
+                    match method {
+                        Some(x) => emit(&segs, x, at, Framework::Nuxt),
+                        None => {
+                            for x in ANY_METHODS {
+                                emit(&segs, x, at, Framework::Nuxt);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Drops endpoints listed twice (a router mounted twice under the same prefix).
+fn dedup(facts: &mut Facts) {
+    let mut seen = HashSet::new();
+    facts.endpoints.retain(|e| {
+        seen.insert((
+            e.method,
+            e.pattern.to_string(),
+            e.span.start,
+            e.span.end,
+        ))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source_file::FileId;
+
+    /// Every endpoint of a file set: `file: METHOD /pattern [framework] (span text)`.
+    fn run(files: &[(&str, &str)]) -> Vec<String> {
+        let inputs: Vec<Input<'_>> = files
+            .iter()
+            .enumerate()
+            .map(|(i, (path, text))| Input {
+                file: FileId(i as u32),
+                path,
+                text,
+            })
+            .collect();
+        let facts = extract_set(&inputs);
+        assert_eq!(facts.len(), inputs.len());
+        let mut out = Vec::new();
+        for (f, input) in facts.iter().zip(&inputs) {
+            assert!(f.problems.is_empty(), "{:?}", f.problems);
+            for e in &f.endpoints {
+                let Dialect::Framework(fw) = e.dialect else {
+                    panic!("not a framework dialect");
+                };
+                let slash = if e.pattern.lenient_slash { "" } else { " strict" };
+                out.push(format!(
+                    "{}: {} {} [{}{}] {}",
+                    input.path,
+                    e.method.as_str(),
+                    e.pattern,
+                    fw.miss().label,
+                    slash,
+                    &input.text[e.span.start as usize..e.span.end as usize],
+                ));
+            }
+            for (span, why) in &f.unresolved_endpoints {
+                out.push(format!(
+                    "{}: unresolved {} ({why})",
+                    input.path,
+                    &input.text[span.start as usize..span.end as usize]
+                ));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn express_routers_mounted_across_files_add_their_prefixes() {
+        let app = r#"
+const express = require('express');
+const users = require('./routes/users');
+import posts from './routes/posts.js';
+const { admin } = require('./routes/admin');
+const app = express();
+const API = '/api';
+app.use(express.json());
+app.use(API, users);
+app.use(`${API}/posts`, auth, posts);
+app.use('/admin', admin);
+app.get('/health', (req, res) => res.send('ok'));
+app.listen(3000);
+"#;
+        let users = r#"
+const express = require('express');
+const router = express.Router();
+router.get('/users', list);
+router.get('/users/:id?', show);
+router.route('/users/:id/avatar').get(a).put(b);
+router.all('/ping', pong);
+router.get(/^\/legacy/, legacy);
+module.exports = router;
+"#;
+        let posts = r#"
+import { Router } from 'express';
+import comments from './comments';
+const router = Router({ strict: true });
+router.post('/', create);
+router.use('/:postId/comments', comments);
+export default router;
+"#;
+        let comments = r#"
+import express from 'express';
+const r = express.Router({ mergeParams: true });
+r.delete('/:id', remove);
+export default r;
+"#;
+        let admin = r#"
+const express = require('express');
+const router = express.Router();
+router.get('/stats', stats).get('/files/*', rest);
+exports.admin = router;
+"#;
+        let got = run(&[
+            ("server/app.js", app),
+            ("server/routes/users.js", users),
+            ("server/routes/posts.ts", posts),
+            ("server/routes/comments.ts", comments),
+            ("server/routes/admin.js", admin),
+        ]);
+        assert_eq!(
+            got,
+            [
+                "server/app.js: GET /health [Express] '/health'",
+                "server/routes/users.js: GET /api/users [Express] '/users'",
+                "server/routes/users.js: GET /api/users/{id} [Express] '/users/:id?'",
+                "server/routes/users.js: GET /api/users [Express] '/users/:id?'",
+                "server/routes/users.js: GET /api/users/{id}/avatar [Express] '/users/:id/avatar'",
+                "server/routes/users.js: PUT /api/users/{id}/avatar [Express] '/users/:id/avatar'",
+                "server/routes/users.js: GET /api/ping [Express] '/ping'",
+                "server/routes/users.js: HEAD /api/ping [Express] '/ping'",
+                "server/routes/users.js: POST /api/ping [Express] '/ping'",
+                "server/routes/users.js: PUT /api/ping [Express] '/ping'",
+                "server/routes/users.js: PATCH /api/ping [Express] '/ping'",
+                "server/routes/users.js: DELETE /api/ping [Express] '/ping'",
+                "server/routes/users.js: OPTIONS /api/ping [Express] '/ping'",
+                "server/routes/users.js: unresolved /^\\/legacy/ (the path is a regular expression (`/^\\/legacy/`))",
+                "server/routes/posts.ts: POST /api/posts [Express strict] '/'",
+                "server/routes/comments.ts: DELETE /api/posts/{postId}/comments/{id} [Express] '/:id'",
+                "server/routes/admin.js: GET /admin/stats [Express] '/stats'",
+                "server/routes/admin.js: GET /admin/files/{...} [Express] '/files/*'",
+            ]
+        );
+    }
 }

@@ -467,6 +467,9 @@ pub struct Facts {
     /// Library versions a build file pins (`spring-cloud-gateway` → (4, 1)), for semantics
     /// that change between major versions; they apply to the build file's project.
     pub versions: Vec<(String, (u32, u32))>,
+    /// Endpoints the code registers at a path routelint cannot read statically (a regex, a
+    /// computed string): where, and why. The service may answer more than its endpoints say.
+    pub unresolved_endpoints: Vec<(Span, String)>,
 }
 
 impl Facts {
@@ -490,6 +493,7 @@ impl Facts {
             && self.kong_override_refs.is_empty()
             && self.context_path.is_none()
             && self.versions.is_empty()
+            && self.unresolved_endpoints.is_empty()
     }
 
     /// Appends another extractor's facts for the same file.
@@ -508,6 +512,7 @@ impl Facts {
             kong_override_refs,
             context_path,
             versions,
+            unresolved_endpoints,
         } = other;
         self.routes.extend(routes);
         self.endpoints.extend(endpoints);
@@ -522,6 +527,7 @@ impl Facts {
         self.kong_override_refs.extend(kong_override_refs);
         self.context_path = self.context_path.take().or(context_path);
         self.versions.extend(versions);
+        self.unresolved_endpoints.extend(unresolved_endpoints);
     }
 }
 
