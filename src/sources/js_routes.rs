@@ -1339,12 +1339,13 @@ impl Joiner<'_, '_> {
         let m = &self.modules[file];
         match child {
             Child::Local(name) => {
-                if m.routers.contains_key(name) || m.functions.contains(name) {
-                    return Some((file, name.clone()));
-                }
                 let bare = name.strip_prefix("fn:").unwrap_or(name);
                 if m.routers.contains_key(bare) {
                     return Some((file, bare.to_owned()));
+                }
+                let function = format!("fn:{bare}");
+                if m.functions.contains(&function) {
+                    return Some((file, function));
                 }
                 let imp = m.imports.get(bare)?;
                 self.resolve(file, imp, hops + 1)
@@ -1941,5 +1942,239 @@ exports.admin = router;
                 "server/routes/admin.js: GET /admin/files/{...} [Express] '/files/*'",
             ]
         );
+    }
+
+    #[test]
+    fn koa_router_prefixes_nest_and_allowed_methods_decide_the_miss() {
+        let app = r#"
+const Koa = require('koa');
+const Router = require('@koa/router');
+const users = require('./users');
+const app = new Koa();
+const api = new Router({ prefix: '/api' });
+api.use('/v1', users.routes(), users.allowedMethods());
+api.get('status', '/status', status);
+app.use(api.routes()).use(api.allowedMethods());
+const other = new Router();
+other.get('/plain', plain);
+app.use(other.routes());
+"#;
+        let users = r#"
+const Router = require('koa-router');
+const router = new Router({ prefix: '/users' });
+router.get('/', list).post('/', create);
+router.del('/:id', remove);
+module.exports = router;
+"#;
+        assert_eq!(
+            run(&[("app.js", app), ("users.js", users)]),
+            [
+                "app.js: GET /api/status [koa-router] '/status'",
+                "app.js: GET /plain [koa-router] '/plain'",
+                "users.js: GET /api/v1/users [koa-router] '/'",
+                "users.js: POST /api/v1/users [koa-router] '/'",
+                "users.js: DELETE /api/v1/users/{id} [koa-router] '/:id'",
+            ]
+        );
+        let inputs = [
+            Input {
+                file: FileId(0),
+                path: "app.js",
+                text: app,
+            },
+            Input {
+                file: FileId(1),
+                path: "users.js",
+                text: users,
+            },
+        ];
+        let facts = extract_set(&inputs);
+        let allowed = |f: &Facts| {
+            f.endpoints
+                .iter()
+                .map(|e| e.dialect == Dialect::Framework(Framework::Koa { allowed_methods: true }))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(allowed(&facts[0]), [true, false]);
+        assert_eq!(allowed(&facts[1]), [true, true, true]);
+    }
+
+    #[test]
+    fn fastify_plugins_registered_with_prefixes_across_files() {
+        let server = r#"
+import Fastify from 'fastify';
+import userRoutes from './routes/users.js';
+const fastify = Fastify({ logger: true });
+fastify.register(userRoutes, { prefix: '/v1' });
+fastify.register(require('./routes/items'), { prefix: '/v1/items' });
+fastify.register(async (instance) => {
+  instance.get('/inline', h);
+}, { prefix: '/x' });
+fastify.route({ method: ['GET', 'POST'], url: '/multi', handler: h });
+fastify.get('/', root);
+"#;
+        let users = r#"
+export default async function routes(fastify, opts) {
+  fastify.get('/users', list);
+  fastify.register(nested, { prefix: '/users/:id' });
+}
+async function nested(app) {
+  app.patch('/', patch);
+}
+"#;
+        let items = r#"
+async function items(fastify) {
+  fastify.delete('/:id', remove);
+}
+module.exports = items;
+"#;
+        assert_eq!(
+            run(&[
+                ("src/server.ts", server),
+                ("src/routes/users.ts", users),
+                ("src/routes/items.js", items),
+            ]),
+            [
+                "src/server.ts: GET /x/inline [Fastify strict] '/inline'",
+                "src/server.ts: GET /multi [Fastify strict] '/multi'",
+                "src/server.ts: POST /multi [Fastify strict] '/multi'",
+                "src/server.ts: GET / [Fastify strict] '/'",
+                "src/routes/users.ts: GET /v1/users [Fastify strict] '/users'",
+                "src/routes/users.ts: PATCH /v1/users/{id} [Fastify strict] '/'",
+                "src/routes/items.js: DELETE /v1/items/{id} [Fastify strict] '/:id'",
+            ]
+        );
+    }
+
+    #[test]
+    fn nest_controllers_take_the_global_prefix_and_uri_versions() {
+        let main = r#"
+import { NestFactory } from '@nestjs/core';
+import { VersioningType } from '@nestjs/common';
+async function bootstrap() {
+  const app = await NestFactory.create(AppModule);
+  app.setGlobalPrefix('api');
+  app.enableVersioning({ type: VersioningType.URI });
+  await app.listen(3000);
+}
+bootstrap();
+"#;
+        let cats = r#"
+import { Controller, Get, Post, Delete, Param, Version } from '@nestjs/common';
+@Controller({ path: 'cats', version: '1' })
+export class CatsController {
+  @Get()
+  findAll() {}
+  @Get(':id')
+  findOne(@Param('id') id: string) {}
+  @Version('2')
+  @Post()
+  create() {}
+}
+@Controller('dogs')
+export class DogsController {
+  @Delete(':id')
+  remove() {}
+}
+"#;
+        let other = r#"
+import { Controller, Get } from '@nestjs/common';
+@Controller('health')
+export class HealthController {
+  @Get()
+  check() {}
+}
+"#;
+        assert_eq!(
+            run(&[
+                ("backend/src/main.ts", main),
+                ("backend/src/cats/cats.controller.ts", cats),
+                ("other/health.controller.ts", other),
+            ]),
+            [
+                "backend/src/cats/cats.controller.ts: GET /api/v1/cats [NestJS] @Get()",
+                "backend/src/cats/cats.controller.ts: GET /api/v1/cats/{id} [NestJS] ':id'",
+                "backend/src/cats/cats.controller.ts: POST /api/v2/cats [NestJS] @Post()",
+                "backend/src/cats/cats.controller.ts: DELETE /api/dogs/{id} [NestJS] ':id'",
+                "other/health.controller.ts: GET /health [NestJS] @Get()",
+            ]
+        );
+    }
+
+    #[test]
+    fn file_based_routes_come_from_paths_and_exports() {
+        let route = "export async function GET() {}\nexport const POST = async () => {};\nexport const revalidate = 60;\n";
+        let handler = "export default function handler(req, res) { res.json({}) }\n";
+        let nitro = "export default defineEventHandler(() => ({}))\n";
+        let got = run(&[
+            ("web/app/api/posts/route.ts", route),
+            ("web/src/app/(shop)/[...slug]/route.js", "export { h as DELETE };\n"),
+            ("web/app/_lib/route.ts", route),
+            ("web/app/page.tsx", "export default function Page() {}\n"),
+            ("pages/api/users/[id].ts", handler),
+            ("pages/api/index.js", handler),
+            ("server/api/todos/[id].patch.ts", nitro),
+            ("server/routes/index.ts", nitro),
+            ("server/api/files/[...path].ts", nitro),
+        ]);
+        let got: Vec<&String> = got
+            .iter()
+            .filter(|l| !l.contains(" HEAD ") && !l.contains(" OPTIONS ") && !l.contains(" PUT "))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "web/app/api/posts/route.ts: GET /api/posts [Next.js] GET",
+                "web/app/api/posts/route.ts: POST /api/posts [Next.js] POST",
+                "web/src/app/(shop)/[...slug]/route.js: DELETE /{slug...} [Next.js] DELETE",
+                "pages/api/users/[id].ts: GET /api/users/{id} [Next.js] export default function handler(req, res) { res.json({}) }",
+                "pages/api/users/[id].ts: POST /api/users/{id} [Next.js] export default function handler(req, res) { res.json({}) }",
+                "pages/api/users/[id].ts: PATCH /api/users/{id} [Next.js] export default function handler(req, res) { res.json({}) }",
+                "pages/api/users/[id].ts: DELETE /api/users/{id} [Next.js] export default function handler(req, res) { res.json({}) }",
+                "pages/api/index.js: GET /api [Next.js] export default function handler(req, res) { res.json({}) }",
+                "pages/api/index.js: POST /api [Next.js] export default function handler(req, res) { res.json({}) }",
+                "pages/api/index.js: PATCH /api [Next.js] export default function handler(req, res) { res.json({}) }",
+                "pages/api/index.js: DELETE /api [Next.js] export default function handler(req, res) { res.json({}) }",
+                "server/api/todos/[id].patch.ts: PATCH /api/todos/{id} [Nuxt/Nitro] export default defineEventHandler(() => ({}))",
+                "server/routes/index.ts: GET / [Nuxt/Nitro] export default defineEventHandler(() => ({}))",
+                "server/routes/index.ts: POST / [Nuxt/Nitro] export default defineEventHandler(() => ({}))",
+                "server/routes/index.ts: PATCH / [Nuxt/Nitro] export default defineEventHandler(() => ({}))",
+                "server/routes/index.ts: DELETE / [Nuxt/Nitro] export default defineEventHandler(() => ({}))",
+                "server/api/files/[...path].ts: GET /api/files/{path...} [Nuxt/Nitro] export default defineEventHandler(() => ({}))",
+                "server/api/files/[...path].ts: POST /api/files/{path...} [Nuxt/Nitro] export default defineEventHandler(() => ({}))",
+                "server/api/files/[...path].ts: PATCH /api/files/{path...} [Nuxt/Nitro] export default defineEventHandler(() => ({}))",
+                "server/api/files/[...path].ts: DELETE /api/files/{path...} [Nuxt/Nitro] export default defineEventHandler(() => ({}))",
+            ]
+        );
+    }
+
+    #[test]
+    fn cycles_unreadable_paths_and_bad_input_never_loop_or_panic() {
+        let a = "const express = require('express');\nconst b = require('./b');\nconst r = express.Router();\nr.use('/b', b);\nr.get('/a', h);\nmodule.exports = r;\n";
+        let b = "const express = require('express');\nconst a = require('./a');\nconst r = express.Router();\nr.use('/a', a);\nr.get(prefix + '/x', h);\nmodule.exports = r;\n";
+        // Both routers are mounted by the other: neither is a root, nothing is listed.
+        assert!(run(&[("a.js", a), ("b.js", b)]).is_empty());
+        let app = "const express = require('express');\nconst app = express();\napp.use('/a', require('./a'));\n";
+        assert_eq!(
+            run(&[("app.js", app), ("a.js", a), ("b.js", b)]),
+            [
+                "a.js: GET /a/a [Express] '/a'",
+                "b.js: unresolved prefix + '/x' (the path `prefix + '/x'` is not a constant in this file)",
+            ]
+        );
+        for text in ["app.get(", "express(", "@Controller(", "router.route(", "))))((((", "\u{0}"] {
+            let _ = run(&[("x.ts", text)]);
+        }
+        let deep = format!("const express = require('express');\n{}1{}", "(".repeat(5000), ")".repeat(5000));
+        let _ = run(&[("deep.js", &deep)]);
+    }
+
+    #[test]
+    fn sniff_keeps_route_files_and_skips_others() {
+        assert!(sniff("src/app.js", "const express = require('express')"));
+        assert!(sniff("app/api/x/route.ts", "export const GET = 1"));
+        assert!(sniff("routes.js", "module.exports = (app) => { app.get('/x', h) }"));
+        assert!(!sniff("src/util.ts", "export const x = 1"));
+        assert!(!sniff("app/page.tsx", "export default function Page() {}"));
     }
 }
