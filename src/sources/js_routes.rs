@@ -98,6 +98,27 @@ enum Reg {
         prefix: String,
         child: Child,
     },
+    /// `app.use('/legacy', createProxyMiddleware({ target }))`: the app forwards.
+    Proxy {
+        router: String,
+        prefix: String,
+        prefix_span: Option<Pos>,
+        proxy: Proxy,
+    },
+}
+
+/// An http-proxy-middleware instance.
+#[derive(Clone, Debug)]
+struct Proxy {
+    /// Host, port and path of `target`; `Err(why)` when it is not a constant URL.
+    target: Result<(String, Option<u16>, String), String>,
+    target_span: Pos,
+    /// `pathRewrite`: absent, one `{ '^/from': 'to' }` entry, or something not followed.
+    rewrite: Result<Option<(String, String)>, String>,
+    rewrite_span: Option<Pos>,
+    /// The v2 context argument or v3 `pathFilter`, when a plain path prefix.
+    filter: Option<String>,
+    span: Pos,
 }
 
 #[derive(Clone, Debug)]
@@ -213,6 +234,7 @@ fn parse_here(input: Input<'_>) -> Module {
         aliases: Vec::new(),
         libs: HashMap::new(),
         consts: HashMap::new(),
+        proxies: HashMap::new(),
     };
     reader.statements(&parsed.program.body, 0);
     reader.m
@@ -230,6 +252,8 @@ struct Reader<'s> {
     libs: HashMap<String, (String, String)>,
     /// Top-level string constants.
     consts: HashMap<String, String>,
+    /// Variables holding a proxy middleware.
+    proxies: HashMap<String, Proxy>,
 }
 
 fn unparen<'b, 'a>(e: &'b js::Expression<'a>) -> &'b js::Expression<'a> {
@@ -446,6 +470,10 @@ impl<'s> Reader<'s> {
     fn declare(&mut self, name: &str, init: &js::Expression<'_>, constant: bool) {
         if let Some(decl) = self.router_decl(init) {
             self.m.routers.insert(name.to_owned(), decl);
+            return;
+        }
+        if let Some(proxy) = self.proxy_call(init) {
+            self.proxies.insert(name.to_owned(), proxy);
             return;
         }
         if let Some(spec) = require_spec(init) {
@@ -1066,7 +1094,25 @@ impl<'s> Reader<'s> {
                     }
                     rest.push(e);
                 }
+                let prefix_span = call
+                    .arguments
+                    .first()
+                    .filter(|_| !prefix.is_empty())
+                    .map(|a| pos(a.span()));
                 for e in rest {
+                    let proxy = match unparen(e) {
+                        js::Expression::Identifier(id) => self.proxies.get(id.name.as_str()).cloned(),
+                        other => self.proxy_call(other),
+                    };
+                    if let Some(proxy) = proxy {
+                        self.m.regs.push(Reg::Proxy {
+                            router: key.clone(),
+                            prefix: prefix.clone(),
+                            prefix_span,
+                            proxy,
+                        });
+                        continue;
+                    }
                     if let Some(child) = self.child_of(e, 0) {
                         self.m.regs.push(Reg::Mount {
                             router: key.clone(),
@@ -1101,6 +1147,77 @@ impl<'s> Reader<'s> {
                 });
             }
         }
+    }
+
+    /// `createProxyMiddleware({ target, pathRewrite, pathFilter })` (also the v2 form with a
+    /// context first, `legacyCreateProxyMiddleware`, and the v0 `proxy(context, options)`).
+    fn proxy_call(&self, e: &js::Expression<'_>) -> Option<Proxy> {
+        let js::Expression::CallExpression(c) = unparen(e) else {
+            return None;
+        };
+        let js::Expression::Identifier(f) = unparen(&c.callee) else {
+            return None;
+        };
+        if !matches!(
+            f.name.as_str(),
+            "createProxyMiddleware" | "legacyCreateProxyMiddleware" | "proxy"
+        ) {
+            return None;
+        }
+        let args: Vec<&js::Expression<'_>> =
+            c.arguments.iter().filter_map(|a| a.as_expression()).collect();
+        let (mut filter, options) = match args.first().map(|a| unparen(a)) {
+            Some(js::Expression::ObjectExpression(o)) => (None, Some(&**o)),
+            Some(first) => (
+                self.eval_str(first, 0),
+                match args.get(1).map(|a| unparen(a)) {
+                    Some(js::Expression::ObjectExpression(o)) => Some(&**o),
+                    _ => None,
+                },
+            ),
+            None => (None, None),
+        };
+        let options = options?;
+        if let Some(pf) = obj_prop(options, "pathFilter") {
+            filter = self.eval_str(pf, 0);
+        }
+        let target_expr = obj_prop(options, "target");
+        let target = match target_expr.map(|t| (t, self.eval_str(t, 0))) {
+            Some((_, Some(url))) => parse_target(&url)
+                .ok_or_else(|| format!("the proxy target `{url}` is not an http(s) URL")),
+            Some((t, None)) => Err(format!(
+                "the proxy target `{}` is not a constant in this file",
+                self.source(t.span())
+            )),
+            None => Err("the proxy has no `target` (a router option decides)".to_owned()),
+        };
+        let rewrite_expr = obj_prop(options, "pathRewrite");
+        let rewrite = match rewrite_expr.map(unparen) {
+            None => Ok(None),
+            Some(js::Expression::ObjectExpression(o)) if o.properties.len() == 1 => {
+                match &o.properties[0] {
+                    js::ObjectPropertyKind::ObjectProperty(p) => {
+                        match (p.key.static_name(), self.eval_str(&p.value, 0)) {
+                            (Some(k), Some(v)) => Ok(Some((k.to_string(), v))),
+                            _ => Err("a `pathRewrite` this file does not fix".to_owned()),
+                        }
+                    }
+                    _ => Err("a `pathRewrite` this file does not fix".to_owned()),
+                }
+            }
+            Some(other) => Err(format!(
+                "the `pathRewrite` `{}` is not followed",
+                self.source(other.span())
+            )),
+        };
+        Some(Proxy {
+            target,
+            target_span: target_expr.map_or(pos(c.span), |t| pos(t.span())),
+            rewrite,
+            rewrite_span: rewrite_expr.map(|r| pos(r.span())),
+            filter: filter.filter(|f| f.starts_with('/')),
+            span: pos(c.span),
+        })
     }
 
     /// `router.route('/x')` under a chain of verb calls: the router and the path.
@@ -1322,6 +1439,138 @@ fn resolve_spec(from: &str, spec: &str, index: &HashMap<&str, usize>) -> Option<
     cands.iter().find_map(|c| index.get(c.as_str()).copied())
 }
 
+/// `http://users-service:3000/api` → (`users-service`, 3000, `/api`).
+fn parse_target(url: &str) -> Option<(String, Option<u16>, String)> {
+    let rest = ["http://", "https://", "ws://", "wss://"]
+        .iter()
+        .find_map(|s| url.strip_prefix(s))?;
+    let (authority, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) => (h, Some(p.parse().ok()?)),
+        None => (authority, None),
+    };
+    if host.is_empty() {
+        return None;
+    }
+    Some((
+        host.to_owned(),
+        port,
+        path.trim_end_matches('/').to_owned(),
+    ))
+}
+
+/// The route an Express app forwards through http-proxy-middleware. Mounted at a path
+/// (`app.use('/legacy', proxy)`), v2 forwards the whole path and v3 only what follows the
+/// mount point: the path is known only when `pathRewrite` strips the mount point, which both
+/// versions end with.
+fn proxy_route(
+    input: Input<'_>,
+    base: &str,
+    mount: &str,
+    prefix_span: Option<Pos>,
+    proxy: &Proxy,
+    framework: Framework,
+    order: u32,
+) -> super::RouteFact {
+    use crate::model::path::{PathMatch, Rewrite};
+    let sp = |p: Pos| input.span(p.0 as usize, p.1 as usize);
+    let target_path = proxy.target.as_ref().map_or("", |t| t.2.as_str());
+    let strips = |prefix: &str| {
+        matches!(&proxy.rewrite, Ok(Some((from, to)))
+            if (from.strip_prefix('^') == Some(prefix)
+                || from.strip_prefix('^').map(|f| f.trim_end_matches('/')) == Some(prefix))
+                && (to.is_empty() || to == "/"))
+    };
+    let (matcher, rewrite) = if !mount.is_empty() {
+        let full = join(base, mount);
+        let rewrite = if strips(&full) {
+            Rewrite::ReplacePrefixSegments {
+                prefix: full.clone(),
+                with: target_path.to_owned(),
+            }
+        } else {
+            Rewrite::Unknown(match &proxy.rewrite {
+                Err(why) => why.clone(),
+                _ => format!(
+                    "http-proxy-middleware mounted at {full}: v2 forwards the whole path, v3 only what follows {full}"
+                ),
+            })
+        };
+        (
+            PathMatch::SegmentPrefix {
+                prefix: full,
+                ignore_case: true,
+            },
+            Some(rewrite),
+        )
+    } else {
+        let filter = proxy.filter.as_deref().map(|f| join(base, f));
+        let rewrite = match (&proxy.rewrite, &filter) {
+            (Ok(None), _) if target_path.is_empty() => None,
+            (Ok(None), _) => Some(Rewrite::PrefixPath(target_path.to_owned())),
+            (Ok(Some(_)), Some(f)) if strips(f) => Some(Rewrite::ReplacePrefixSegments {
+                prefix: f.clone(),
+                with: target_path.to_owned(),
+            }),
+            (Ok(Some((from, to))), _) if target_path.is_empty() => {
+                match regex::Regex::new(from) {
+                    Ok(re) => Some(Rewrite::RegexReplace {
+                        re,
+                        with: to.clone(),
+                        shown: format!("{from} → {to}"),
+                    }),
+                    Err(_) => Some(Rewrite::Unknown(format!("the pathRewrite `{from}` is not followed"))),
+                }
+            }
+            (Err(why), _) => Some(Rewrite::Unknown(why.clone())),
+            _ => Some(Rewrite::Unknown(
+                "a pathRewrite and a target path together are not followed".to_owned(),
+            )),
+        };
+        let matcher = match filter {
+            Some(f) => PathMatch::SegmentPrefix {
+                prefix: f,
+                ignore_case: true,
+            },
+            None if base.is_empty() || base == "/" => PathMatch::Any,
+            None => PathMatch::SegmentPrefix {
+                prefix: base.to_owned(),
+                ignore_case: true,
+            },
+        };
+        (matcher, rewrite)
+    };
+    let target = match &proxy.target {
+        Ok((host, port, _)) => super::Target::Forward {
+            host: host.clone(),
+            port: *port,
+            span: sp(proxy.target_span),
+        },
+        Err(why) => super::Target::Opaque { why: why.clone() },
+    };
+    super::RouteFact {
+        owner: Owner::File,
+        table: "app".to_owned(),
+        origin: "http-proxy-middleware".to_owned(),
+        order,
+        matcher,
+        methods: crate::model::method::MethodSet::Any,
+        rewrite,
+        rewrite_span: proxy.rewrite_span.map(sp),
+        target,
+        span: sp(prefix_span.unwrap_or(proxy.span)),
+        rule_span: sp(proxy.span),
+        hosts: Vec::new(),
+        gateways: Vec::new(),
+        dialect: Dialect::Framework(framework),
+        priority: None,
+        conditional: false,
+    }
+}
+
 type Node = (usize, String);
 
 struct Joiner<'x, 'i> {
@@ -1471,6 +1720,23 @@ fn walk(
                     .unresolved_endpoints
                     .push((input.span(span.0 as usize, span.1 as usize), why.clone())),
             },
+            Reg::Proxy {
+                router,
+                prefix: p,
+                prefix_span,
+                proxy,
+            } if router == key => {
+                let order = out[*file].routes.len() as u32;
+                out[*file].routes.push(proxy_route(
+                    input,
+                    &base,
+                    p,
+                    *prefix_span,
+                    proxy,
+                    framework,
+                    order,
+                ));
+            }
             Reg::Mount {
                 router,
                 prefix: p,
@@ -2176,5 +2442,58 @@ export class HealthController {
         assert!(sniff("routes.js", "module.exports = (app) => { app.get('/x', h) }"));
         assert!(!sniff("src/util.ts", "export const x = 1"));
         assert!(!sniff("app/page.tsx", "export default function Page() {}"));
+    }
+
+    #[test]
+    fn express_proxies_forward_and_say_when_the_version_decides_the_path() {
+        let app = r#"
+const express = require('express');
+const { createProxyMiddleware } = require('http-proxy-middleware');
+const app = express();
+const legacy = createProxyMiddleware({
+  target: 'http://legacy-api:8080/v1',
+  changeOrigin: true,
+  pathRewrite: { '^/legacy': '' },
+});
+app.use('/legacy', legacy);
+app.use('/search', createProxyMiddleware({ target: 'http://search:9200' }));
+app.use(createProxyMiddleware('/img', { target: 'https://cdn.example.com/static' }));
+app.use(createProxyMiddleware({ pathFilter: '/ws', target: process.env.WS_URL }));
+"#;
+        let inputs = [Input {
+            file: FileId(0),
+            path: "gateway/app.js",
+            text: app,
+        }];
+        let facts = extract_set(&inputs);
+        let got: Vec<String> = facts[0]
+            .routes
+            .iter()
+            .map(|r| {
+                let target = match &r.target {
+                    crate::sources::Target::Forward { host, port, .. } => {
+                        format!("{host}:{port:?}")
+                    }
+                    crate::sources::Target::Opaque { why } => format!("opaque ({why})"),
+                    other => format!("{other:?}"),
+                };
+                let rewrite = r.rewrite.as_ref().map_or("-".to_owned(), |w| w.to_string());
+                format!(
+                    "{} {:?} | {rewrite} | {target} | {}",
+                    r.order,
+                    r.matcher.literal_prefix(),
+                    &app[r.span.start as usize..r.span.end as usize]
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "0 Some(\"/legacy\") | replace prefix /legacy with /v1 | legacy-api:Some(8080) | '/legacy'",
+                "1 Some(\"/search\") | unknown rewrite (http-proxy-middleware mounted at /search: v2 forwards the whole path, v3 only what follows /search) | search:Some(9200) | '/search'",
+                "2 Some(\"/img\") | prefix with /static | cdn.example.com:None | createProxyMiddleware('/img', { target: 'https://cdn.example.com/static' })",
+                "3 Some(\"/ws\") | - | opaque (the proxy target `process.env.WS_URL` is not a constant in this file) | createProxyMiddleware({ pathFilter: '/ws', target: process.env.WS_URL })",
+            ]
+        );
     }
 }
