@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{endpoints_of, findings_of};
+use common::{endpoints_of, findings_of, routes_of};
 
 #[test]
 fn express_bff_endpoints_carry_their_mount_prefixes_across_modules() {
@@ -23,7 +23,19 @@ fn express_bff_endpoints_carry_their_mount_prefixes_across_modules() {
             "bff | POST /api/posts | bff/src/routes/posts.js:7",
             "bff | GET /api/users | bff/src/routes/users.cjs:5",
             "bff | GET /api/search | bff/src/routes/users.cjs:14",
-            "bff | GET /healthz | bff/src/app.js:12",
+            "bff | GET /healthz | bff/src/app.js:13",
+            "orders | GET /{id} | orders/openapi.yaml:11",
+            "orders | GET / | orders/openapi.yaml:6",
+        ]
+    );
+}
+
+#[test]
+fn express_bff_forwards_through_http_proxy_middleware() {
+    assert_eq!(
+        routes_of("express-bff"),
+        [
+            "bff | any | path prefix /api/orders (any case) | replace prefix /api/orders with \"\" | orders | bff/src/app.js:17",
         ]
     );
 }
@@ -38,6 +50,7 @@ fn express_bff_findings_are_the_missing_route_and_the_404_method_miss() {
         [
             "no-route 404 web/src/api.js:7:27 GET /api/profile",
             "method-not-allowed 404 web/src/api.js:12:16 PATCH /api/posts/{id}",
+            "no-route 404 web/src/api.js:29:16 POST /api/orders/{id}/cancel",
         ]
     );
 }
