@@ -13,17 +13,25 @@ fn express_bff_endpoints_carry_their_mount_prefixes_across_modules() {
         endpoints_of("express-bff"),
         [
             "bff | GET /api/posts/{postId}/comments | bff/src/routes/comments.js:5",
+            "bff | HEAD /api/posts/{postId}/comments | bff/src/routes/comments.js:5",
             "bff | POST /api/posts/{postId}/comments | bff/src/routes/comments.js:6",
             "bff | GET /api/posts/{id} | bff/src/routes/posts.js:8",
+            "bff | HEAD /api/posts/{id} | bff/src/routes/posts.js:8",
             "bff | DELETE /api/posts/{id} | bff/src/routes/posts.js:9",
             "bff | GET /api/users/{id} | bff/src/routes/users.cjs:10",
+            "bff | HEAD /api/users/{id} | bff/src/routes/users.cjs:10",
             "bff | PUT /api/users/{id} | bff/src/routes/users.cjs:10",
             "bff | GET /api/search/{term} | bff/src/routes/users.cjs:14",
+            "bff | HEAD /api/search/{term} | bff/src/routes/users.cjs:14",
             "bff | GET /api/posts | bff/src/routes/posts.js:6",
+            "bff | HEAD /api/posts | bff/src/routes/posts.js:6",
             "bff | POST /api/posts | bff/src/routes/posts.js:7",
             "bff | GET /api/users | bff/src/routes/users.cjs:5",
+            "bff | HEAD /api/users | bff/src/routes/users.cjs:5",
             "bff | GET /api/search | bff/src/routes/users.cjs:14",
+            "bff | HEAD /api/search | bff/src/routes/users.cjs:14",
             "bff | GET /healthz | bff/src/app.js:13",
+            "bff | HEAD /healthz | bff/src/app.js:13",
             "orders | GET /{id} | orders/openapi.yaml:11",
             "orders | GET / | orders/openapi.yaml:6",
         ]
@@ -61,12 +69,16 @@ fn nest_endpoints_take_the_global_prefix_and_the_uri_version() {
         endpoints_of("nestjs-app"),
         [
             "pets-api | GET /api/v1/cats/{id} | pets-api/src/cats/cats.controller.ts:14",
+            "pets-api | HEAD /api/v1/cats/{id} | pets-api/src/cats/cats.controller.ts:14",
             "pets-api | DELETE /api/v1/cats/{id} | pets-api/src/cats/cats.controller.ts:24",
             "pets-api | GET /api/v1/cats | pets-api/src/cats/cats.controller.ts:9",
+            "pets-api | HEAD /api/v1/cats | pets-api/src/cats/cats.controller.ts:9",
             "pets-api | POST /api/v1/cats | pets-api/src/cats/cats.controller.ts:19",
             "pets-api | GET /api/users/{id} | pets-api/src/users/users.controller.ts:13",
+            "pets-api | HEAD /api/users/{id} | pets-api/src/users/users.controller.ts:13",
             "pets-api | PATCH /api/users/{id} | pets-api/src/users/users.controller.ts:18",
             "pets-api | GET /api/users | pets-api/src/users/users.controller.ts:8",
+            "pets-api | HEAD /api/users | pets-api/src/users/users.controller.ts:8",
         ]
     );
 }
@@ -86,14 +98,22 @@ fn nest_findings_are_the_forgotten_global_prefix_and_the_404_method_miss() {
 
 #[test]
 fn next_endpoints_come_from_route_files_and_their_exports() {
+    // HEAD (from GET) and OPTIONS are answered by Next.js when a route file does not export
+    // them; a pages/api handler takes every method.
     assert_eq!(
         endpoints_of("nextjs-app"),
         [
             "blog | GET /api/posts/{id} | blog/app/api/posts/[id]/route.ts:6",
             "blog | DELETE /api/posts/{id} | blog/app/api/posts/[id]/route.ts:19",
+            "blog | HEAD /api/posts/{id} | blog/app/api/posts/[id]/route.ts:6",
+            "blog | OPTIONS /api/posts/{id} | blog/app/api/posts/[id]/route.ts:6",
             "blog | GET /api/search/{filters...} | blog/app/api/search/[[...filters]]/route.ts:3",
+            "blog | HEAD /api/search/{filters...} | blog/app/api/search/[[...filters]]/route.ts:3",
+            "blog | OPTIONS /api/search/{filters...} | blog/app/api/search/[[...filters]]/route.ts:3",
             "blog | GET /api/posts | blog/app/api/posts/route.ts:4",
             "blog | POST /api/posts | blog/app/api/posts/route.ts:9",
+            "blog | HEAD /api/posts | blog/app/api/posts/route.ts:4",
+            "blog | OPTIONS /api/posts | blog/app/api/posts/route.ts:4",
             "blog | GET /api/health | blog/pages/api/health.ts:3",
             "blog | HEAD /api/health | blog/pages/api/health.ts:3",
             "blog | POST /api/health | blog/pages/api/health.ts:3",
@@ -102,6 +122,7 @@ fn next_endpoints_come_from_route_files_and_their_exports() {
             "blog | DELETE /api/health | blog/pages/api/health.ts:3",
             "blog | OPTIONS /api/health | blog/pages/api/health.ts:3",
             "blog | POST /newsletter | blog/app/(marketing)/newsletter/route.ts:3",
+            "blog | OPTIONS /newsletter | blog/app/(marketing)/newsletter/route.ts:3",
         ]
     );
 }

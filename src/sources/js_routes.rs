@@ -1702,10 +1702,10 @@ fn walk(
                         }
                         for mut pattern in express_patterns(&join(&base, p)) {
                             pattern.lenient_slash = !state.strict;
-                            for (method, mspan) in methods {
+                            for (method, mspan) in with_head(methods) {
                                 out[*file].endpoints.push(EndpointFact {
                                     owner: Owner::File,
-                                    method: *method,
+                                    method,
                                     pattern: pattern.clone(),
                                     span: input.span(span.0 as usize, span.1 as usize),
                                     method_span: input.span(mspan.0 as usize, mspan.1 as usize),
@@ -1756,6 +1756,18 @@ fn walk(
             _ => {}
         }
     }
+}
+
+/// The methods of a registration, with HEAD added where GET is: Express, koa-router,
+/// Fastify (`exposeHeadRoutes`) and NestJS answer HEAD with a GET route.
+fn with_head(methods: &[(Method, Pos)]) -> Vec<(Method, Pos)> {
+    let mut out = methods.to_vec();
+    if !methods.iter().any(|(m, _)| *m == Method::Head)
+        && let Some((_, at)) = methods.iter().find(|(m, _)| *m == Method::Get)
+    {
+        out.push((Method::Head, *at));
+    }
+    out
 }
 
 /// The patterns an Express-style path (`/users/:id?`, `/files/*`, `/a/(.*)`) stands for; an
@@ -1890,10 +1902,12 @@ fn nest_routes(inputs: &[Input<'_>], modules: &[Module], out: &mut [Facts]) {
                             for mut pattern in express_patterns(&full) {
                                 pattern.lenient_slash = true;
                                 pattern.trailing_slash = false;
-                                for method in &r.methods {
+                                let methods: Vec<(Method, Pos)> =
+                                    r.methods.iter().map(|m| (*m, r.method_span)).collect();
+                                for (method, _) in with_head(&methods) {
                                     out[i].endpoints.push(EndpointFact {
                                         owner: Owner::File,
-                                        method: *method,
+                                        method,
                                         pattern: pattern.clone(),
                                         span,
                                         method_span: input
@@ -2041,12 +2055,27 @@ fn file_routes(inputs: &[Input<'_>], modules: &[Module], out: &mut [Facts]) {
         };
         match route {
             FileRoute::NextApp(segs) => {
-                for (name, at) in &m.exported {
-                    if let Some(method) = Method::parse(name)
-                        && name.chars().all(|c| c.is_ascii_uppercase())
-                    {
-                        emit(&segs, method, *at, Framework::NextJs);
-                    }
+                let handlers: Vec<(Method, Pos)> = m
+                    .exported
+                    .iter()
+                    .filter(|(name, _)| name.chars().all(|c| c.is_ascii_uppercase()))
+                    .filter_map(|(name, at)| Some((Method::parse(name)?, *at)))
+                    .collect();
+                for (method, at) in &handlers {
+                    emit(&segs, *method, *at, Framework::NextJs);
+                }
+                // Next.js answers HEAD with the GET handler, and OPTIONS by itself (with the
+                // `Allow` header), when the file does not export them.
+                let has = |x: Method| handlers.iter().any(|(m, _)| *m == x);
+                if let Some((_, at)) = handlers.iter().find(|(m, _)| *m == Method::Get)
+                    && !has(Method::Head)
+                {
+                    emit(&segs, Method::Head, *at, Framework::NextJs);
+                }
+                if let Some((_, at)) = handlers.first()
+                    && !has(Method::Options)
+                {
+                    emit(&segs, Method::Options, *at, Framework::NextJs);
                 }
             }
             FileRoute::NextPages(segs) => {
@@ -2107,6 +2136,12 @@ mod tests {
         for (f, input) in facts.iter().zip(&inputs) {
             assert!(f.problems.is_empty(), "{:?}", f.problems);
             for e in &f.endpoints {
+                let method_text =
+                    &input.text[e.method_span.start as usize..e.method_span.end as usize];
+                // The HEAD a GET route also answers is asserted once, not in every table.
+                if e.method == Method::Head && method_text.to_ascii_lowercase().contains("get") {
+                    continue;
+                }
                 let Dialect::Framework(fw) = e.dialect else {
                     panic!("not a framework dialect");
                 };
@@ -2178,6 +2213,13 @@ const router = express.Router();
 router.get('/stats', stats).get('/files/*', rest);
 exports.admin = router;
 "#;
+        let heads = extract_set(&[Input {
+            file: FileId(0),
+            path: "app.js",
+            text: "const app = require('express')();\napp.get('/a', h);\n",
+        }]);
+        let methods: Vec<Method> = heads[0].endpoints.iter().map(|e| e.method).collect();
+        assert_eq!(methods, [Method::Get, Method::Head]);
         let got = run(&[
             ("server/app.js", app),
             ("server/routes/users.js", users),
@@ -2261,8 +2303,9 @@ module.exports = router;
                 .map(|e| e.dialect == Dialect::Framework(Framework::Koa { allowed_methods: true }))
                 .collect::<Vec<_>>()
         };
-        assert_eq!(allowed(&facts[0]), [true, false]);
-        assert_eq!(allowed(&facts[1]), [true, true, true]);
+        // GET routes answer HEAD too.
+        assert_eq!(allowed(&facts[0]), [true, true, false, false]);
+        assert_eq!(allowed(&facts[1]), [true, true, true, true]);
     }
 
     #[test]
