@@ -154,13 +154,17 @@ struct Module {
     event_handler: bool,
     controllers: Vec<Controller>,
     global_prefix: Option<(String, Pos)>,
+    /// `setGlobalPrefix('api', { exclude: ['health'] })`: paths served without the prefix.
+    global_exclude: Vec<String>,
+    /// `basePath` of a `next.config.*` file.
+    base_path: Option<String>,
     /// `enableVersioning({ type: VersioningType.URI })`: the version prefix (`v`).
     uri_versioning: Option<String>,
 }
 
 /// Whether a JS/TS file may declare server routes (a cheap check before parsing).
 pub fn sniff(path: &str, text: &str) -> bool {
-    if file_route(path).is_some() {
+    if file_route(path).is_some() || file_name(path).starts_with("next.config.") {
         return true;
     }
     const WORDS: [&str; 7] = [
@@ -843,6 +847,11 @@ impl<'s> Reader<'s> {
                 self.expression(&a.right, d);
             }
             E::ObjectExpression(o) => {
+                if let Some(b) = obj_prop(o, "basePath")
+                    && let Some(s) = self.eval_str(b, 0)
+                {
+                    self.m.base_path = Some(s);
+                }
                 for p in &o.properties {
                     if let js::ObjectPropertyKind::ObjectProperty(p) = p {
                         self.expression(&p.value, d);
@@ -979,6 +988,22 @@ impl<'s> Reader<'s> {
                     && let Some(s) = self.eval_str(a, 0)
                 {
                     self.m.global_prefix = Some((s, pos(a.span())));
+                }
+                if let Some(js::Expression::ObjectExpression(o)) = arg(1).map(unparen)
+                    && let Some(js::Expression::ArrayExpression(list)) =
+                        obj_prop(o, "exclude").map(unparen)
+                {
+                    for el in list.elements.iter().filter_map(|e| e.as_expression()) {
+                        let path = match unparen(el) {
+                            js::Expression::ObjectExpression(o) => {
+                                obj_prop(o, "path").and_then(|p| self.eval_str(p, 0))
+                            }
+                            other => self.eval_str(other, 0),
+                        };
+                        if let Some(p) = path {
+                            self.m.global_exclude.push(p.trim_matches('/').to_owned());
+                        }
+                    }
                 }
                 return;
             }
@@ -1839,7 +1864,7 @@ fn express_seg(seg: &str) -> PatSeg {
 
 fn nest_routes(inputs: &[Input<'_>], modules: &[Module], out: &mut [Facts]) {
     // `main.ts` settings apply to the controllers of its project (its directory, less `src`).
-    let mut apps: Vec<(String, Option<String>, Option<String>)> = Vec::new();
+    let mut apps: Vec<(String, Option<String>, Option<String>, &[String])> = Vec::new();
     for (i, m) in modules.iter().enumerate() {
         if m.global_prefix.is_some() || m.uri_versioning.is_some() {
             let dir = inputs[i].path.rsplit_once('/').map_or("", |(d, _)| d);
@@ -1851,6 +1876,7 @@ fn nest_routes(inputs: &[Input<'_>], modules: &[Module], out: &mut [Facts]) {
                 scope.to_owned(),
                 m.global_prefix.as_ref().map(|g| g.0.clone()),
                 m.uri_versioning.clone(),
+                &m.global_exclude,
             ));
         }
     }
@@ -1869,6 +1895,7 @@ fn nest_routes(inputs: &[Input<'_>], modules: &[Module], out: &mut [Facts]) {
         });
         let global = app.and_then(|a| a.1.clone()).unwrap_or_default();
         let versioning = app.and_then(|a| a.2.clone());
+        let exclude: &[String] = app.map_or(&[], |a| a.3);
         for c in &m.controllers {
             for r in &c.routes {
                 let span = input.span(r.span.0 as usize, r.span.1 as usize);
@@ -1893,7 +1920,9 @@ fn nest_routes(inputs: &[Input<'_>], modules: &[Module], out: &mut [Facts]) {
                 for cp in cpaths {
                     for rp in rpaths {
                         for v in &versions {
-                            let mut full = join("/", &global);
+                            let local = join(&join("/", cp.trim_matches('/')), rp.trim_matches('/'));
+                            let excluded = exclude.iter().any(|x| x == local.trim_matches('/'));
+                            let mut full = join("/", if excluded { "" } else { &global });
                             if let (Some(v), Some(vp)) = (v, &versioning) {
                                 full = join(&full, &format!("{vp}{v}"));
                             }
@@ -2031,10 +2060,58 @@ fn file_route(path: &str) -> Option<FileRoute> {
     None
 }
 
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// The directory of a file (`""` at the root).
+fn dir_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
 fn file_routes(inputs: &[Input<'_>], modules: &[Module], out: &mut [Facts]) {
+    // `basePath` in a `next.config.*` applies to the routes of its project.
+    let mut base_paths: Vec<(&str, Vec<PatSeg>)> = inputs
+        .iter()
+        .zip(modules)
+        .filter(|(i, _)| file_name(i.path).starts_with("next.config."))
+        .filter_map(|(i, m)| {
+            let segs = m
+                .base_path
+                .as_deref()?
+                .split('/')
+                .filter(|s| !s.is_empty())
+                .map(|s| PatSeg::Lit(s.to_owned()))
+                .collect();
+            Some((dir_of(i.path), segs))
+        })
+        .collect();
+    base_paths.sort_by_key(|b| std::cmp::Reverse(b.0.len()));
     for (i, input) in inputs.iter().enumerate() {
         let Some(route) = file_route(input.path) else {
             continue;
+        };
+        let route = match route {
+            FileRoute::NextApp(segs) | FileRoute::NextPages(segs)
+                if !base_paths.is_empty() =>
+            {
+                let base = base_paths.iter().find(|(dir, _)| {
+                    dir.is_empty()
+                        || input
+                            .path
+                            .strip_prefix(dir)
+                            .is_some_and(|r| r.starts_with('/'))
+                });
+                let mut all = base.map_or(Vec::new(), |b| b.1.clone());
+                let app = matches!(file_route(input.path), Some(FileRoute::NextApp(_)));
+                all.extend(segs);
+                if app {
+                    FileRoute::NextApp(all)
+                } else {
+                    FileRoute::NextPages(all)
+                }
+            }
+            other => other,
         };
         let m = &modules[i];
         let mut emit = |segs: &[PatSeg], method: Method, at: Pos, fw: Framework| {
@@ -2536,6 +2613,33 @@ app.use(createProxyMiddleware({ pathFilter: '/ws', target: process.env.WS_URL })
                 "1 Some(\"/search\") | unknown rewrite (http-proxy-middleware mounted at /search: v2 forwards the whole path, v3 only what follows /search) | search:Some(9200) | '/search'",
                 "2 Some(\"/img\") | prefix with /static | cdn.example.com:None | createProxyMiddleware('/img', { target: 'https://cdn.example.com/static' })",
                 "3 Some(\"/ws\") | - | opaque (the proxy target `process.env.WS_URL` is not a constant in this file) | createProxyMiddleware({ pathFilter: '/ws', target: process.env.WS_URL })",
+            ]
+        );
+    }
+
+    #[test]
+    fn next_base_path_and_nest_prefix_exclusions_apply_to_their_project() {
+        let config = "/** @type {import('next').NextConfig} */\nconst nextConfig = { basePath: '/docs', reactStrictMode: true };\nmodule.exports = nextConfig;\n";
+        let route = "export function POST() {}\n";
+        let main = "async function bootstrap() {\n  const app = await NestFactory.create(AppModule);\n  app.setGlobalPrefix('api', { exclude: ['health', { path: 'metrics', method: RequestMethod.GET }] });\n}\n";
+        let ctrl = "@Controller()\nexport class AppController {\n  @Get('health') h() {}\n  @Get('metrics') m() {}\n  @Post('jobs') j() {}\n}\n";
+        let got = run(&[
+            ("docs-site/next.config.js", config),
+            ("docs-site/app/api/feedback/route.ts", route),
+            ("other-site/app/api/feedback/route.ts", route),
+            ("svc/src/main.ts", main),
+            ("svc/src/app.controller.ts", ctrl),
+        ]);
+        assert_eq!(
+            got,
+            [
+                "docs-site/app/api/feedback/route.ts: POST /docs/api/feedback [Next.js] POST",
+                "docs-site/app/api/feedback/route.ts: OPTIONS /docs/api/feedback [Next.js] POST",
+                "other-site/app/api/feedback/route.ts: POST /api/feedback [Next.js] POST",
+                "other-site/app/api/feedback/route.ts: OPTIONS /api/feedback [Next.js] POST",
+                "svc/src/app.controller.ts: GET /health [NestJS] 'health'",
+                "svc/src/app.controller.ts: GET /metrics [NestJS] 'metrics'",
+                "svc/src/app.controller.ts: POST /api/jobs [NestJS] 'jobs'",
             ]
         );
     }
