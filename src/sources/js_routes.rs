@@ -291,7 +291,10 @@ fn first_param(params: &js::FormalParameters<'_>) -> Option<String> {
     }
 }
 
-fn obj_prop<'b, 'a>(obj: &'b js::ObjectExpression<'a>, key: &str) -> Option<&'b js::Expression<'a>> {
+fn obj_prop<'b, 'a>(
+    obj: &'b js::ObjectExpression<'a>,
+    key: &str,
+) -> Option<&'b js::Expression<'a>> {
     obj.properties.iter().find_map(|p| match p {
         js::ObjectPropertyKind::ObjectProperty(p)
             if !p.computed && p.key.static_name().is_some_and(|k| k == key) =>
@@ -540,7 +543,11 @@ impl<'s> Reader<'s> {
                 "fastify" | "Fastify" => "fastify",
                 _ => "",
             };
-            let imported = if name == "Router" { "Router" } else { "default" };
+            let imported = if name == "Router" {
+                "Router"
+            } else {
+                "default"
+            };
             (lib.to_owned(), imported.to_owned())
         });
         let kind = match lib.as_str() {
@@ -628,7 +635,9 @@ impl<'s> Reader<'s> {
                 for s in &e.specifiers {
                     let local = s.local.name().to_string();
                     let exported = s.exported.name().to_string();
-                    self.m.exported.push((exported.clone(), pos(s.exported.span())));
+                    self.m
+                        .exported
+                        .push((exported.clone(), pos(s.exported.span())));
                     self.m.exports.insert(exported, local);
                 }
             }
@@ -1126,7 +1135,9 @@ impl<'s> Reader<'s> {
                     .map(|a| pos(a.span()));
                 for e in rest {
                     let proxy = match unparen(e) {
-                        js::Expression::Identifier(id) => self.proxies.get(id.name.as_str()).cloned(),
+                        js::Expression::Identifier(id) => {
+                            self.proxies.get(id.name.as_str()).cloned()
+                        }
                         other => self.proxy_call(other),
                     };
                     if let Some(proxy) = proxy {
@@ -1189,8 +1200,11 @@ impl<'s> Reader<'s> {
         ) {
             return None;
         }
-        let args: Vec<&js::Expression<'_>> =
-            c.arguments.iter().filter_map(|a| a.as_expression()).collect();
+        let args: Vec<&js::Expression<'_>> = c
+            .arguments
+            .iter()
+            .filter_map(|a| a.as_expression())
+            .collect();
         let (mut filter, options) = match args.first().map(|a| unparen(a)) {
             Some(js::Expression::ObjectExpression(o)) => (None, Some(&**o)),
             Some(first) => (
@@ -1313,7 +1327,8 @@ impl<'s> Reader<'s> {
             (id.name == "Controller").then_some(c)
         });
         if let Some(c) = controller {
-            let (paths, version) = self.nest_args(c.arguments.first().and_then(|a| a.as_expression()));
+            let (paths, version) =
+                self.nest_args(c.arguments.first().and_then(|a| a.as_expression()));
             let mut routes = Vec::new();
             for el in &class.body.body {
                 if let js::ClassElement::MethodDefinition(m) = el {
@@ -1342,7 +1357,10 @@ impl<'s> Reader<'s> {
     }
 
     /// `@Controller('cats')`, `@Controller(['a', 'b'])`, `@Controller({ path, version })`.
-    fn nest_args(&self, arg: Option<&js::Expression<'_>>) -> (Result<Vec<String>, String>, Vec<String>) {
+    fn nest_args(
+        &self,
+        arg: Option<&js::Expression<'_>>,
+    ) -> (Result<Vec<String>, String>, Vec<String>) {
         let Some(arg) = arg else {
             return (Ok(vec![String::new()]), Vec::new());
         };
@@ -1368,7 +1386,9 @@ impl<'s> Reader<'s> {
             };
             let arg = c.arguments.first().and_then(|a| a.as_expression());
             if id.name == "Version" {
-                version = arg.map(|a| self.eval_paths(a).unwrap_or_default()).unwrap_or_default();
+                version = arg
+                    .map(|a| self.eval_paths(a).unwrap_or_default())
+                    .unwrap_or_default();
                 continue;
             }
             let methods = match id.name.as_str() {
@@ -1480,11 +1500,7 @@ fn parse_target(url: &str) -> Option<(String, Option<u16>, String)> {
     if host.is_empty() {
         return None;
     }
-    Some((
-        host.to_owned(),
-        port,
-        path.trim_end_matches('/').to_owned(),
-    ))
+    Some((host.to_owned(), port, path.trim_end_matches('/').to_owned()))
 }
 
 /// The route an Express app forwards through http-proxy-middleware. Mounted at a path
@@ -1540,16 +1556,16 @@ fn proxy_route(
                 prefix: f.clone(),
                 with: target_path.to_owned(),
             }),
-            (Ok(Some((from, to))), _) if target_path.is_empty() => {
-                match regex::Regex::new(from) {
-                    Ok(re) => Some(Rewrite::RegexReplace {
-                        re,
-                        with: to.clone(),
-                        shown: format!("{from} → {to}"),
-                    }),
-                    Err(_) => Some(Rewrite::Unknown(format!("the pathRewrite `{from}` is not followed"))),
-                }
-            }
+            (Ok(Some((from, to))), _) if target_path.is_empty() => match regex::Regex::new(from) {
+                Ok(re) => Some(Rewrite::RegexReplace {
+                    re,
+                    with: to.clone(),
+                    shown: format!("{from} → {to}"),
+                }),
+                Err(_) => Some(Rewrite::Unknown(format!(
+                    "the pathRewrite `{from}` is not followed"
+                ))),
+            },
             (Err(why), _) => Some(Rewrite::Unknown(why.clone())),
             _ => Some(Rewrite::Unknown(
                 "a pathRewrite and a target path together are not followed".to_owned(),
@@ -1648,7 +1664,11 @@ fn code_routes(inputs: &[Input<'_>], modules: &[Module], out: &mut [Facts]) {
     let joiner = Joiner {
         inputs,
         modules,
-        index: inputs.iter().enumerate().map(|(i, f)| (f.path, i)).collect(),
+        index: inputs
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.path, i))
+            .collect(),
     };
     let mut mounted: HashSet<Node> = HashSet::new();
     for (i, m) in modules.iter().enumerate() {
@@ -1774,7 +1794,11 @@ fn walk(
                     continue;
                 }
                 stack.push(next.clone());
-                let sub = if p.is_empty() { base.clone() } else { join(&base, p) };
+                let sub = if p.is_empty() {
+                    base.clone()
+                } else {
+                    join(&base, p)
+                };
                 walk(j, &next, &sub, state, stack, out);
                 stack.pop();
             }
@@ -1835,7 +1859,10 @@ fn express_seg(seg: &str) -> PatSeg {
         if let Some(rest) = name.strip_suffix('*').or_else(|| name.strip_suffix('+')) {
             return PatSeg::Rest(rest.to_owned());
         }
-        if name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$') {
+        if name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+        {
             return PatSeg::Param(name.to_owned());
         }
     }
@@ -1862,9 +1889,17 @@ fn express_seg(seg: &str) -> PatSeg {
 // ---------------------------------------------------------------------------------------------
 // NestJS
 
+/// The settings of a NestJS `main.ts`, for the controllers under `scope`.
+struct NestApp<'m> {
+    scope: String,
+    prefix: Option<String>,
+    versioning: Option<String>,
+    exclude: &'m [String],
+}
+
 fn nest_routes(inputs: &[Input<'_>], modules: &[Module], out: &mut [Facts]) {
     // `main.ts` settings apply to the controllers of its project (its directory, less `src`).
-    let mut apps: Vec<(String, Option<String>, Option<String>, &[String])> = Vec::new();
+    let mut apps: Vec<NestApp<'_>> = Vec::new();
     for (i, m) in modules.iter().enumerate() {
         if m.global_prefix.is_some() || m.uri_versioning.is_some() {
             let dir = inputs[i].path.rsplit_once('/').map_or("", |(d, _)| d);
@@ -1872,30 +1907,30 @@ fn nest_routes(inputs: &[Input<'_>], modules: &[Module], out: &mut [Facts]) {
                 .strip_suffix("/src")
                 .or(if dir == "src" { Some("") } else { None })
                 .unwrap_or(dir);
-            apps.push((
-                scope.to_owned(),
-                m.global_prefix.as_ref().map(|g| g.0.clone()),
-                m.uri_versioning.clone(),
-                &m.global_exclude,
-            ));
+            apps.push(NestApp {
+                scope: scope.to_owned(),
+                prefix: m.global_prefix.as_ref().map(|g| g.0.clone()),
+                versioning: m.uri_versioning.clone(),
+                exclude: &m.global_exclude,
+            });
         }
     }
-    apps.sort_by_key(|a| std::cmp::Reverse(a.0.len()));
+    apps.sort_by_key(|a| std::cmp::Reverse(a.scope.len()));
     for (i, m) in modules.iter().enumerate() {
         if m.controllers.is_empty() {
             continue;
         }
         let input = inputs[i];
-        let app = apps.iter().find(|(scope, ..)| {
-            scope.is_empty()
+        let app = apps.iter().find(|a| {
+            a.scope.is_empty()
                 || input
                     .path
-                    .strip_prefix(scope.as_str())
+                    .strip_prefix(a.scope.as_str())
                     .is_some_and(|r| r.starts_with('/'))
         });
-        let global = app.and_then(|a| a.1.clone()).unwrap_or_default();
-        let versioning = app.and_then(|a| a.2.clone());
-        let exclude: &[String] = app.map_or(&[], |a| a.3);
+        let global = app.and_then(|a| a.prefix.clone()).unwrap_or_default();
+        let versioning = app.and_then(|a| a.versioning.clone());
+        let exclude: &[String] = app.map_or(&[], |a| a.exclude);
         for c in &m.controllers {
             for r in &c.routes {
                 let span = input.span(r.span.0 as usize, r.span.1 as usize);
@@ -1909,7 +1944,11 @@ fn nest_routes(inputs: &[Input<'_>], modules: &[Module], out: &mut [Facts]) {
                 let versions: Vec<Option<&String>> = match &versioning {
                     None => vec![None],
                     Some(_) => {
-                        let v = if r.version.is_empty() { &c.version } else { &r.version };
+                        let v = if r.version.is_empty() {
+                            &c.version
+                        } else {
+                            &r.version
+                        };
                         if v.is_empty() {
                             vec![None]
                         } else {
@@ -1920,7 +1959,8 @@ fn nest_routes(inputs: &[Input<'_>], modules: &[Module], out: &mut [Facts]) {
                 for cp in cpaths {
                     for rp in rpaths {
                         for v in &versions {
-                            let local = join(&join("/", cp.trim_matches('/')), rp.trim_matches('/'));
+                            let local =
+                                join(&join("/", cp.trim_matches('/')), rp.trim_matches('/'));
                             let excluded = exclude.iter().any(|x| x == local.trim_matches('/'));
                             let mut full = join("/", if excluded { "" } else { &global });
                             if let (Some(v), Some(vp)) = (v, &versioning) {
@@ -1939,8 +1979,10 @@ fn nest_routes(inputs: &[Input<'_>], modules: &[Module], out: &mut [Facts]) {
                                         method,
                                         pattern: pattern.clone(),
                                         span,
-                                        method_span: input
-                                            .span(r.method_span.0 as usize, r.method_span.1 as usize),
+                                        method_span: input.span(
+                                            r.method_span.0 as usize,
+                                            r.method_span.1 as usize,
+                                        ),
                                         operation_id: None,
                                         dialect: Dialect::Framework(Framework::Nest),
                                     });
@@ -1976,7 +2018,11 @@ fn bracket_seg(seg: &str) -> Option<PatSeg> {
         return Some(PatSeg::Rest(inner.to_owned()));
     }
     if let Some(inner) = seg.strip_prefix("[...").and_then(|s| s.strip_suffix(']')) {
-        return Some(PatSeg::Rest(if inner.is_empty() { "_".to_owned() } else { inner.to_owned() }));
+        return Some(PatSeg::Rest(if inner.is_empty() {
+            "_".to_owned()
+        } else {
+            inner.to_owned()
+        }));
     }
     if let Some(inner) = seg.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
         return Some(PatSeg::Param(inner.to_owned()));
@@ -2027,7 +2073,10 @@ fn file_route(path: &str) -> Option<FileRoute> {
         return Some(FileRoute::Nuxt(segs, method));
     }
     // Next.js pages router API routes.
-    if let Some(at) = parts.windows(2).position(|w| w[0] == "pages" && w[1] == "api") {
+    if let Some(at) = parts
+        .windows(2)
+        .position(|w| w[0] == "pages" && w[1] == "api")
+    {
         let mut segs = vec![PatSeg::Lit("api".to_owned())];
         let rest = &parts[at + 2..];
         for (n, p) in rest.iter().enumerate() {
@@ -2092,9 +2141,7 @@ fn file_routes(inputs: &[Input<'_>], modules: &[Module], out: &mut [Facts]) {
             continue;
         };
         let route = match route {
-            FileRoute::NextApp(segs) | FileRoute::NextPages(segs)
-                if !base_paths.is_empty() =>
-            {
+            FileRoute::NextApp(segs) | FileRoute::NextPages(segs) if !base_paths.is_empty() => {
                 let base = base_paths.iter().find(|(dir, _)| {
                     dir.is_empty()
                         || input
@@ -2181,14 +2228,9 @@ fn file_routes(inputs: &[Input<'_>], modules: &[Module], out: &mut [Facts]) {
 /// Drops endpoints listed twice (a router mounted twice under the same prefix).
 fn dedup(facts: &mut Facts) {
     let mut seen = HashSet::new();
-    facts.endpoints.retain(|e| {
-        seen.insert((
-            e.method,
-            e.pattern.to_string(),
-            e.span.start,
-            e.span.end,
-        ))
-    });
+    facts
+        .endpoints
+        .retain(|e| seen.insert((e.method, e.pattern.to_string(), e.span.start, e.span.end)));
 }
 
 #[cfg(test)]
@@ -2222,7 +2264,11 @@ mod tests {
                 let Dialect::Framework(fw) = e.dialect else {
                     panic!("not a framework dialect");
                 };
-                let slash = if e.pattern.lenient_slash { "" } else { " strict" };
+                let slash = if e.pattern.lenient_slash {
+                    ""
+                } else {
+                    " strict"
+                };
                 out.push(format!(
                     "{}: {} {} [{}{}] {}",
                     input.path,
@@ -2377,7 +2423,12 @@ module.exports = router;
         let allowed = |f: &Facts| {
             f.endpoints
                 .iter()
-                .map(|e| e.dialect == Dialect::Framework(Framework::Koa { allowed_methods: true }))
+                .map(|e| {
+                    e.dialect
+                        == Dialect::Framework(Framework::Koa {
+                            allowed_methods: true,
+                        })
+                })
                 .collect::<Vec<_>>()
         };
         // GET routes answer HEAD too.
@@ -2494,7 +2545,10 @@ export class HealthController {
         let nitro = "export default defineEventHandler(() => ({}))\n";
         let got = run(&[
             ("web/app/api/posts/route.ts", route),
-            ("web/src/app/(shop)/[...slug]/route.js", "export { h as DELETE };\n"),
+            (
+                "web/src/app/(shop)/[...slug]/route.js",
+                "export { h as DELETE };\n",
+            ),
             ("web/app/_lib/route.ts", route),
             ("web/app/page.tsx", "export default function Page() {}\n"),
             ("pages/api/users/[id].ts", handler),
@@ -2548,10 +2602,21 @@ export class HealthController {
                 "b.js: unresolved prefix + '/x' (the path `prefix + '/x'` is not a constant in this file)",
             ]
         );
-        for text in ["app.get(", "express(", "@Controller(", "router.route(", "))))((((", "\u{0}"] {
+        for text in [
+            "app.get(",
+            "express(",
+            "@Controller(",
+            "router.route(",
+            "))))((((",
+            "\u{0}",
+        ] {
             let _ = run(&[("x.ts", text)]);
         }
-        let deep = format!("const express = require('express');\n{}1{}", "(".repeat(5000), ")".repeat(5000));
+        let deep = format!(
+            "const express = require('express');\n{}1{}",
+            "(".repeat(5000),
+            ")".repeat(5000)
+        );
         let _ = run(&[("deep.js", &deep)]);
     }
 
@@ -2559,7 +2624,10 @@ export class HealthController {
     fn sniff_keeps_route_files_and_skips_others() {
         assert!(sniff("src/app.js", "const express = require('express')"));
         assert!(sniff("app/api/x/route.ts", "export const GET = 1"));
-        assert!(sniff("routes.js", "module.exports = (app) => { app.get('/x', h) }"));
+        assert!(sniff(
+            "routes.js",
+            "module.exports = (app) => { app.get('/x', h) }"
+        ));
         assert!(!sniff("src/util.ts", "export const x = 1"));
         assert!(!sniff("app/page.tsx", "export default function Page() {}"));
     }
