@@ -31,6 +31,8 @@ use crate::model::path::{PatSeg, Pattern};
 
 /// Statements and expressions nested deeper than this are not read.
 const MAX_DEPTH: usize = 256;
+/// The prefix of a mount whose path this file does not fix.
+const UNKNOWN_PREFIX: &str = "\u{0}";
 /// Optional segments expand to at most this many path variants.
 const MAX_VARIANTS: usize = 16;
 /// The methods an "any method" handler (`app.all`, a Next.js API route) is listed with.
@@ -1106,34 +1108,72 @@ impl<'s> Reader<'s> {
                 }
             }
             "use" | "register" => {
-                let mut prefix = String::new();
+                let mut prefixes = vec![String::new()];
                 let mut rest: Vec<&js::Expression<'_>> = Vec::new();
                 for (i, a) in call.arguments.iter().enumerate() {
                     let Some(e) = a.as_expression() else { continue };
-                    if i == 0
-                        && prop == "use"
-                        && let Some(s) = self.eval_str(e, 0)
-                    {
-                        prefix = s;
-                        continue;
+                    if i == 0 && prop == "use" {
+                        if let Some(s) = self.eval_str(e, 0) {
+                            prefixes = vec![s];
+                            continue;
+                        }
+                        match unparen(e) {
+                            // `app.use(['/a', '/b'], router)`.
+                            js::Expression::ArrayExpression(_) => match self.eval_paths(e) {
+                                Ok(list) => {
+                                    prefixes = list;
+                                    continue;
+                                }
+                                Err(_) => {
+                                    prefixes = vec![UNKNOWN_PREFIX.to_owned()];
+                                    continue;
+                                }
+                            },
+                            // A mount path this file does not fix: what is mounted there is
+                            // not followed (and not taken for a top-level router either).
+                            js::Expression::RegExpLiteral(_)
+                            | js::Expression::TemplateLiteral(_)
+                            | js::Expression::BinaryExpression(_)
+                            | js::Expression::StaticMemberExpression(_)
+                            | js::Expression::ComputedMemberExpression(_) => {
+                                prefixes = vec![UNKNOWN_PREFIX.to_owned()];
+                                continue;
+                            }
+                            js::Expression::Identifier(id)
+                                if !self.is_handler(id.name.as_str()) =>
+                            {
+                                prefixes = vec![UNKNOWN_PREFIX.to_owned()];
+                                continue;
+                            }
+                            _ => {}
+                        }
                     }
                     if prop == "register" && i == 1 {
                         if let js::Expression::ObjectExpression(o) = unparen(e)
                             && let Some(p) = obj_prop(o, "prefix")
                             && let Some(s) = self.eval_str(p, 0)
                         {
-                            prefix = s;
+                            prefixes = vec![s];
                         }
                         continue;
                     }
-                    rest.push(e);
+                    // `router.use([auth, users])`: handlers may come in arrays.
+                    match unparen(e) {
+                        js::Expression::ArrayExpression(list) => {
+                            rest.extend(list.elements.iter().filter_map(|x| x.as_expression()));
+                        }
+                        _ => rest.push(e),
+                    }
                 }
                 let prefix_span = call
                     .arguments
                     .first()
-                    .filter(|_| !prefix.is_empty())
+                    .filter(|_| prefixes.iter().any(|p| !p.is_empty()))
                     .map(|a| pos(a.span()));
-                for e in rest {
+                for (e, prefix) in rest
+                    .iter()
+                    .flat_map(|e| prefixes.iter().map(move |p| (*e, p)))
+                {
                     let proxy = match unparen(e) {
                         js::Expression::Identifier(id) => {
                             self.proxies.get(id.name.as_str()).cloned()
@@ -1257,6 +1297,16 @@ impl<'s> Reader<'s> {
             filter: filter.filter(|f| f.starts_with('/')),
             span: pos(c.span),
         })
+    }
+
+    /// Whether a name stands for something `use` mounts (a router, an import, a function, a
+    /// proxy) rather than, possibly, a path.
+    fn is_handler(&self, name: &str) -> bool {
+        self.key_of(name).is_some()
+            || self.m.imports.contains_key(name)
+            || self.proxies.contains_key(name)
+            || self.libs.contains_key(name)
+            || self.m.functions.contains(&format!("fn:{name}"))
     }
 
     /// `router.route('/x')` under a chain of verb calls: the router and the path.
@@ -1770,7 +1820,7 @@ fn walk(
                 prefix: p,
                 prefix_span,
                 proxy,
-            } if router == key => {
+            } if router == key && p != UNKNOWN_PREFIX => {
                 let order = out[*file].routes.len() as u32;
                 out[*file].routes.push(proxy_route(
                     input,
@@ -1787,6 +1837,9 @@ fn walk(
                 prefix: p,
                 child,
             } if router == key => {
+                if p == UNKNOWN_PREFIX {
+                    continue;
+                }
                 let Some(next) = j.resolve(*file, child, 0) else {
                     continue;
                 };
@@ -2708,6 +2761,31 @@ app.use(createProxyMiddleware({ pathFilter: '/ws', target: process.env.WS_URL })
                 "svc/src/app.controller.ts: GET /health [NestJS] 'health'",
                 "svc/src/app.controller.ts: GET /metrics [NestJS] 'metrics'",
                 "svc/src/app.controller.ts: POST /api/jobs [NestJS] 'jobs'",
+            ]
+        );
+    }
+
+    #[test]
+    fn mount_paths_in_arrays_and_unknown_mount_paths() {
+        let app = r#"
+const express = require('express');
+const config = require('./config');
+const users = require('./users');
+const admin = require('./admin');
+const app = express();
+app.use(['/v1', '/v2'], [auth, users]);
+app.use(config.adminPrefix, admin);
+function auth(req, res, next) { next(); }
+"#;
+        let users =
+            "const r = require('express').Router();\nr.get('/users', h);\nmodule.exports = r;\n";
+        let admin =
+            "const r = require('express').Router();\nr.get('/stats', h);\nmodule.exports = r;\n";
+        assert_eq!(
+            run(&[("app.js", app), ("users.js", users), ("admin.js", admin)]),
+            [
+                "users.js: GET /v1/users [Express] '/users'",
+                "users.js: GET /v2/users [Express] '/users'",
             ]
         );
     }
