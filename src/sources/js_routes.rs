@@ -2278,8 +2278,12 @@ fn file_routes(inputs: &[Input<'_>], modules: &[Module], out: &mut [Facts]) {
     }
 }
 
-/// Drops endpoints listed twice (a router mounted twice under the same prefix).
+/// Drops routes and endpoints listed twice (a router mounted twice under the same prefix).
 fn dedup(facts: &mut Facts) {
+    let mut routes = HashSet::new();
+    facts
+        .routes
+        .retain(|r| routes.insert((r.span.start, r.span.end, r.matcher.literal_prefix())));
     let mut seen = HashSet::new();
     facts
         .endpoints
@@ -2394,6 +2398,13 @@ exports.admin = router;
             path: "app.js",
             text: "const app = require('express')();\napp.get('/a', h);\n",
         }]);
+        assert!(heads[0].endpoints.iter().all(|e| e.pattern.lenient_slash));
+        let strict = extract_set(&[Input {
+            file: FileId(0),
+            path: "app.js",
+            text: "const app = require('express')();\napp.set('strict routing', true);\napp.get('/a', h);\n",
+        }]);
+        assert!(strict[0].endpoints.iter().all(|e| !e.pattern.lenient_slash));
         let methods: Vec<Method> = heads[0].endpoints.iter().map(|e| e.method).collect();
         assert_eq!(methods, [Method::Get, Method::Head]);
         let got = run(&[
