@@ -2800,4 +2800,66 @@ function auth(req, res, next) { next(); }
             ]
         );
     }
+
+    /// JS-shaped soup, spread over files that import each other.
+    fn route_soup() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let tokens = prop::sample::select(vec![
+            "const express = require('express');\n",
+            "const app = express();\n",
+            "const r = express.Router({ strict: true });\n",
+            "const k = new Router({ prefix: '/k' });\n",
+            "const f = require('fastify')();\n",
+            "const o = require('./b');\n",
+            "import x from './a.js';\n",
+            "module.exports = r;\n",
+            "export default x;\n",
+            "app.use('/api', o);\n",
+            "r.use('/r', x, [o, r]);\n",
+            "f.register(o, { prefix: '/p' });\n",
+            "app.get('/a/:id?/*', h);\n",
+            "r.route('/x').get(h).post(h);\n",
+            "app.use('/p', createProxyMiddleware({ target: 'http://s:1/x', pathRewrite: { '^/p': '' } }));\n",
+            "@Controller({ path: 'c', version: '1' })\nclass C {\n",
+            "@Get(':id') m() {}\n",
+            "app.setGlobalPrefix('api', { exclude: ['h'] });\n",
+            "function p(i) { i.get('/z', h); }\n",
+            "(",
+            ")",
+            "{",
+            "}",
+            "[",
+            "]",
+            "'",
+            "`",
+            ";",
+            "\n",
+            "/",
+            "é",
+            "\u{0}",
+        ]);
+        prop::collection::vec(tokens, 0..60).prop_map(|v| v.concat())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+        #[test]
+        fn any_file_set_is_read_without_a_panic(a in route_soup(), b in route_soup()) {
+            let inputs = [
+                Input { file: FileId(0), path: "a.js", text: &a },
+                Input { file: FileId(1), path: "app/api/[id]/route.ts", text: &b },
+                Input { file: FileId(2), path: "b.ts", text: &b },
+            ];
+            let facts = extract_set(&inputs);
+            proptest::prop_assert_eq!(facts.len(), 3);
+            for (f, i) in facts.iter().zip(&inputs) {
+                let len = i.text.len() as u32;
+                let ok = |s: crate::source_file::Span| s.start <= s.end && s.end <= len;
+                proptest::prop_assert!(f.endpoints.iter().all(|e| ok(e.span) && ok(e.method_span)));
+                proptest::prop_assert!(f.routes.iter().all(|r| ok(r.span) && ok(r.rule_span)));
+                proptest::prop_assert!(f.unresolved_endpoints.iter().all(|(s, _)| ok(*s)));
+            }
+        }
+    }
 }
