@@ -1736,7 +1736,9 @@ fn code_routes(inputs: &[Input<'_>], modules: &[Module], out: &mut [Facts]) {
         names.sort_by(|a, b| a.0.cmp(b.0));
         for (name, decl) in names {
             let node = (i, name.clone());
-            if decl.kind.is_app() || !mounted.contains(&node) {
+            // An app or router mounted somewhere is reached from there (an Express sub-app
+            // `app.use('/admin', admin)` too); the rest are where requests enter.
+            if !mounted.contains(&node) {
                 roots.push((node, decl.clone()));
             }
         }
@@ -2784,6 +2786,9 @@ const config = require('./config');
 const users = require('./users');
 const admin = require('./admin');
 const app = express();
+const sub = express();
+sub.get('/sub', h);
+app.use('/mounted', sub);
 app.use(['/v1', '/v2'], [auth, users]);
 app.use(config.adminPrefix, admin);
 function auth(req, res, next) { next(); }
@@ -2795,6 +2800,7 @@ function auth(req, res, next) { next(); }
         assert_eq!(
             run(&[("app.js", app), ("users.js", users), ("admin.js", admin)]),
             [
+                "app.js: GET /mounted/sub [Express] '/sub'",
                 "users.js: GET /v1/users [Express] '/users'",
                 "users.js: GET /v2/users [Express] '/users'",
             ]
