@@ -63,12 +63,6 @@ enum Kind {
     FastifyApp,
 }
 
-impl Kind {
-    fn is_app(self) -> bool {
-        matches!(self, Kind::ExpressApp | Kind::KoaApp | Kind::FastifyApp)
-    }
-}
-
 #[derive(Clone, Debug)]
 struct RouterDecl {
     kind: Kind,
