@@ -176,8 +176,19 @@ pub fn sniff(path: &str, text: &str) -> bool {
         return true;
     }
     // A module exporting a function that registers routes on the app it is given.
-    (text.contains("module.exports") || text.contains("export default"))
+    if (text.contains("module.exports") || text.contains("export default"))
         && (text.contains(".get(") || text.contains(".post(") || text.contains(".route("))
+    {
+        return true;
+    }
+    // Registrations on an app or router imported from another module.
+    ["app.", "router.", "server."].iter().any(|r| {
+        [
+            "get(", "post(", "put(", "patch(", "delete(", "use(", "route(",
+        ]
+        .iter()
+        .any(|v| text.contains(&format!("{r}{v}")))
+    })
 }
 
 /// Reads the server routes of every JS/TS file together (routers imported across modules).
@@ -348,7 +359,16 @@ impl<'s> Reader<'s> {
             return None;
         }
         match unparen(e) {
-            js::Expression::Identifier(id) => self.key_of(id.name.as_str()),
+            js::Expression::Identifier(id) => {
+                let name = id.name.as_str();
+                self.key_of(name).or_else(|| {
+                    // A router or app another module exports: resolved when files are joined.
+                    self.m
+                        .imports
+                        .contains_key(name)
+                        .then(|| format!("@{name}"))
+                })
+            }
             js::Expression::CallExpression(c) => {
                 let m = unparen(&c.callee).as_member_expression()?;
                 let p = m.static_property_name()?;
@@ -1658,10 +1678,22 @@ fn proxy_route(
 
 type Node = (usize, String);
 
+/// The router a registration is made on.
+fn reg_router(r: &Reg) -> &str {
+    match r {
+        Reg::Endpoint { router, .. } | Reg::Mount { router, .. } | Reg::Proxy { router, .. } => {
+            router
+        }
+    }
+}
+
 struct Joiner<'x, 'i> {
     inputs: &'x [Input<'i>],
     modules: &'x [Module],
     index: HashMap<&'x str, usize>,
+    /// Registrations made on a router another module exports (`@name` receivers), by the
+    /// router they resolve to, with the file they are written in.
+    foreign: HashMap<Node, Vec<(usize, &'x Reg)>>,
 }
 
 impl Joiner<'_, '_> {
@@ -1705,7 +1737,7 @@ struct WalkState {
 }
 
 fn code_routes(inputs: &[Input<'_>], modules: &[Module], out: &mut [Facts]) {
-    let joiner = Joiner {
+    let mut joiner = Joiner {
         inputs,
         modules,
         index: inputs
@@ -1713,7 +1745,20 @@ fn code_routes(inputs: &[Input<'_>], modules: &[Module], out: &mut [Facts]) {
             .enumerate()
             .map(|(i, f)| (f.path, i))
             .collect(),
+        foreign: HashMap::new(),
     };
+    let mut foreign: HashMap<Node, Vec<(usize, &Reg)>> = HashMap::new();
+    for (i, m) in modules.iter().enumerate() {
+        for r in &m.regs {
+            if let Some(name) = reg_router(r).strip_prefix('@')
+                && let Some(imp) = m.imports.get(name)
+                && let Some(node) = joiner.resolve(i, imp, 0)
+            {
+                foreign.entry(node).or_default().push((i, r));
+            }
+        }
+    }
+    joiner.foreign = foreign;
     let mut mounted: HashSet<Node> = HashSet::new();
     for (i, m) in modules.iter().enumerate() {
         for r in &m.regs {
@@ -1777,15 +1822,23 @@ fn walk(
         },
         Kind::FastifyApp => Framework::Fastify,
     };
-    let input = j.inputs[*file];
-    for reg in &m.regs {
+    // Registrations written in this file, then those other files make on it through an
+    // import (`const app = require('./app'); app.get(…)`).
+    let own = m
+        .regs
+        .iter()
+        .filter(|r| reg_router(r) == key)
+        .map(|r| (*file, r));
+    let foreign = j.foreign.get(node).into_iter().flatten().copied();
+    for (rf, reg) in own.chain(foreign).collect::<Vec<_>>() {
+        let input = j.inputs[rf];
         match reg {
             Reg::Endpoint {
-                router,
                 methods,
                 paths,
                 span,
-            } if router == key => match paths {
+                ..
+            } => match paths {
                 Ok(paths) => {
                     for p in paths {
                         if !(p.starts_with('/') || p == "*" || p.is_empty()) {
@@ -1794,7 +1847,7 @@ fn walk(
                         for mut pattern in express_patterns(&join(&base, p)) {
                             pattern.lenient_slash = !state.strict;
                             for (method, mspan) in with_head(methods) {
-                                out[*file].endpoints.push(EndpointFact {
+                                out[rf].endpoints.push(EndpointFact {
                                     owner: Owner::File,
                                     method,
                                     pattern: pattern.clone(),
@@ -1807,18 +1860,18 @@ fn walk(
                         }
                     }
                 }
-                Err(why) => out[*file]
+                Err(why) => out[rf]
                     .unresolved_endpoints
                     .push((input.span(span.0 as usize, span.1 as usize), why.clone())),
             },
             Reg::Proxy {
-                router,
                 prefix: p,
                 prefix_span,
                 proxy,
-            } if router == key && p != UNKNOWN_PREFIX => {
-                let order = out[*file].routes.len() as u32;
-                out[*file].routes.push(proxy_route(
+                ..
+            } if p != UNKNOWN_PREFIX => {
+                let order = out[rf].routes.len() as u32;
+                out[rf].routes.push(proxy_route(
                     input,
                     &base,
                     p,
@@ -1829,14 +1882,12 @@ fn walk(
                 ));
             }
             Reg::Mount {
-                router,
-                prefix: p,
-                child,
-            } if router == key => {
+                prefix: p, child, ..
+            } => {
                 if p == UNKNOWN_PREFIX {
                     continue;
                 }
-                let Some(next) = j.resolve(*file, child, 0) else {
+                let Some(next) = j.resolve(rf, child, 0) else {
                     continue;
                 };
                 if stack.contains(&next) || stack.len() > 64 {
@@ -2861,5 +2912,18 @@ function auth(req, res, next) { next(); }
                 proptest::prop_assert!(f.unresolved_endpoints.iter().all(|(s, _)| ok(*s)));
             }
         }
+    }
+
+    #[test]
+    fn registrations_on_an_imported_app_belong_to_the_file_that_writes_them() {
+        let app = "import express from 'express';\nexport const app = express();\napp.use('/v1', (await import('./x.js')).default);\nexport default app;\n";
+        let routes = "import app from './app';\nimport { app as named } from './app.js';\napp.get('/ping', h);\nnamed.post('/items', h);\n";
+        assert_eq!(
+            run(&[("src/app.ts", app), ("src/routes.ts", routes)]),
+            [
+                "src/routes.ts: GET /ping [Express] '/ping'",
+                "src/routes.ts: POST /items [Express] '/items'",
+            ]
+        );
     }
 }
