@@ -657,6 +657,15 @@ impl<'s> Reader<'s> {
                     self.m.exports.insert(exported, local);
                 }
             }
+            // `export { GET, POST } from '@/auth'`: the names are exported (handlers defined
+            // elsewhere, which Next.js serves all the same).
+            S::ExportFromDeclaration(e) => {
+                for s in &e.specifiers {
+                    self.m
+                        .exported
+                        .push((s.exported.name().to_string(), pos(s.exported.span())));
+                }
+            }
             S::ExportDefaultDeclaration(e) => {
                 self.m.default_export = Some(pos(e.span));
                 match &e.declaration {
@@ -698,6 +707,14 @@ impl<'s> Reader<'s> {
         match decl {
             js::Declaration::VariableDeclaration(v) => {
                 for d in &v.declarations {
+                    // `export const { GET, POST } = handlers` (NextAuth).
+                    if let js::BindingPattern::ObjectPattern(o) = &d.id {
+                        for p in &o.properties {
+                            if let js::BindingPattern::BindingIdentifier(id) = &p.value {
+                                self.m.exported.push((id.name.to_string(), pos(id.span)));
+                            }
+                        }
+                    }
                     if let js::BindingPattern::BindingIdentifier(id) = &d.id {
                         let name = id.name.to_string();
                         self.m.exported.push((name.clone(), pos(id.span)));
@@ -1922,6 +1939,17 @@ fn with_head(methods: &[(Method, Pos)]) -> Vec<(Method, Pos)> {
 /// The patterns an Express-style path (`/users/:id?`, `/files/*`, `/a/(.*)`) stands for; an
 /// optional parameter gives a pattern with it and one without.
 fn express_patterns(path: &str) -> Vec<Pattern> {
+    if path.contains('{') {
+        // Express 5 optional groups: `/users{/:id}` is `/users` and `/users/:id`.
+        let mut out = Vec::new();
+        for p in expand_braces(path, 0) {
+            out.extend(express_patterns(&p));
+            if out.len() >= MAX_VARIANTS {
+                break;
+            }
+        }
+        return out;
+    }
     let mut variants = vec![String::new()];
     let trailing = path.len() > 1 && path.ends_with('/');
     for seg in path.split('/').filter(|s| !s.is_empty()) {
@@ -1948,6 +1976,20 @@ fn express_patterns(path: &str) -> Vec<Pattern> {
             ..Pattern::default()
         })
         .collect()
+}
+
+/// The strings an Express 5 path with `{optional}` groups stands for, without braces.
+fn expand_braces(path: &str, depth: usize) -> Vec<String> {
+    let (Some(open), true) = (path.find('{'), depth < 4) else {
+        return vec![path.replace(['{', '}'], "")];
+    };
+    let Some(close) = path[open..].find('}').map(|c| open + c) else {
+        return vec![path.replace('{', "")];
+    };
+    let (head, inner, tail) = (&path[..open], &path[open + 1..close], &path[close + 1..]);
+    let mut out = expand_braces(&format!("{head}{inner}{tail}"), depth + 1);
+    out.extend(expand_braces(&format!("{head}{tail}"), depth + 1));
+    out
 }
 
 fn express_seg(seg: &str) -> PatSeg {
@@ -2418,6 +2460,7 @@ router.get('/users/:id?', show);
 router.route('/users/:id/avatar').get(a).put(b);
 router.all('/ping', pong);
 router.get(/^\/legacy/, legacy);
+router.delete('/files{/:name}', rm);
 module.exports = router;
 "#;
         let posts = r#"
@@ -2477,6 +2520,8 @@ exports.admin = router;
                 "server/routes/users.js: PATCH /api/ping [Express] '/ping'",
                 "server/routes/users.js: DELETE /api/ping [Express] '/ping'",
                 "server/routes/users.js: OPTIONS /api/ping [Express] '/ping'",
+                "server/routes/users.js: DELETE /api/files/{name} [Express] '/files{/:name}'",
+                "server/routes/users.js: DELETE /api/files [Express] '/files{/:name}'",
                 "server/routes/users.js: unresolved /^\\/legacy/ (the path is a regular expression (`/^\\/legacy/`))",
                 "server/routes/posts.ts: POST /api/posts [Express strict] '/'",
                 "server/routes/comments.ts: DELETE /api/posts/{postId}/comments/{id} [Express] '/:id'",
@@ -2661,6 +2706,10 @@ export class HealthController {
                 "export { h as DELETE };\n",
             ),
             ("web/app/_lib/route.ts", route),
+            (
+                "web/app/api/auth/[...nextauth]/route.ts",
+                "export { GET } from '@/auth';\nexport const { PUT } = handlers;\n",
+            ),
             ("web/app/page.tsx", "export default function Page() {}\n"),
             ("pages/api/users/[id].ts", handler),
             ("pages/api/index.js", handler),
@@ -2678,6 +2727,7 @@ export class HealthController {
                 "web/app/api/posts/route.ts: GET /api/posts [Next.js] GET",
                 "web/app/api/posts/route.ts: POST /api/posts [Next.js] POST",
                 "web/src/app/(shop)/[...slug]/route.js: DELETE /{slug...} [Next.js] DELETE",
+                "web/app/api/auth/[...nextauth]/route.ts: GET /api/auth/{nextauth...} [Next.js] GET",
                 "pages/api/users/[id].ts: GET /api/users/{id} [Next.js] export default function handler(req, res) { res.json({}) }",
                 "pages/api/users/[id].ts: POST /api/users/{id} [Next.js] export default function handler(req, res) { res.json({}) }",
                 "pages/api/users/[id].ts: PATCH /api/users/{id} [Next.js] export default function handler(req, res) { res.json({}) }",
