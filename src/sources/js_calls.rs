@@ -37,7 +37,7 @@ const MAX_OBJECT_HOPS: usize = 16;
 /// Stack for the parser thread before the per-byte allowance.
 const STACK_BASE: usize = 16 << 20;
 /// Files whose stack allowance exceeds this are not parsed.
-const STACK_LIMIT: usize = 1 << 30;
+pub(crate) const STACK_LIMIT: usize = 1 << 30;
 
 /// axios request methods, the HTTP method each sends, and whether a `data` argument comes
 /// between the URL and the config.
@@ -109,7 +109,7 @@ fn problem_only(input: Input<'_>, message: impl Into<String>) -> Facts {
 /// An upper bound of the stack the parser may need for `text`: a base plus an allowance per
 /// byte, larger for bytes that can open a nested construct. Measured costs per nesting level
 /// stay below these weights with a margin.
-fn stack_allowance(text: &str) -> usize {
+pub(crate) fn stack_allowance(text: &str) -> usize {
     text.bytes().fold(STACK_BASE, |total, b| {
         let weight = match b {
             b'(' | b'[' | b'{' | b'<' => 2048,
@@ -124,7 +124,7 @@ fn stack_allowance(text: &str) -> usize {
 
 /// The source type for a path: from its extension (JavaScript files also accept JSX), TSX
 /// when the extension is unknown.
-fn source_type(path: &str) -> SourceType {
+pub(crate) fn source_type(path: &str) -> SourceType {
     match SourceType::from_path(path) {
         Ok(st) if st.is_javascript() => st.with_jsx(true),
         Ok(st) => st,

@@ -511,8 +511,8 @@ pub struct Facts {
     pub error_shapes: Vec<ErrorShapeFact>,
     /// Endpoints declared in code whose path or method routelint cannot resolve statically (a
     /// prefix from settings, an annotation naming a constant of another file, a router built by
-    /// a function): not guessed, counted. The span is the unresolved expression; the string
-    /// says why.
+    /// a function, a regex path): not guessed, counted. The span is the unresolved expression;
+    /// the string says why. The service may answer more than its endpoints say.
     pub unresolved_endpoints: Vec<(Span, String)>,
 }
 
