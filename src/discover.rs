@@ -280,6 +280,7 @@ pub fn classify(path: &str, ext: ExtKind, text: &str) -> Result<SourceKind, Skip
                 Err(Skip::NotRelevant)
             }
         }
+        ExtKind::Yaml if crate::sources::compose::sniff(name) => Ok(SourceKind::Compose),
         ExtKind::Yaml if crate::sources::spring_config::sniff(name, text) => {
             Ok(SourceKind::SpringConfig)
         }

@@ -103,6 +103,8 @@ struct Builder<'a> {
     known: BTreeSet<String>,
     /// Project-wide names (`spring.application.name`) by project directory.
     project_names: BTreeMap<String, Vec<String>>,
+    /// Directories named by docker-compose `build` contexts: (directory, component).
+    component_dirs: Vec<(String, String)>,
 }
 
 impl Builder<'_> {
@@ -145,6 +147,13 @@ impl Builder<'_> {
         let display = f.display.as_str();
         if let Some(name) = self.config.component_for_path(display) {
             return name.to_owned();
+        }
+        if let Some((_, name)) = self
+            .component_dirs
+            .iter()
+            .find(|(d, _)| d.is_empty() || display.starts_with(&format!("{d}/")))
+        {
+            return name.clone();
         }
         let project_bindings = f
             .project
@@ -200,7 +209,16 @@ pub fn build(files: &[FileFacts], config: &Config) -> Graph {
         graph: Graph::default(),
         known: BTreeSet::new(),
         project_names: BTreeMap::new(),
+        component_dirs: files
+            .iter()
+            .flat_map(|f| &f.facts.component_dirs)
+            .map(|d| (d.dir.clone(), d.name.clone()))
+            .collect(),
     };
+    // The deepest directory wins.
+    b.component_dirs.sort_by_key(|(d, _)| {
+        std::cmp::Reverse(d.matches('/').count() + usize::from(!d.is_empty()))
+    });
     for f in files {
         if let Some(p) = &f.project {
             for bd in f.facts.bindings.iter().filter(|b| b.project_wide) {
@@ -1046,6 +1064,7 @@ mod tests {
                 graph: Graph::default(),
                 known: BTreeSet::new(),
                 project_names: BTreeMap::new(),
+                component_dirs: Vec::new(),
             };
             let id = b.component("gw", Role::Gateway);
             spring_gateway_for_version(&mut r, &mut b.graph.components[id.0], version);

@@ -3,6 +3,7 @@
 //! another file and never decides whether something is wrong.
 
 pub mod apisix;
+pub mod compose;
 pub mod envoy;
 pub mod error_handlers;
 pub mod gateway_api;
@@ -414,6 +415,16 @@ pub struct Binding {
     pub project_wide: bool,
 }
 
+/// A directory whose files belong to a named component (a docker-compose service's `build`
+/// context).
+#[derive(Clone, Debug)]
+pub struct ComponentDir {
+    /// Relative to the checked root, `/`-separated.
+    pub dir: String,
+    pub name: String,
+    pub span: Span,
+}
+
 /// A kustomization: which manifests it renders and how it renames them.
 #[derive(Clone, Debug, Default)]
 pub struct Kustomization {
@@ -509,6 +520,8 @@ pub struct Facts {
     pub versions: Vec<(String, (u32, u32))>,
     /// Error shapes the file declares or installs (one per distinct body).
     pub error_shapes: Vec<ErrorShapeFact>,
+    /// Directories the file assigns to named components (docker-compose `build` contexts).
+    pub component_dirs: Vec<ComponentDir>,
     /// Endpoints declared in code whose path or method routelint cannot resolve statically (a
     /// prefix from settings, an annotation naming a constant of another file, a router built by
     /// a function, a regex path): not guessed, counted. The span is the unresolved expression;
@@ -538,6 +551,7 @@ impl Facts {
             && self.context_path.is_none()
             && self.versions.is_empty()
             && self.error_shapes.is_empty()
+            && self.component_dirs.is_empty()
             && self.unresolved_endpoints.is_empty()
     }
 
@@ -558,6 +572,7 @@ impl Facts {
             context_path,
             versions,
             error_shapes,
+            component_dirs,
             unresolved_endpoints,
         } = other;
         self.routes.extend(routes);
@@ -574,6 +589,7 @@ impl Facts {
         self.context_path = self.context_path.take().or(context_path);
         self.versions.extend(versions);
         self.error_shapes.extend(error_shapes);
+        self.component_dirs.extend(component_dirs);
         self.unresolved_endpoints.extend(unresolved_endpoints);
     }
 }
@@ -606,6 +622,8 @@ pub enum SourceKind {
     Java,
     /// Python sources (FastAPI, Flask).
     Python,
+    /// docker-compose files: service names for the directories they build.
+    Compose,
 }
 
 impl SourceKind {
@@ -625,6 +643,7 @@ impl SourceKind {
             SourceKind::BuildFile => "build-file",
             SourceKind::Java => "java",
             SourceKind::Python => "python",
+            SourceKind::Compose => "compose",
         }
     }
 
@@ -664,6 +683,7 @@ impl SourceKind {
             SourceKind::BuildFile => spring_config::extract_build(input),
             SourceKind::Java => java::extract(input),
             SourceKind::Python => python::extract(input),
+            SourceKind::Compose => compose::extract(input),
         }
     }
 

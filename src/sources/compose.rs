@@ -1,0 +1,177 @@
+//! docker-compose files (`docker-compose*.yml`, `compose*.yaml`): each service that is built
+//! from a directory names the component whose code lives there (`build: ./orders` →
+//! `orders-service`), and its aliases (`container_name`, network `aliases`) are names other
+//! layers may forward to. Reads one file; links nothing itself.
+
+use super::{ComponentDir, ComponentFact, ComponentKind, Facts, Input};
+use crate::tree::Node;
+
+/// Whether a YAML file is a compose file, by its name.
+pub fn sniff(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    (n.starts_with("docker-compose") || n.starts_with("compose"))
+        && (n.ends_with(".yml") || n.ends_with(".yaml"))
+}
+
+/// Reads the services of one compose file.
+pub fn extract(input: Input<'_>) -> Facts {
+    let mut facts = Facts::default();
+    let base = input.path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+    input.for_each_document(&mut facts, |root, facts| {
+        let Some(services) = root.get("services") else {
+            return;
+        };
+        let Some(entries) = services.as_map() else {
+            if !services.is_null() {
+                facts.problem(
+                    input.node_span(services),
+                    format!(
+                        "compose: `services` must be a mapping, found {}",
+                        services.type_name()
+                    ),
+                );
+            }
+            return;
+        };
+        for (key, service) in entries {
+            let Some(name) = key.as_str() else { continue };
+            let mut aliases: Vec<String> = Vec::new();
+            if let Some(c) = service.get("container_name").and_then(Node::as_str) {
+                aliases.push(c.to_owned());
+            }
+            if let Some(nets) = service.get("networks").and_then(Node::as_map) {
+                for (_, net) in nets {
+                    for a in net
+                        .get("aliases")
+                        .and_then(Node::as_seq)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Node::as_str)
+                    {
+                        aliases.push(a.to_owned());
+                    }
+                }
+            }
+            let context = match service.get("build") {
+                Some(b) => b
+                    .as_str()
+                    .or_else(|| b.get("context").and_then(Node::as_str)),
+                None => None,
+            };
+            // Only services built from a directory are components of this repository (an
+            // `image: redis` service has no code here).
+            let Some(dir) = context.and_then(|c| join(base, c)) else {
+                continue;
+            };
+            facts.components.push(ComponentFact {
+                name: name.to_owned(),
+                kind: ComponentKind::Service,
+                aliases,
+                hosts: Vec::new(),
+                span: input.node_span(key),
+            });
+            facts.component_dirs.push(ComponentDir {
+                dir,
+                name: name.to_owned(),
+                span: input.node_span(key),
+            });
+        }
+    });
+    facts
+}
+
+/// A build context relative to the compose file's directory, `/`-separated, without `./`;
+/// `None` for a URL or a path that leaves the checked tree.
+fn join(base: &str, context: &str) -> Option<String> {
+    if context.contains("://") || context.starts_with("git@") {
+        return None;
+    }
+    let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
+    for seg in context.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source_file::FileId;
+
+    #[test]
+    fn built_services_name_their_directories() {
+        let text = "services:
+  orders-service:
+    build: ./orders
+    container_name: orders
+  users:
+    build:
+      context: ../services/users
+      dockerfile: Dockerfile
+    networks:
+      backend:
+        aliases: [users-api]
+  redis:
+    image: redis:7
+";
+        let f = extract(Input {
+            file: FileId(0),
+            path: "deploy/docker-compose.yml",
+            text,
+        });
+        let dirs: Vec<(&str, &str)> = f
+            .component_dirs
+            .iter()
+            .map(|d| (d.dir.as_str(), d.name.as_str()))
+            .collect();
+        assert_eq!(
+            dirs,
+            [
+                ("deploy/orders", "orders-service"),
+                ("services/users", "users")
+            ]
+        );
+        let comps: Vec<(&str, Vec<String>)> = f
+            .components
+            .iter()
+            .map(|c| (c.name.as_str(), c.aliases.clone()))
+            .collect();
+        assert_eq!(
+            comps,
+            [
+                ("orders-service", vec!["orders".to_owned()]),
+                ("users", vec!["users-api".to_owned()]),
+            ]
+        );
+        assert!(f.problems.is_empty());
+    }
+
+    #[test]
+    fn odd_compose_files_are_problems_or_nothing() {
+        let run = |text: &str| {
+            extract(Input {
+                file: FileId(0),
+                path: "compose.yaml",
+                text,
+            })
+        };
+        assert_eq!(run("services: [a, b]\n").problems.len(), 1);
+        assert!(run("version: '3'\n").is_empty());
+        assert!(
+            run("services:\n  x:\n    build: https://github.com/a/b.git\n")
+                .component_dirs
+                .is_empty()
+        );
+        assert!(
+            run("services:\n  x:\n    build: ../../../outside\n")
+                .component_dirs
+                .is_empty()
+        );
+    }
+}
