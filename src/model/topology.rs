@@ -366,7 +366,7 @@ pub fn build(files: &[FileFacts], config: &Config) -> Graph {
                         let version = f
                             .project
                             .as_ref()
-                            .and_then(|p| gateway_versions.get(p).copied())
+                            .and_then(|p| inherited(&gateway_versions, p, |_| true).copied())
                             .or_else(|| {
                                 config
                                     .versions
@@ -392,11 +392,15 @@ pub fn build(files: &[FileFacts], config: &Config) -> Graph {
         if f.facts.endpoints.iter().any(|e| wanted(e.dialect)) {
             let id = b.component(&owner, Role::Service);
             let context = f.project.as_ref().and_then(|p| context_paths.get(p));
+            // A module's build inherits its parent's (a Maven multi-module parent POM).
             let spring = f
                 .project
                 .as_ref()
-                .and_then(|p| spring_builds.get(p))
-                .copied()
+                .map(|p| SpringBuild {
+                    pre_6: inherited(&spring_builds, p, |b| b.pre_6.is_some())
+                        .and_then(|b| b.pre_6),
+                    webflux: spring_builds.get(p).is_some_and(|b| b.webflux),
+                })
                 .unwrap_or_default();
             for e in f.facts.endpoints.iter().filter(|e| wanted(e.dialect)) {
                 let mut fact = e.clone();
@@ -591,6 +595,25 @@ struct SpringBuild {
 }
 
 /// The Spring build facts of every project, from its build file's `versions`.
+/// The entry of the nearest project at or above `project` that satisfies `has`: a module
+/// inherits what its parent build pins.
+fn inherited<'m, T>(
+    map: &'m BTreeMap<String, T>,
+    project: &str,
+    has: impl Fn(&T) -> bool,
+) -> Option<&'m T> {
+    let mut dir = project;
+    loop {
+        if let Some(v) = map.get(dir).filter(|v| has(v)) {
+            return Some(v);
+        }
+        if dir.is_empty() {
+            return None;
+        }
+        dir = dir.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+    }
+}
+
 fn spring_builds(files: &[FileFacts]) -> BTreeMap<String, SpringBuild> {
     let mut out: BTreeMap<String, SpringBuild> = BTreeMap::new();
     for f in files {

@@ -51,6 +51,9 @@ pub fn extract_build(input: Input<'_>) -> Facts {
     if let Some(v) = build::gateway_version(input.text) {
         facts.versions.push((build::GATEWAY.to_owned(), v));
     }
+    if let Some(v) = build::boot_version(input.text) {
+        facts.versions.push(("spring-boot".to_owned(), v));
+    }
     facts
 }
 

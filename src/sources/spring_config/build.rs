@@ -63,6 +63,23 @@ fn major_minor(v: &str) -> Option<(u32, u32)> {
     Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
 }
 
+/// The Spring Boot version a build file pins (the `spring-boot-starter-parent` parent, the
+/// Gradle plugin), for the Spring MVC trailing-slash rules.
+pub fn boot_version(text: &str) -> Option<(u32, u32)> {
+    let props = properties(text);
+    let v = version_after(text, "spring-boot-starter-parent")
+        .or_else(|| version_after(text, "spring-boot-dependencies"))
+        .or_else(|| version_after(text, "org.springframework.boot\" version"))
+        .or_else(|| version_after(text, "org.springframework.boot' version"))
+        .or_else(|| version_after(text, "org.springframework.boot\") version"))?;
+    let v = v.trim();
+    let v = match v.strip_prefix("${").and_then(|s| s.strip_suffix('}')) {
+        Some(name) => props.iter().find(|(k, _)| k == name)?.1.clone(),
+        None => v.to_owned(),
+    };
+    major_minor(&v)
+}
+
 /// Finds the gateway version a build file implies.
 pub fn gateway_version(text: &str) -> Option<(u32, u32)> {
     let props = properties(text);
@@ -240,6 +257,36 @@ mod tests {
         ];
         for (text, want) in table {
             assert_eq!(gateway_version(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn build_files_give_the_spring_boot_version() {
+        let table = [
+            (
+                "<parent><artifactId>spring-boot-starter-parent</artifactId><version>3.2.4</version></parent>",
+                Some((3, 2)),
+            ),
+            (
+                "id 'org.springframework.boot' version '2.7.18'",
+                Some((2, 7)),
+            ),
+            (
+                "plugins { id(\"org.springframework.boot\") version \"3.3.0\" }",
+                Some((3, 3)),
+            ),
+            (
+                "<properties><boot.version>3.1.2</boot.version></properties><artifactId>spring-boot-dependencies</artifactId><version>${boot.version}</version>",
+                Some((3, 1)),
+            ),
+            // A module whose parent is the aggregator POM: the version is the parent's.
+            (
+                "<parent><artifactId>spring-petclinic-microservices</artifactId><version>3.2.4</version></parent>",
+                None,
+            ),
+        ];
+        for (text, want) in table {
+            assert_eq!(boot_version(text), want, "{text}");
         }
     }
 }
