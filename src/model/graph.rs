@@ -76,6 +76,9 @@ pub struct Component {
     pub assumptions: Vec<String>,
     /// Its declared error shapes and how it answers its own misses.
     pub errors: super::errors::ErrorProfile,
+    /// Endpoints its code registers at paths routelint cannot read (where, why): it may
+    /// answer more than its endpoints say.
+    pub unresolved_endpoints: Vec<(crate::source_file::Span, String)>,
 }
 
 impl Component {

@@ -137,6 +137,7 @@ impl Builder<'_> {
             span: None,
             assumptions: Vec::new(),
             errors: Default::default(),
+            unresolved_endpoints: Vec::new(),
         });
         ComponentId(self.graph.components.len() - 1)
     }
@@ -451,6 +452,15 @@ pub fn build(files: &[FileFacts], config: &Config) -> Graph {
                     };
                 }
             }
+        }
+        if !f.facts.unresolved_endpoints.is_empty() {
+            let id = b
+                .graph
+                .find(&owner)
+                .unwrap_or_else(|| b.component(&owner, Role::Service));
+            b.graph.components[id.0]
+                .unresolved_endpoints
+                .extend(f.facts.unresolved_endpoints.iter().cloned());
         }
         for t in &f.facts.entry_tables {
             let id = b.component(&owner, Role::Gateway);

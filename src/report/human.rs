@@ -255,6 +255,13 @@ fn summary_line(s: &Summary, show_info: bool, st: &Styles) -> String {
             }
         ));
     }
+    if s.unresolved_endpoints > 0 {
+        // Paths a service registers that cannot be read statically: it may answer more.
+        line.push_str(&format!(
+            " · {} unresolved",
+            plural(s.unresolved_endpoints, "endpoint", "endpoints")
+        ));
+    }
     if s.deployments > 0 {
         line.push_str(&format!(" · {} kustomize deployments", s.deployments));
     }

@@ -312,6 +312,33 @@ impl<'a> Context<'a> {
     ) -> Finding {
         let call = &self.graph.call(r.call).fact;
         let answered_by = r.trace.as_ref().and_then(|t| self.answered_by(t));
+        let mut notes = Vec::new();
+        if let Some(t) = &r.trace
+            && t.outcome.is_failure()
+            && let Some(hop) = t.hops.last()
+        {
+            let c = self.graph.component(hop.component);
+            if let Some((span, why)) = c.unresolved_endpoints.first() {
+                let at = self.sources.line_col(*span);
+                notes.push(format!(
+                    "{} also registers {} whose path routelint cannot read ({}:{}:{}: {why}); if {} this path, the request is answered",
+                    c.name,
+                    if c.unresolved_endpoints.len() == 1 {
+                        "an endpoint".to_owned()
+                    } else {
+                        format!("{} endpoints", c.unresolved_endpoints.len())
+                    },
+                    self.sources.display(span.file),
+                    at.line,
+                    at.column,
+                    if c.unresolved_endpoints.len() == 1 {
+                        "it is"
+                    } else {
+                        "one of them is"
+                    }
+                ));
+            }
+        }
         let detail = match &answered_by {
             Some(a) => format!(
                 "{detail} The {} is answered by {}: {}.",
@@ -336,7 +363,7 @@ impl<'a> Context<'a> {
             related: Vec::new(),
             trace: r.trace.as_ref().map(|t| self.trace_line(t)),
             help: None,
-            notes: Vec::new(),
+            notes,
             fix: None,
             request: r.request.as_ref().map(|q| RequestInfo {
                 method: q.method,
