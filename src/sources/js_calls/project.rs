@@ -1,0 +1,441 @@
+//! Reads the JS/TS files of a repository together: module specifiers resolved to files of the
+//! project, every module's exports summarised as owned values, then every file read with its
+//! imports bound to those values.
+//!
+//! Files are parsed at most twice: once for the summary (only files that may send requests,
+//! and the files they import, transitively) and once for the calls (only files that may send
+//! requests, by a byte prefilter). Import cycles are cut at a fixed depth and read as unknown.
+
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use super::markup;
+use super::{Env, FileOut, Link, Part, Slot, Unknown, Val, read_file, val_at};
+use crate::model::path::Piece;
+use crate::sources::{CallFact, CallUrl, Facts, Input};
+
+/// How many links one export may chain through before it reads as unknown (cycles).
+const MAX_LINK_DEPTH: usize = 12;
+/// Extensions a specifier without one may name, in the order bundlers try them.
+const EXTENSIONS: [&str; 9] = [
+    "", ".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".vue", ".svelte",
+];
+
+/// Reads every JS/TS (markup, `.env`) file together.
+pub fn extract_set(inputs: &[Input<'_>]) -> Vec<Facts> {
+    let index: HashMap<&str, usize> = inputs
+        .iter()
+        .enumerate()
+        .map(|(i, input)| (input.path, i))
+        .collect();
+    let vars = markup::env_vars(inputs);
+    // Script text of each file (markup blanked around its scripts) and the path to parse it as.
+    let scripts: Vec<Option<(String, String)>> = inputs
+        .par_iter()
+        .map(|input| markup::script_of(input.path, input.text))
+        .collect();
+    let script_input = |i: usize| -> Option<Input<'_>> {
+        let input = inputs.get(i)?;
+        Some(match scripts.get(i)? {
+            Some((path, text)) => Input {
+                file: input.file,
+                path: path.as_str(),
+                text: text.as_str(),
+            },
+            None if markup::is_env(input.path) || markup::is_markup(input.path) => return None,
+            None => *input,
+        })
+    };
+    let candidates: Vec<bool> = (0..inputs.len())
+        .into_par_iter()
+        .map(|i| {
+            !markup::skipped(inputs[i].path, inputs[i].text)
+                && script_input(i).is_some_and(|s| may_send(s.text))
+        })
+        .collect();
+
+    // Pass 1: summaries of the candidates and of what they import, transitively.
+    let resolvers: Vec<Box<dyn Fn(&str) -> Option<usize> + Sync>> = inputs
+        .iter()
+        .map(|input| {
+            let from = input.path.to_owned();
+            let index = &index;
+            Box::new(move |spec: &str| resolve_module(&from, spec, index))
+                as Box<dyn Fn(&str) -> Option<usize> + Sync>
+        })
+        .collect();
+    let mut summaries: Vec<Option<FileOut>> = (0..inputs.len()).map(|_| None).collect();
+    let mut frontier: Vec<usize> = (0..inputs.len()).filter(|i| candidates[*i]).collect();
+    let mut seen: HashSet<usize> = frontier.iter().copied().collect();
+    while !frontier.is_empty() {
+        let outs: Vec<(usize, FileOut)> = frontier
+            .par_iter()
+            .filter_map(|&i| {
+                let input = script_input(i)?;
+                let env = Env {
+                    resolve: resolvers[i].as_ref(),
+                    value: None,
+                    vars: &vars,
+                    file: i,
+                };
+                Some((i, read_file(input, &env, true)))
+            })
+            .collect();
+        frontier.clear();
+        for (i, out) in outs {
+            for &dep in &out.deps {
+                if seen.insert(dep) {
+                    frontier.push(dep);
+                }
+            }
+            summaries[i] = Some(out);
+        }
+        frontier.sort_unstable();
+    }
+
+    // Exports resolved across modules.
+    let mut linker = Linker {
+        summaries: &summaries,
+        memo: HashMap::new(),
+    };
+    let mut resolved: HashMap<(usize, String), Val> = HashMap::new();
+    for (i, s) in summaries.iter().enumerate() {
+        if let Some(s) = s {
+            for (name, _) in &s.exports {
+                let v = linker.export(i, name, 0);
+                resolved.insert((i, name.clone()), v);
+            }
+        }
+    }
+    let interceptors: Vec<(String, Vec<Part>)> = summaries
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| {
+            let parts = s.as_ref()?.interceptor.clone()?;
+            let parts = linker.parts(&parts, 0);
+            Some((project_of(inputs[i].path), parts))
+        })
+        .collect();
+    let linker = std::sync::Mutex::new(linker);
+    let value = |link: &Link| -> Val {
+        let base = match resolved.get(&(link.file, link.name.clone())) {
+            Some(v) => v.clone(),
+            None => match linker.lock() {
+                Ok(mut l) => l.export(link.file, &link.name, 0),
+                Err(_) => Val::Unknown(unknown("which could not be read")),
+            },
+        };
+        val_at(&base, &link.path)
+    };
+
+    // Pass 2: the calls of the candidates.
+    let mut outs: Vec<FileOut> = (0..inputs.len())
+        .into_par_iter()
+        .map(|i| {
+            let mut out = FileOut::default();
+            if candidates[i]
+                && let Some(input) = script_input(i)
+            {
+                let env = Env {
+                    resolve: resolvers[i].as_ref(),
+                    value: Some(&value),
+                    vars: &vars,
+                    file: i,
+                };
+                out = read_file(input, &env, false);
+            }
+            if markup::is_markup(inputs[i].path) && !markup::skipped(inputs[i].path, inputs[i].text)
+            {
+                out.facts.calls.extend(markup::forms(inputs[i]));
+            }
+            out
+        })
+        .collect();
+
+    // Inner calls of wrappers that are called somewhere are reported at their call sites.
+    let used: HashSet<(usize, u32)> = outs.iter().flat_map(|o| o.used.iter().copied()).collect();
+    for (i, out) in outs.iter_mut().enumerate() {
+        for &call in &out.angular {
+            let project = project_of(inputs[i].path);
+            if let Some((_, prefix)) = interceptors.iter().find(|(p, _)| *p == project)
+                && let Some(c) = out.facts.calls.get_mut(call)
+            {
+                intercept(c, prefix);
+            }
+        }
+        let drop: HashSet<usize> = out
+            .wrapper_calls
+            .iter()
+            .filter(|(_, func)| used.contains(&(i, *func)))
+            .map(|(call, _)| *call)
+            .collect();
+        if !drop.is_empty() {
+            let calls = std::mem::take(&mut out.facts.calls);
+            out.facts.calls = calls
+                .into_iter()
+                .enumerate()
+                .filter(|(k, _)| !drop.contains(k))
+                .map(|(_, c)| c)
+                .collect();
+        }
+    }
+    outs.into_iter().map(|o| o.facts).collect()
+}
+
+/// Whether a script may send a request or call a wrapper another module declares: a cheap
+/// byte test before parsing.
+pub(crate) fn may_send(text: &str) -> bool {
+    const MARKERS: [&[u8]; 12] = [
+        b"fetch",
+        b"axios",
+        b"http",
+        b"Http",
+        b"ajax",
+        b"$.get",
+        b"$.post",
+        b"superagent",
+        b"XMLHttpRequest",
+        b"ky",
+        b"createClient",
+        b"request",
+    ];
+    let bytes = text.as_bytes();
+    if MARKERS
+        .iter()
+        .any(|m| memchr::memmem::find(bytes, m).is_some())
+    {
+        return true;
+    }
+    let imports = memchr::memmem::find(bytes, b"import").is_some()
+        || memchr::memmem::find(bytes, b"require(").is_some();
+    imports
+        && [&b"'/"[..], b"\"/", b"`/", b"`${"]
+            .iter()
+            .any(|m| memchr::memmem::find(bytes, m).is_some())
+}
+
+/// The project directory a file belongs to for interceptors: the part of its path before
+/// `src/` (or its first directory).
+fn project_of(path: &str) -> String {
+    if path.starts_with("src/") {
+        return String::new();
+    }
+    match path.find("/src/") {
+        Some(i) => path[..i].to_owned(),
+        None => path.split('/').next().unwrap_or_default().to_owned(),
+    }
+}
+
+/// Applies an interceptor's URL (`base + req.url`) to an `HttpClient` call.
+fn intercept(call: &mut CallFact, prefix: &[Part]) {
+    let CallUrl::Resolved { origin: None, path } = &call.url else {
+        return;
+    };
+    let mut parts = Vec::new();
+    for p in prefix {
+        match p {
+            Part::Hole { unknown, .. } if matches!(unknown.slot.as_deref(), Some(Slot::Param { .. })) => {
+                for piece in path.pieces() {
+                    parts.push(match piece {
+                        Piece::Lit(l) => Part::Lit(l.clone()),
+                        Piece::Param(n) => Part::Hole {
+                            name: n.clone(),
+                            unknown: unknown_named(n),
+                        },
+                    });
+                }
+            }
+            other => parts.push(other.clone()),
+        }
+    }
+    if let Some(url) = super::finish(parts) {
+        call.url = url;
+    }
+}
+
+fn unknown(reason: &str) -> Unknown {
+    Unknown {
+        source: String::new(),
+        reason: reason.to_owned(),
+        slot: None,
+    }
+}
+
+fn unknown_named(name: &str) -> Unknown {
+    Unknown {
+        source: name.to_owned(),
+        reason: "which is a path parameter".to_owned(),
+        slot: None,
+    }
+}
+
+/// Resolves links between the modules' summaries.
+struct Linker<'x> {
+    summaries: &'x [Option<FileOut>],
+    memo: HashMap<(usize, String), Val>,
+}
+
+impl Linker<'_> {
+    /// The resolved value `name` of module `file` exports.
+    fn export(&mut self, file: usize, name: &str, depth: usize) -> Val {
+        if let Some(v) = self.memo.get(&(file, name.to_owned())) {
+            return v.clone();
+        }
+        if depth > MAX_LINK_DEPTH {
+            return Val::Unknown(unknown("which is part of an import cycle"));
+        }
+        let Some(Some(summary)) = self.summaries.get(file) else {
+            return Val::Unknown(unknown("which is imported from a module routelint did not read"));
+        };
+        let val = if name == "*" {
+            let mut members = Vec::new();
+            let names: Vec<String> = summary.exports.iter().map(|(n, _)| n.clone()).collect();
+            for n in names {
+                members.push((n.clone(), self.export(file, &n, depth + 1)));
+            }
+            Val::Obj(members)
+        } else if let Some((_, v)) = summary.exports.iter().rev().find(|(n, _)| n == name) {
+            let v = v.clone();
+            self.val(&v, depth + 1)
+        } else if name == "default" && !summary.exports.is_empty() {
+            self.export(file, "*", depth + 1)
+        } else {
+            let stars = summary.stars.clone();
+            let mut found = None;
+            for star in stars {
+                let v = self.export(star, name, depth + 1);
+                if !matches!(&v, Val::Unknown(u) if u.reason.starts_with("which the module does not export"))
+                {
+                    found = Some(v);
+                    break;
+                }
+            }
+            found.unwrap_or_else(|| {
+                Val::Unknown(unknown(&format!(
+                    "which the module does not export as `{name}`"
+                )))
+            })
+        };
+        if depth == 0 {
+            self.memo.insert((file, name.to_owned()), val.clone());
+        }
+        val
+    }
+
+    /// A value with its links filled in.
+    fn val(&mut self, val: &Val, depth: usize) -> Val {
+        if depth > MAX_LINK_DEPTH {
+            return Val::Unknown(unknown("which is part of an import cycle"));
+        }
+        match val {
+            Val::Link(l) => {
+                let v = self.export(l.file, &l.name, depth + 1);
+                val_at(&v, &l.path)
+            }
+            Val::Str(parts) => Val::Str(self.parts(parts, depth + 1)),
+            Val::Obj(members) => Val::Obj(
+                members
+                    .iter()
+                    .map(|(k, v)| (k.clone(), self.val(v, depth + 1)))
+                    .collect(),
+            ),
+            Val::Instance(Ok(Some(parts))) => Val::Instance(Ok(Some(self.parts(parts, depth + 1)))),
+            Val::Wrapper(w) => {
+                let mut w = w.clone();
+                w.url = self.parts(&w.url, depth + 1);
+                if let Ok(Some(b)) = &w.base {
+                    w.base = Ok(Some(self.parts(b, depth + 1)));
+                }
+                Val::Wrapper(w)
+            }
+            other => other.clone(),
+        }
+    }
+
+    /// String parts with the holes that link to other modules filled in.
+    fn parts(&mut self, parts: &[Part], depth: usize) -> Vec<Part> {
+        let mut out = Vec::new();
+        for p in parts {
+            if let Part::Hole { name, unknown } = p
+                && let Some(Slot::Link(l)) = unknown.slot.as_deref()
+            {
+                let v = self.export(l.file, &l.name, depth + 1);
+                match val_at(&v, &l.path) {
+                    Val::Str(inner) => out.extend(inner),
+                    Val::Unknown(u) if !u.reason.is_empty() => out.push(Part::Hole {
+                        name: name.clone(),
+                        unknown: Unknown {
+                            source: unknown.source.clone(),
+                            reason: format!("{}: {}", unknown.reason.trim_end_matches(", not a constant in this file"), super::strip_which(&u.reason)),
+                            slot: None,
+                        },
+                    }),
+                    _ => out.push(Part::Hole {
+                        name: name.clone(),
+                        unknown: Unknown {
+                            source: unknown.source.clone(),
+                            reason: unknown.reason.clone(),
+                            slot: None,
+                        },
+                    }),
+                }
+                continue;
+            }
+            out.push(p.clone());
+        }
+        out
+    }
+}
+
+/// The project file a specifier names from `from` (both `/`-separated display paths).
+pub(crate) fn resolve_module(from: &str, spec: &str, index: &HashMap<&str, usize>) -> Option<usize> {
+    let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
+    let joined = if spec.starts_with("./") || spec.starts_with("../") || spec == "." || spec == ".." {
+        if dir.is_empty() {
+            spec.to_owned()
+        } else {
+            format!("{dir}/{spec}")
+        }
+    } else if let Some(rest) = spec.strip_prefix("@/").or_else(|| spec.strip_prefix("~/")) {
+        let root = if from.starts_with("src/") {
+            String::new()
+        } else {
+            match from.find("/src/") {
+                Some(i) => format!("{}/", &from[..i]),
+                None => return None,
+            }
+        };
+        format!("{root}src/{rest}")
+    } else {
+        return None;
+    };
+    let mut segments: Vec<&str> = Vec::new();
+    for seg in joined.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                segments.pop()?;
+            }
+            s => segments.push(s),
+        }
+    }
+    let base = segments.join("/");
+    let stems = [
+        base.clone(),
+        base.strip_suffix(".js").map(str::to_owned).unwrap_or_default(),
+    ];
+    for stem in stems.iter().filter(|s| !s.is_empty()) {
+        for ext in EXTENSIONS {
+            if let Some(&i) = index.get(format!("{stem}{ext}").as_str()) {
+                return Some(i);
+            }
+        }
+        for ext in EXTENSIONS.iter().skip(1) {
+            if let Some(&i) = index.get(format!("{stem}/index{ext}").as_str()) {
+                return Some(i);
+            }
+        }
+    }
+    None
+}
