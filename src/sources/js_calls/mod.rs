@@ -1299,7 +1299,50 @@ impl<'a, 's> Reader<'a, 's> {
         }
     }
 
+    /// Notes the `HttpClient`s an Angular class is given: constructor parameters typed
+    /// `HttpClient` and fields set to `inject(HttpClient)`.
+    fn note_http_clients(&mut self, class: &'a js::Class<'a>) {
+        let is_http = |t: Option<&js::TSTypeAnnotation<'_>>| {
+            matches!(t.map(|t| &t.type_annotation), Some(js::TSType::TSTypeReference(r))
+                if matches!(&r.type_name, js::TSTypeName::IdentifierReference(id) if id.name == "HttpClient"))
+        };
+        for element in &class.body.body {
+            match element {
+                js::ClassElement::MethodDefinition(m)
+                    if m.kind == js::MethodDefinitionKind::Constructor =>
+                {
+                    for param in &m.value.params.items {
+                        if let js::BindingPattern::BindingIdentifier(id) = &param.pattern
+                            && is_http(param.type_annotation.as_deref())
+                        {
+                            self.http_clients.insert(id.name.as_str());
+                        }
+                    }
+                }
+                js::ClassElement::PropertyDefinition(p) => {
+                    let injected = p.value.as_ref().is_some_and(|v| {
+                        matches!(v.get_inner_expression(), js::Expression::CallExpression(c)
+                            if c.callee.is_specific_id("inject")
+                                && c.arguments.first().and_then(|a| a.as_expression())
+                                    .is_some_and(|a| a.is_specific_id("HttpClient")))
+                    });
+                    if (injected || is_http(p.type_annotation.as_deref()))
+                        && let Some(name) = p.key.static_name()
+                        && let js::PropertyKey::StaticIdentifier(id) = &p.key
+                    {
+                        let _ = name;
+                        self.http_clients.insert(id.name.as_str());
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
     fn class(&mut self, class: &'a js::Class<'a>, depth: usize) {
+        if self.pass == Pass::Collect {
+            self.note_http_clients(class);
+        }
         if let Some(heritage) = &class.heritage {
             self.expression(&heritage.expression, depth + 1);
         }
@@ -1937,7 +1980,9 @@ impl<'a, 's> Reader<'a, 's> {
             Some((_, Binding::Import(from))) => lib_of(from)?,
             Some((_, Binding::Axios | Binding::Instance { .. })) => Lib::Axios,
             Some((_, Binding::Param { .. })) if name == "$http" => Lib::Axios,
-            Some((_, Binding::Value { init, .. })) if is_require_of(init, "superagent") => {
+            Some((_, Binding::Value { init, .. }))
+                if is_require_of(init, "superagent") || name == "superagent" =>
+            {
                 Lib::Superagent
             }
             Some(_) => return None,
