@@ -850,6 +850,8 @@ struct Request<'a> {
     angular: bool,
     /// The wrapper called (its module and function).
     via: Option<(usize, u32)>,
+    /// A method chosen by a condition: the condition's text and both methods.
+    method_alt: Option<(String, Option<Method>, Option<Method>)>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -2087,6 +2089,10 @@ impl<'a, 's> Reader<'a, 's> {
                 // `api.get(...)`: a method of an imported instance.
                 let p = prop?;
                 let verb = if p == "request" { "request" } else { verb_of(p, Lib::Axios)? };
+                let label = std::iter::once(name.to_owned())
+                    .chain(path.iter().cloned())
+                    .collect::<Vec<_>>()
+                    .join(".");
                 match val_at(val, path) {
                     Val::Axios => Some(Client::Owned {
                         name: label,
@@ -2238,6 +2244,7 @@ impl<'a, 's> Reader<'a, 's> {
             method_arg: None,
             angular: false,
             via: None,
+            method_alt: None,
         }
     }
 
@@ -2314,6 +2321,7 @@ impl<'a, 's> Reader<'a, 's> {
             method_arg,
             angular: w.angular,
             via: Some((w.file, w.func)),
+            method_alt: None,
         })
     }
 
@@ -2337,6 +2345,7 @@ impl<'a, 's> Reader<'a, 's> {
             (Lookup::Found(expr, _), None) => self.own_param(Some(expr)).map(WMethod::Arg),
             _ => None,
         };
+        let method_alt = self.method_alt(&method_lookup);
         let method = match method_lookup {
             Lookup::Absent => self.method_prop(request_init),
             found => self.method_from(found),
@@ -2354,6 +2363,7 @@ impl<'a, 's> Reader<'a, 's> {
             method_arg,
             angular: false,
             via: None,
+            method_alt,
         })
     }
 
@@ -2386,6 +2396,7 @@ impl<'a, 's> Reader<'a, 's> {
                 method_arg: None,
                 angular: false,
             via: None,
+            method_alt: None,
             });
         }
         let frame = self.here();
@@ -2413,6 +2424,7 @@ impl<'a, 's> Reader<'a, 's> {
             method_arg,
             angular: false,
             via: None,
+            method_alt: None,
         })
     }
 
@@ -2438,6 +2450,7 @@ impl<'a, 's> Reader<'a, 's> {
             Lookup::Found(expr, _) => self.own_param(Some(expr)).map(WMethod::Arg),
             _ => None,
         };
+        let method_alt = self.method_alt(&self.prop_of(Some(config), "method"));
         Some(Request {
             client,
             url,
@@ -2446,6 +2459,7 @@ impl<'a, 's> Reader<'a, 's> {
             method_arg,
             angular: false,
             via: None,
+            method_alt,
         })
     }
 
@@ -2523,6 +2537,81 @@ impl<'a, 's> Reader<'a, 's> {
     /// Evaluates a request and records it (or, inside a function whose parameter reaches the
     /// URL or the method, records the function as a wrapper).
     fn emit(&mut self, request: Request<'a>) {
+        let test_of = |c: &js::ConditionalExpression<'_>| self.source(c.test.span());
+        let urls: Vec<(Option<String>, Option<&'a js::Expression<'a>>)> = match &request.url {
+            UrlArg::Expr(e) => match e.get_inner_expression() {
+                js::Expression::ConditionalExpression(c)
+                    if self.eval_top(&c.consequent) != self.eval_top(&c.alternate) =>
+                {
+                    vec![
+                    (Some(test_of(c)), Some(&c.consequent)),
+                    (Some(test_of(c)), Some(&c.alternate)),
+                    ]
+                }
+                _ => vec![(None, None)],
+            },
+            _ => vec![(None, None)],
+        };
+        let methods = match &request.method_alt {
+            Some((test, a, b)) => vec![(Some(test.clone()), *a), (Some(test.clone()), *b)],
+            None => vec![(None, request.method)],
+        };
+        if urls.len() == 1 && methods.len() == 1 {
+            return self.emit_one(request);
+        }
+        for (i, (url_test, url)) in urls.iter().enumerate() {
+            for (j, (method_test, method)) in methods.iter().enumerate() {
+                if url_test.is_some() && url_test == method_test && i != j {
+                    continue;
+                }
+                let one = Request {
+                    client: request.client.clone(),
+                    url: match (url, &request.url) {
+                        (Some(e), _) => UrlArg::Expr(e),
+                        (None, UrlArg::Expr(e)) => UrlArg::Expr(e),
+                        (None, UrlArg::Parts(p, span)) => UrlArg::Parts(p.clone(), *span),
+                        (None, UrlArg::Opaque { span, why }) => UrlArg::Opaque {
+                            span: *span,
+                            why: why.clone(),
+                        },
+                    },
+                    method: *method,
+                    base: match &request.base {
+                        Base::None => Base::None,
+                        Base::Unknown(w) => Base::Unknown(w.clone()),
+                        Base::Owned(b) => Base::Owned(b.clone()),
+                        Base::Exprs { exprs, limit, label } => Base::Exprs {
+                            exprs: exprs.clone(),
+                            limit: *limit,
+                            label: label.clone(),
+                        },
+                    },
+                    method_arg: request.method_arg.clone(),
+                    angular: request.angular,
+                    via: request.via,
+                    method_alt: None,
+                };
+                self.emit_one(one);
+            }
+        }
+    }
+
+    /// A method chosen by a condition (`mode === 'edit' ? 'PATCH' : 'POST'`).
+    fn method_alt(&self, lookup: &Lookup<'a>) -> Option<(String, Option<Method>, Option<Method>)> {
+        let Lookup::Found(expr, _) = lookup else {
+            return None;
+        };
+        let js::Expression::ConditionalExpression(c) = expr.get_inner_expression() else {
+            return None;
+        };
+        Some((
+            self.source(c.test.span()),
+            self.literal_method(&c.consequent),
+            self.literal_method(&c.alternate),
+        ))
+    }
+
+    fn emit_one(&mut self, request: Request<'a>) {
         let (value, span) = match request.url {
             UrlArg::Opaque { span, why } => {
                 if self.pass == Pass::Extract {
@@ -3228,6 +3317,7 @@ fn spread_request<'a>(client: String, span: js::Span) -> Request<'a> {
         method_arg: None,
         angular: false,
             via: None,
+            method_alt: None,
     }
 }
 
@@ -3466,12 +3556,15 @@ mod tests {
             "function f(opts) { fetch('/a', { ...opts }) }",
             "function f(opts) { fetch('/a', { method: 'POST', ...opts }) }",
             "fetch('/a', { method: 'BREW' })",
-            "fetch('/a', { method: cond ? 'PUT' : 'POST' })",
             "fetch('/a', { [key]: 'x' })",
         ];
         for src in table {
             assert_eq!(one("a.js", src).method, None, "{src}");
         }
+        // A method chosen by a condition is both methods: two calls.
+        let both = seen("a.js", "fetch('/a', { method: cond ? 'PUT' : 'POST' })");
+        let methods: Vec<_> = both.iter().map(|c| c.method).collect();
+        assert_eq!(methods, vec![Some(Put), Some(Post)]);
         let after_spread = "function f(opts) { fetch('/a', { ...opts, method: 'POST' }) }";
         assert_eq!(one("a.js", after_spread).method, Some(Post));
     }
@@ -3845,10 +3938,6 @@ mod tests {
                 "the URL is `getUrl()`, which is not a constant in this file",
             ),
             (
-                "fetch(edit ? `/p/${id}` : '/p')",
-                "which depends on a condition",
-            ),
-            (
                 "let u = '/a'; u = '/b'; fetch(u)",
                 "the URL is `u`, which is reassigned",
             ),
@@ -3865,6 +3954,24 @@ mod tests {
             assert!(url.starts_with("unresolved: "), "{src}: {url}");
             assert!(url.contains(why), "{src}: {url}");
         }
+    }
+
+    #[test]
+    fn a_conditional_url_is_both_urls_and_pairs_with_a_method_of_the_same_condition() {
+        let urls: Vec<_> = seen("a.js", "fetch(edit ? `/p/${id}` : '/p')")
+            .into_iter()
+            .map(|c| c.url)
+            .collect();
+        assert_eq!(urls, vec!["/p/{id}", "/p"]);
+        let src = "axios({ url: edit ? `/p/${id}` : '/p', method: edit ? 'PATCH' : 'POST' })";
+        let calls: Vec<_> = seen("a.js", src)
+            .into_iter()
+            .map(|c| (c.method, c.url))
+            .collect();
+        assert_eq!(
+            calls,
+            vec![(Some(Patch), "/p/{id}".to_owned()), (Some(Post), "/p".to_owned())]
+        );
     }
 
     #[test]

@@ -47,15 +47,14 @@ pub fn extract_set(inputs: &[Input<'_>]) -> Vec<Facts> {
             None => *input,
         })
     };
-    let candidates: Vec<bool> = (0..inputs.len())
-        .into_par_iter()
-        .map(|i| {
-            !markup::skipped(inputs[i].path, inputs[i].text)
-                && script_input(i).is_some_and(|s| may_send(s.text))
-        })
+    let skipped: Vec<bool> = inputs
+        .par_iter()
+        .map(|i| markup::skipped(i.path, i.text))
         .collect();
-
-    // Pass 1: summaries of the candidates and of what they import, transitively.
+    let mut candidates: Vec<bool> = (0..inputs.len())
+        .into_par_iter()
+        .map(|i| !skipped[i] && script_input(i).is_some_and(|s| may_send(s.text)))
+        .collect();
     let resolvers: Vec<Box<dyn Fn(&str) -> Option<usize> + Sync>> = inputs
         .iter()
         .map(|input| {
@@ -65,39 +64,88 @@ pub fn extract_set(inputs: &[Input<'_>]) -> Vec<Facts> {
                 as Box<dyn Fn(&str) -> Option<usize> + Sync>
         })
         .collect();
-    let mut summaries: Vec<Option<FileOut>> = (0..inputs.len()).map(|_| None).collect();
+    // A file importing a module that may send requests likely calls its functions: read it.
+    let promoted: Vec<usize> = (0..inputs.len())
+        .into_par_iter()
+        .filter(|&i| !candidates[i] && !skipped[i])
+        .filter(|&i| {
+            script_input(i).is_some_and(|s| {
+                scan_imports(s.text)
+                    .iter()
+                    .filter_map(|spec| resolvers[i](spec))
+                    .any(|d| candidates[d])
+            })
+        })
+        .collect();
+    for i in promoted {
+        candidates[i] = true;
+    }
+
+    // Pass 1: summaries of the candidates and of what they import, transitively, in
+    // dependency order (found by a byte scan of the import specifiers, not by parsing), each
+    // module read with the exports of the modules it imports already known.
+    let mut deps: Vec<Option<Vec<usize>>> = (0..inputs.len()).map(|_| None).collect();
     let mut frontier: Vec<usize> = (0..inputs.len()).filter(|i| candidates[*i]).collect();
-    let mut seen: HashSet<usize> = frontier.iter().copied().collect();
     while !frontier.is_empty() {
-        let outs: Vec<(usize, FileOut)> = frontier
+        let found: Vec<(usize, Vec<usize>)> = frontier
+            .par_iter()
+            .map(|&i| {
+                let specs = script_input(i).map(|s| scan_imports(s.text)).unwrap_or_default();
+                let mut d: Vec<usize> = specs.iter().filter_map(|s| resolvers[i](s)).collect();
+                d.sort_unstable();
+                d.dedup();
+                (i, d)
+            })
+            .collect();
+        frontier.clear();
+        for (i, d) in found {
+            for &dep in &d {
+                if deps[dep].is_none() && !frontier.contains(&dep) && !candidates[dep] {
+                    frontier.push(dep);
+                }
+            }
+            deps[i] = Some(d);
+        }
+        frontier.retain(|f| deps[*f].is_none());
+        frontier.sort_unstable();
+        frontier.dedup();
+    }
+    let levels = levels(&deps);
+    let mut summaries: Vec<Option<FileOut>> = (0..inputs.len()).map(|_| None).collect();
+    for level in levels {
+        let done = &summaries;
+        let value = |link: &Link| -> Val {
+            let mut linker = Linker {
+                summaries: done,
+                memo: HashMap::new(),
+                pending: true,
+            };
+            let v = linker.export(link.file, &link.name, 0);
+            val_at(&v, &link.path)
+        };
+        let outs: Vec<(usize, FileOut)> = level
             .par_iter()
             .filter_map(|&i| {
                 let input = script_input(i)?;
                 let env = Env {
                     resolve: resolvers[i].as_ref(),
-                    value: None,
+                    value: Some(&value),
                     vars: &vars,
                     file: i,
                 };
                 Some((i, read_file(input, &env, true)))
             })
             .collect();
-        frontier.clear();
         for (i, out) in outs {
-            for &dep in &out.deps {
-                if seen.insert(dep) {
-                    frontier.push(dep);
-                }
-            }
             summaries[i] = Some(out);
         }
-        frontier.sort_unstable();
     }
 
     // Exports resolved across modules.
     let mut linker = Linker {
         summaries: &summaries,
         memo: HashMap::new(),
+        pending: false,
     };
     let mut resolved: HashMap<(usize, String), Val> = HashMap::new();
     for (i, s) in summaries.iter().enumerate() {
@@ -181,6 +229,55 @@ pub fn extract_set(inputs: &[Input<'_>]) -> Vec<Facts> {
         }
     }
     outs.into_iter().map(|o| o.facts).collect()
+}
+
+/// The module specifiers a script names (`from '…'`, `require('…')`, `import('…')`), by a
+/// byte-level scan that may also see specifiers in comments (harmless: extra order only).
+fn scan_imports(text: &str) -> Vec<String> {
+    static RE: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r#"(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*|\bimport\s+)["']([^"'\n]+)["']"#,
+        )
+        .ok()
+    });
+    let Some(re) = RE.as_ref() else {
+        return Vec::new();
+    };
+    re.captures_iter(text)
+        .filter_map(|c| c.get(1))
+        .map(|m| m.as_str().to_owned())
+        .filter(|s| s.starts_with('.') || s.starts_with("@/") || s.starts_with("~/"))
+        .collect()
+}
+
+/// The modules to summarise, in levels: every module after the modules it imports; the
+/// modules of an import cycle together in a last level (they see each other as links).
+fn levels(deps: &[Option<Vec<usize>>]) -> Vec<Vec<usize>> {
+    let mut level: Vec<Option<usize>> = vec![None; deps.len()];
+    let nodes: Vec<usize> = (0..deps.len()).filter(|i| deps[*i].is_some()).collect();
+    let mut remaining = nodes.clone();
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    while !remaining.is_empty() {
+        let ready: Vec<usize> = remaining
+            .iter()
+            .copied()
+            .filter(|&i| {
+                deps[i].iter().flatten().all(|&d| {
+                    d == i || deps.get(d).is_none_or(|x| x.is_none()) || level[d].is_some()
+                })
+            })
+            .collect();
+        if ready.is_empty() {
+            out.push(std::mem::take(&mut remaining));
+            break;
+        }
+        for &i in &ready {
+            level[i] = Some(out.len());
+        }
+        remaining.retain(|i| level[*i].is_none());
+        out.push(ready);
+    }
+    out
 }
 
 /// Whether a script may send a request or call a wrapper another module declares: a cheap
@@ -274,6 +371,8 @@ fn unknown_named(name: &str) -> Unknown {
 struct Linker<'x> {
     summaries: &'x [Option<FileOut>],
     memo: HashMap<(usize, String), Val>,
+    /// Modules not summarised yet stay links (while summarising in dependency order).
+    pending: bool,
 }
 
 impl Linker<'_> {
@@ -286,6 +385,13 @@ impl Linker<'_> {
             return Val::Unknown(unknown("which is part of an import cycle"));
         }
         let Some(Some(summary)) = self.summaries.get(file) else {
+            if self.pending {
+                return Val::Link(Link {
+                    file,
+                    name: name.to_owned(),
+                    path: Vec::new(),
+                });
+            }
             return Val::Unknown(unknown("which is imported from a module routelint did not read"));
         };
         let val = if name == "*" {
