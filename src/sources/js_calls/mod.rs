@@ -885,6 +885,8 @@ struct Reader<'a, 's> {
     angular: Vec<usize>,
     /// An Angular interceptor's `req.clone({ url })`: the URL with a hole for `req.url`.
     interceptor: Option<Vec<Part>>,
+    /// The branch a conditional (by span start) is read with, while emitting one branch.
+    choice: std::cell::Cell<Option<(u32, bool)>>,
     scopes: Vec<Scope<'a>>,
     /// Names assigned somewhere in the file (a `let` holding one is not a constant).
     reassigned: HashSet<&'a str>,
@@ -908,6 +910,7 @@ impl<'a, 's> Reader<'a, 's> {
             used: HashSet::new(),
             angular: Vec::new(),
             interceptor: None,
+            choice: std::cell::Cell::new(None),
             scopes: Vec::new(),
             reassigned: HashSet::new(),
             base_assignments: HashMap::new(),
@@ -1929,7 +1932,7 @@ impl<'a, 's> Reader<'a, 's> {
                 verb_of(prop, Lib::Axios)?
             };
             return Some(Client::Angular {
-                name: format!("this.{field}.{verb}"),
+                name: format!("this.{field}"),
                 verb,
             });
         }
@@ -2157,7 +2160,7 @@ impl<'a, 's> Reader<'a, 's> {
                 let mut request = if verb == "request" {
                     let method_arg = args.first().and_then(|a| a.as_expression());
                     let url = args.get(1)?.as_expression()?;
-                    let mut r = self.plain(name, url, None);
+                    let mut r = self.plain(format!("{name}.request"), url, None);
                     r.method_arg = self.own_param(method_arg).map(WMethod::Arg);
                     r.method = method_arg.and_then(|m| self.literal_method(m));
                     r
@@ -2538,18 +2541,15 @@ impl<'a, 's> Reader<'a, 's> {
     /// URL or the method, records the function as a wrapper).
     fn emit(&mut self, request: Request<'a>) {
         let test_of = |c: &js::ConditionalExpression<'_>| self.source(c.test.span());
-        let urls: Vec<(Option<String>, Option<&'a js::Expression<'a>>)> = match &request.url {
-            UrlArg::Expr(e) => match e.get_inner_expression() {
-                js::Expression::ConditionalExpression(c)
-                    if self.eval_top(&c.consequent) != self.eval_top(&c.alternate) =>
-                {
-                    vec![
-                    (Some(test_of(c)), Some(&c.consequent)),
-                    (Some(test_of(c)), Some(&c.alternate)),
-                    ]
-                }
-                _ => vec![(None, None)],
-            },
+        let conditional = match &request.url {
+            UrlArg::Expr(e) => first_conditional(e, 0),
+            _ => None,
+        };
+        let urls: Vec<(Option<String>, Option<(u32, bool)>)> = match conditional {
+            Some(c) if self.eval_top(&c.consequent) != self.eval_top(&c.alternate) => vec![
+                (Some(test_of(c)), Some((c.span.start, true))),
+                (Some(test_of(c)), Some((c.span.start, false))),
+            ],
             _ => vec![(None, None)],
         };
         let methods = match &request.method_alt {
@@ -2566,11 +2566,10 @@ impl<'a, 's> Reader<'a, 's> {
                 }
                 let one = Request {
                     client: request.client.clone(),
-                    url: match (url, &request.url) {
-                        (Some(e), _) => UrlArg::Expr(e),
-                        (None, UrlArg::Expr(e)) => UrlArg::Expr(e),
-                        (None, UrlArg::Parts(p, span)) => UrlArg::Parts(p.clone(), *span),
-                        (None, UrlArg::Opaque { span, why }) => UrlArg::Opaque {
+                    url: match &request.url {
+                        UrlArg::Expr(e) => UrlArg::Expr(e),
+                        UrlArg::Parts(p, span) => UrlArg::Parts(p.clone(), *span),
+                        UrlArg::Opaque { span, why } => UrlArg::Opaque {
                             span: *span,
                             why: why.clone(),
                         },
@@ -2591,7 +2590,9 @@ impl<'a, 's> Reader<'a, 's> {
                     via: request.via,
                     method_alt: None,
                 };
+                self.choice.set(*url);
                 self.emit_one(one);
+                self.choice.set(None);
             }
         }
     }
@@ -3041,6 +3042,10 @@ impl<'a, 's> Reader<'a, 's> {
                 self.bounded(expr, parts)
             }
             E::Identifier(id) => self.eval_identifier(expr, id.name.as_str(), next, fuel),
+            E::ConditionalExpression(c) if self.choice.get().is_some_and(|(at, _)| at == c.span.start) => {
+                let yes = self.choice.get().is_some_and(|(_, yes)| yes);
+                self.eval(if yes { &c.consequent } else { &c.alternate }, next, fuel)
+            }
             E::ConditionalExpression(c) => {
                 let yes = self.eval(&c.consequent, next, fuel);
                 let no = self.eval(&c.alternate, next, fuel);
@@ -3343,6 +3348,28 @@ fn defaults_base_owner<'a>(target: &js::AssignmentTarget<'a>) -> Option<&'a str>
     }
     match defaults.object().get_inner_expression() {
         js::Expression::Identifier(id) => Some(id.name.as_str()),
+        _ => None,
+    }
+}
+
+/// The first conditional a URL expression is built from (itself, or an operand of `+` or a
+/// template), if any.
+fn first_conditional<'b, 'a>(
+    expr: &'b js::Expression<'a>,
+    depth: usize,
+) -> Option<&'b js::ConditionalExpression<'a>> {
+    if depth > 8 {
+        return None;
+    }
+    match expr.get_inner_expression() {
+        js::Expression::ConditionalExpression(c) => Some(c),
+        js::Expression::BinaryExpression(b) if b.operator == js::BinaryOperator::Addition => {
+            first_conditional(&b.left, depth + 1).or_else(|| first_conditional(&b.right, depth + 1))
+        }
+        js::Expression::TemplateLiteral(t) => t
+            .expressions
+            .iter()
+            .find_map(|e| first_conditional(e, depth + 1)),
         _ => None,
     }
 }
