@@ -119,3 +119,32 @@ fn calls_as_json_name_each_unresolved_reason() {
     assert_eq!(calls[2]["client"], "api");
     assert_eq!(calls[2]["url"], "/shop/api/v1/cart");
 }
+
+#[test]
+fn an_angular_interceptor_prefix_makes_unprefixed_service_paths_reach_the_backend() {
+    let (code, findings) = common::findings_of("frontends/angular-istio");
+    assert_eq!(findings, Vec::<String>::new());
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn duplicated_prefix_names_the_prefix_a_base_or_wrapper_adds_twice() {
+    let (code, findings) = common::findings_of("rules/duplicated-prefix/triggers");
+    assert_eq!(code, 1);
+    // Only duplicated-prefix: missing-strip-prefix and no-route stay silent for these calls.
+    assert_eq!(
+        findings,
+        [
+            "duplicated-prefix 404 web/src/cart.ts:4:29 GET /shop/api/shop/api/cart",
+            "duplicated-prefix 404 web/src/cart.ts:9:17 POST /shop/api/shop/api/cart/items",
+        ]
+    );
+    let path = fixture("rules/duplicated-prefix/triggers");
+    let run = routelint(&["check", path.to_str().expect("utf-8 path")]);
+    assert!(run.stdout.contains("/shop/api is added here"), "{}", run.stdout);
+    assert!(run.stdout.contains("web/src/http.ts:4:44"), "{}", run.stdout);
+    assert!(run.stdout.contains("web/src/http.ts:7:16"), "{}", run.stdout);
+    let (code, findings) = common::findings_of("rules/duplicated-prefix/silent");
+    assert_eq!(findings, Vec::<String>::new());
+    assert_eq!(code, 0);
+}

@@ -7,6 +7,7 @@ pub mod diagnose;
 mod case_mismatch;
 mod dead_route;
 mod double_slash;
+mod duplicated_prefix;
 mod method_not_allowed;
 mod missing_prefix;
 mod missing_strip_prefix;
@@ -112,6 +113,7 @@ pub static RULES: &[&dyn Rule] = &[
     &trailing_slash::TrailingSlash,
     &case_mismatch::CaseMismatch,
     &double_slash::DoubleSlash,
+    &duplicated_prefix::DuplicatedPrefix,
     &method_not_allowed::MethodNotAllowed,
     &no_route::NoRoute,
     &unbound_route::UnboundRoute,
@@ -202,6 +204,9 @@ impl<'a> Context<'a> {
     /// where the cause was found.
     pub fn sites<'s>(&'s self, rule: &'static str) -> impl Iterator<Item = Site<'s>> + 's {
         self.results.iter().filter_map(move |result| {
+            if self.duplicated(result) {
+                return None;
+            }
             let diagnosis = result.diagnosis.as_ref()?;
             let link = diagnosis.primary();
             if link.cause.rule() != rule {
@@ -215,6 +220,12 @@ impl<'a> Context<'a> {
                 hop: link.failed.hops.get(link.hop)?,
             })
         })
+    }
+
+    /// Whether the call has a prefix twice: `duplicated-prefix` reports it, not the rules
+    /// that would see its 404 from another side.
+    pub fn duplicated(&self, r: &CallResult) -> bool {
+        self.graph.call(r.call).fact.duplicated.is_some()
     }
 
     /// A finding about a place rather than a call (a file, a route, an endpoint).

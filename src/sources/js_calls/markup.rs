@@ -116,6 +116,7 @@ pub(crate) fn forms(input: Input<'_>) -> Vec<CallFact> {
             url,
             span: input.span(a_start, a_end),
             client: "form".into(),
+            duplicated: None,
         });
     }
     calls

@@ -286,7 +286,7 @@ pub(crate) enum Val {
     /// The axios module (or an axios-like client: `$http`).
     Axios,
     /// An axios instance and its base URL (`Err`: why the base is not known).
-    Instance(Result<Option<Vec<Part>>, String>),
+    Instance(Result<Option<Vec<Part>>, String>, Option<crate::source_file::Span>),
     Wrapper(Box<Wrapper>),
     Link(Link),
     Unknown(Unknown),
@@ -307,6 +307,8 @@ pub(crate) struct Wrapper {
     func: u32,
     /// The module that declares it.
     file: usize,
+    /// The URL expression inside the wrapper (where its prefix is written).
+    span: crate::source_file::Span,
 }
 
 /// Where a wrapper's request method comes from.
@@ -699,6 +701,8 @@ enum Client<'a> {
         name: String,
         verb: Option<&'static str>,
         base: Result<Option<Vec<Part>>, String>,
+        /// Where its base is written.
+        at: Option<crate::source_file::Span>,
     },
     /// Angular `HttpClient` (`this.http.get(...)`).
     Angular {
@@ -852,6 +856,11 @@ struct Request<'a> {
     via: Option<(usize, u32)>,
     /// A method chosen by a condition: the condition's text and both methods.
     method_alt: Option<(String, Option<Method>, Option<Method>)>,
+    /// The URL as the caller wrote it, when a wrapper puts it into a longer one, and where
+    /// the wrapper adds the rest.
+    own: Option<(Vec<Part>, crate::source_file::Span)>,
+    /// Where an owned base is written.
+    base_at: Option<crate::source_file::Span>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -2083,10 +2092,11 @@ impl<'a, 's> Reader<'a, 's> {
                 wrapper: *w,
             }),
             Val::Axios if prop.is_none() => Some(Client::Axios { name, verb: None }),
-            Val::Instance(base) if prop.is_none() => Some(Client::Owned {
+            Val::Instance(base, at) if prop.is_none() => Some(Client::Owned {
                 name: label,
                 verb: None,
                 base,
+                at,
             }),
             _ => {
                 // `api.get(...)`: a method of an imported instance.
@@ -2101,11 +2111,13 @@ impl<'a, 's> Reader<'a, 's> {
                         name: label,
                         verb: Some(verb),
                         base: Ok(None),
+                        at: None,
                     }),
-                    Val::Instance(base) => Some(Client::Owned {
+                    Val::Instance(base, at) => Some(Client::Owned {
                         name: label,
                         verb: Some(verb),
                         base,
+                        at,
                     }),
                     _ => None,
                 }
@@ -2153,8 +2165,15 @@ impl<'a, 's> Reader<'a, 's> {
                 let base = self.instance_base(name, config, level);
                 self.axios_request(name.to_owned(), verb, args, base)
             }
-            Client::Owned { name, verb, base } => {
-                self.axios_request(name, verb, args, Base::Owned(base))
+            Client::Owned {
+                name,
+                verb,
+                base,
+                at,
+            } => {
+                let mut r = self.axios_request(name, verb, args, Base::Owned(base))?;
+                r.base_at = at;
+                Some(r)
             }
             Client::Angular { name, verb } => {
                 let mut request = if verb == "request" {
@@ -2248,6 +2267,8 @@ impl<'a, 's> Reader<'a, 's> {
             angular: false,
             via: None,
             method_alt: None,
+            own: None,
+            base_at: None,
         }
     }
 
@@ -2282,6 +2303,7 @@ impl<'a, 's> Reader<'a, 's> {
         let arg = |i: usize| args.get(i).and_then(|a| a.as_expression());
         let mut url = Vec::new();
         let mut span = None;
+        let mut own: Option<Vec<Part>> = None;
         for part in &w.url {
             match part {
                 Part::Hole { unknown, .. } => match unknown.slot.as_deref() {
@@ -2289,7 +2311,11 @@ impl<'a, 's> Reader<'a, 's> {
                         Some(expr) => {
                             span.get_or_insert(expr.span());
                             let mut fuel = EVAL_FUEL;
-                            url.extend(self.parts(expr, self.here(), &mut fuel));
+                            let parts = self.parts(expr, self.here(), &mut fuel);
+                            if own.is_none() {
+                                own = Some(parts.clone());
+                            }
+                            url.extend(parts);
                         }
                         None => url.push(Part::Hole {
                             name: "param".into(),
@@ -2325,6 +2351,8 @@ impl<'a, 's> Reader<'a, 's> {
             angular: w.angular,
             via: Some((w.file, w.func)),
             method_alt: None,
+            own: own.map(|o| (o, w.span)),
+            base_at: None,
         })
     }
 
@@ -2367,6 +2395,8 @@ impl<'a, 's> Reader<'a, 's> {
             angular: false,
             via: None,
             method_alt,
+            own: None,
+            base_at: None,
         })
     }
 
@@ -2400,6 +2430,8 @@ impl<'a, 's> Reader<'a, 's> {
                 angular: false,
             via: None,
             method_alt: None,
+            own: None,
+            base_at: None,
             });
         }
         let frame = self.here();
@@ -2428,6 +2460,8 @@ impl<'a, 's> Reader<'a, 's> {
             angular: false,
             via: None,
             method_alt: None,
+            own: None,
+            base_at: None,
         })
     }
 
@@ -2463,6 +2497,8 @@ impl<'a, 's> Reader<'a, 's> {
             angular: false,
             via: None,
             method_alt,
+            own: None,
+            base_at: None,
         })
     }
 
@@ -2589,6 +2625,8 @@ impl<'a, 's> Reader<'a, 's> {
                     angular: request.angular,
                     via: request.via,
                     method_alt: None,
+                    own: request.own.clone(),
+                    base_at: None,
                 };
                 self.choice.set(*url);
                 self.emit_one(one);
@@ -2658,6 +2696,7 @@ impl<'a, 's> Reader<'a, 's> {
                     angular: request.angular,
                     func,
                     file: self.env.file,
+                    span: self.input.span(span.start as usize, span.end as usize),
                 };
                 if self.pass == Pass::Wrappers {
                     self.wrappers.insert(func, wrapper);
@@ -2675,19 +2714,46 @@ impl<'a, 's> Reader<'a, 's> {
             (Ok(_), Some(u)) => Err(u),
             (parts, _) => parts,
         };
+        let mut duplicated = None;
         let url = match parts {
             Err(u) => CallUrl::Unresolved {
                 why: format!("the URL is `{}`, {}", u.source, u.reason),
             },
-            Ok(parts) => match self.apply_base(parts, &request.base) {
-                Ok(parts) => match finish(parts) {
-                    Some(url) => url,
-                    None => return,
-                },
-                Err(why) => CallUrl::Unresolved { why },
-            },
+            Ok(parts) => {
+                let own = match &request.own {
+                    Some((own, at)) => Some((own.clone(), *at)),
+                    None => self
+                        .base_span(&request.base)
+                        .or(request.base_at)
+                        .map(|at| (parts.clone(), at)),
+                };
+                match self.apply_base(parts, &request.base) {
+                    Ok(parts) => {
+                        duplicated = own.and_then(|(own, at)| duplicated_prefix(&own, &parts, at));
+                        match finish(parts) {
+                            Some(url) => url,
+                            None => return,
+                        }
+                    }
+                    Err(why) => CallUrl::Unresolved { why },
+                }
+            }
         };
         self.push(url, span, &request.client, request.method, request.angular);
+        if let Some(last) = self.calls.last_mut() {
+            last.duplicated = duplicated;
+        }
+    }
+
+    /// Where a base URL is written, when it is an expression of this file.
+    fn base_span(&self, base: &Base<'a>) -> Option<crate::source_file::Span> {
+        match base {
+            Base::Exprs { exprs, .. } => {
+                let e = exprs.first()?;
+                Some(self.input.span(e.span().start as usize, e.span().end as usize))
+            }
+            _ => None,
+        }
     }
 
     fn push(&mut self, url: CallUrl, span: js::Span, client: &str, method: Option<Method>, angular: bool) {
@@ -2700,6 +2766,7 @@ impl<'a, 's> Reader<'a, 's> {
             url,
             span,
             client: client.to_owned(),
+            duplicated: None,
         });
     }
 
@@ -2890,7 +2957,7 @@ impl<'a, 's> Reader<'a, 's> {
                 .unwrap_or(Val::Unknown(self.opaque_unknown(name))),
             Some((_, Binding::Axios)) => Val::Axios,
             Some((level, Binding::Instance { config })) => {
-                Val::Instance(self.owned_base(&self.instance_base(name, config, level)))
+                self.instance_val(name, config, level)
             }
             _ => Val::Unknown(self.opaque_unknown(name)),
         }
@@ -2908,7 +2975,7 @@ impl<'a, 's> Reader<'a, 's> {
     fn name_val(&self, name: &str, init: &'a js::Expression<'a>) -> Val {
         match self.lookup(name, 1) {
             Some((level, Binding::Instance { config })) => {
-                Val::Instance(self.owned_base(&self.instance_base(name, config, level)))
+                self.instance_val(name, config, level)
             }
             Some((_, Binding::Axios)) => Val::Axios,
             Some((_, Binding::Import(_))) => self.local_val(name),
@@ -2943,9 +3010,7 @@ impl<'a, 's> Reader<'a, 's> {
                 match self.lookup(name, limit) {
                     Some((level, Binding::Value { init, .. })) => {
                         if let Binding::Instance { config } = self.classify_init(init, true) {
-                            return Val::Instance(
-                                self.owned_base(&self.instance_base(name, config, level)),
-                            );
+                            return self.instance_val(name, config, level);
                         }
                         return self.to_val(init, level + 1, depth + 1);
                     }
@@ -2954,7 +3019,7 @@ impl<'a, 's> Reader<'a, 's> {
                     }
                     Some((_, Binding::Axios)) => return Val::Axios,
                     Some((level, Binding::Instance { config })) => {
-                        return Val::Instance(self.owned_base(&self.instance_base(name, config, level)));
+                        return self.instance_val(name, config, level);
                     }
                     Some((_, Binding::Function(f))) => return self.wrapper_val(f.span.start, expr),
                     _ => {}
@@ -2962,7 +3027,7 @@ impl<'a, 's> Reader<'a, 's> {
             }
             js::Expression::CallExpression(_) => {
                 if let Binding::Instance { config } = self.classify_init(expr, true) {
-                    return Val::Instance(self.owned_base(&self.instance_base("the instance", config, limit.saturating_sub(1))));
+                    return self.instance_val("the instance", config, limit.saturating_sub(1));
                 }
             }
             _ => {}
@@ -2985,6 +3050,12 @@ impl<'a, 's> Reader<'a, 's> {
             }
             Value::Unknown(u) => Val::Unknown(u),
         }
+    }
+
+    /// An axios instance of this file as an owned value.
+    fn instance_val(&self, name: &str, config: Option<&'a js::Expression<'a>>, level: usize) -> Val {
+        let base = self.instance_base(name, config, level);
+        Val::Instance(self.owned_base(&base), self.base_span(&base))
     }
 
     fn wrapper_val(&self, func: u32, expr: &'a js::Expression<'a>) -> Val {
@@ -3323,6 +3394,8 @@ fn spread_request<'a>(client: String, span: js::Span) -> Request<'a> {
         angular: false,
             via: None,
             method_alt: None,
+            own: None,
+            base_at: None,
     }
 }
 
@@ -3350,6 +3423,39 @@ fn defaults_base_owner<'a>(target: &js::AssignmentTarget<'a>) -> Option<&'a str>
         js::Expression::Identifier(id) => Some(id.name.as_str()),
         _ => None,
     }
+}
+
+/// The prefix a base or wrapper adds in front of `own` (the URL as the caller wrote it) when
+/// `own` already starts with it: `/api` for `/api` + `/api/posts`.
+fn duplicated_prefix(
+    own: &[Part],
+    full: &[Part],
+    at: crate::source_file::Span,
+) -> Option<(String, crate::source_file::Span)> {
+    let head = |parts: &[Part]| match parts.first() {
+        Some(Part::Lit(l)) => l.clone(),
+        _ => String::new(),
+    };
+    let own_head = head(&normalize(own.to_vec()));
+    let full_head = head(&normalize(full.to_vec()));
+    let own_path = format!("/{}", own_head.trim_start_matches('/'));
+    if own_path == "/" {
+        return None;
+    }
+    let added = full_head.strip_suffix(own_path.as_str())?;
+    let added = match classify_head(added) {
+        Head::Absolute(host_at) => added
+            .get(host_at..)
+            .and_then(|h| h.find('/').map(|i| &h[i..]))
+            .unwrap_or(""),
+        _ => added,
+    };
+    let added = added.trim_end_matches('/');
+    if added.is_empty() || !added.starts_with('/') {
+        return None;
+    }
+    let own_rest = own_path.strip_prefix(added)?;
+    (own_rest.is_empty() || own_rest.starts_with('/')).then(|| (added.to_owned(), at))
 }
 
 /// The first conditional a URL expression is built from (itself, or an operand of `+` or a
@@ -3388,7 +3494,7 @@ fn collect_links(val: &Val, out: &mut Vec<usize>) {
     match val {
         Val::Str(p) => parts(p, out),
         Val::Obj(members) => members.iter().for_each(|(_, v)| collect_links(v, out)),
-        Val::Instance(Ok(Some(p))) => parts(p, out),
+        Val::Instance(Ok(Some(p)), _) => parts(p, out),
         Val::Wrapper(w) => {
             parts(&w.url, out);
             if let Ok(Some(b)) = &w.base {

@@ -446,7 +446,9 @@ impl Linker<'_> {
                     .map(|(k, v)| (k.clone(), self.val(v, depth + 1)))
                     .collect(),
             ),
-            Val::Instance(Ok(Some(parts))) => Val::Instance(Ok(Some(self.parts(parts, depth + 1)))),
+            Val::Instance(Ok(Some(parts)), at) => {
+                Val::Instance(Ok(Some(self.parts(parts, depth + 1))), *at)
+            }
             Val::Wrapper(w) => {
                 let mut w = w.clone();
                 w.url = self.parts(&w.url, depth + 1);
