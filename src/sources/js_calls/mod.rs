@@ -75,7 +75,10 @@ pub fn sniff(path: &str, text: &str) -> bool {
             || memchr::memmem::find(bytes, b"<form").is_some()
             || memchr::memmem::find(bytes, b"<SCRIPT").is_some();
     }
-    true
+    let bytes = text.as_bytes();
+    project::may_send(text)
+        || memchr::memmem::find(bytes, b"export").is_some()
+        || memchr::memmem::find(bytes, b"exports").is_some()
 }
 
 /// Reads every JS/TS file together (imports followed across files).

@@ -283,7 +283,7 @@ fn levels(deps: &[Option<Vec<usize>>]) -> Vec<Vec<usize>> {
 /// Whether a script may send a request or call a wrapper another module declares: a cheap
 /// byte test before parsing.
 pub(crate) fn may_send(text: &str) -> bool {
-    const MARKERS: [&[u8]; 12] = [
+    const MARKERS: [&[u8]; 13] = [
         b"fetch",
         b"axios",
         b"http",
@@ -293,7 +293,8 @@ pub(crate) fn may_send(text: &str) -> bool {
         b"$.post",
         b"superagent",
         b"XMLHttpRequest",
-        b"ky",
+        b"ky.",
+        b"'ky'",
         b"createClient",
         b"request",
     ];
