@@ -476,7 +476,11 @@ impl Linker<'_> {
                         name: name.clone(),
                         unknown: Unknown {
                             source: unknown.source.clone(),
-                            reason: format!("{}: {}", unknown.reason.trim_end_matches(", not a constant in this file"), super::strip_which(&u.reason)),
+                            reason: format!(
+                                "{}, and {}",
+                                unknown.reason.trim_end_matches(", not a constant in this file"),
+                                super::strip_which(&u.reason)
+                            ),
                             slot: None,
                         },
                     }),
@@ -547,4 +551,165 @@ pub(crate) fn resolve_module(from: &str, spec: &str, index: &HashMap<&str, usize
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source_file::FileId;
+
+    /// Every call of a set of files: `path METHOD url-or-why`.
+    fn calls(files: &[(&str, &str)]) -> Vec<String> {
+        let inputs: Vec<Input<'_>> = files
+            .iter()
+            .enumerate()
+            .map(|(i, (path, text))| Input {
+                file: FileId(i as u32),
+                path,
+                text,
+            })
+            .collect();
+        let facts = extract_set(&inputs);
+        let mut out = Vec::new();
+        for (f, (path, _)) in facts.iter().zip(files) {
+            assert!(f.problems.is_empty(), "{path}: {:?}", f.problems);
+            for c in &f.calls {
+                let method = c.method.map_or("*".to_owned(), |m| m.to_string());
+                let url = match &c.url {
+                    CallUrl::Resolved { origin, path } => {
+                        format!("{}{path}", origin.as_deref().unwrap_or_default())
+                    }
+                    CallUrl::Unresolved { why } => format!("unresolved: {why}"),
+                };
+                out.push(format!("{path} {method} {url}"));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn commonjs_exports_and_requires_resolve_members() {
+        let got = calls(&[
+            ("cfg.js", "module.exports = { api: { base: '/v2' } };"),
+            ("util.js", "exports.ROOT = '/root';"),
+            (
+                "app.js",
+                "const cfg = require('./cfg'); const { ROOT } = require('./util.js');\n\
+                 fetch(cfg.api.base + '/a'); fetch(`${ROOT}/b`);",
+            ),
+        ]);
+        assert_eq!(got, ["app.js GET /v2/a", "app.js GET /root/b"]);
+    }
+
+    #[test]
+    fn reexports_index_files_and_aliases_are_followed() {
+        let got = calls(&[
+            ("web/src/config/base.ts", "export const BASE = '/api';"),
+            ("web/src/config/index.ts", "export * from './base';\nexport { BASE as ROOT } from './base';"),
+            (
+                "web/src/pages/a.ts",
+                "import { BASE, ROOT } from '@/config';\nimport * as cfg from '../config/base';\n\
+                 fetch(BASE + '/x'); fetch(ROOT + '/y'); fetch(`${cfg.BASE}/z`);",
+            ),
+        ]);
+        assert_eq!(
+            got,
+            [
+                "web/src/pages/a.ts GET /api/x",
+                "web/src/pages/a.ts GET /api/y",
+                "web/src/pages/a.ts GET /api/z"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_import_cycle_is_cut_and_an_unknown_module_stays_unresolved() {
+        let got = calls(&[
+            ("a.js", "import { B } from './b';\nexport const A = B + '/a';\nfetch(A);"),
+            ("b.js", "import { A } from './a';\nexport const B = A + '/b';"),
+            ("c.js", "import { X } from './nowhere';\nfetch(`${X}/c`);"),
+        ]);
+        assert_eq!(got.len(), 2);
+        assert!(got[0].starts_with("a.js GET unresolved: the URL starts with `"), "{got:?}");
+        assert!(got[0].ends_with("and is part of an import cycle"), "{got:?}");
+        assert_eq!(
+            got[1],
+            "c.js GET unresolved: the URL starts with `X`, which is imported from `./nowhere`, not a constant in this file"
+        );
+    }
+
+    #[test]
+    fn imported_wrappers_become_call_sites_and_their_inner_call_is_dropped() {
+        let got = calls(&[
+            (
+                "api.js",
+                "import axios from 'axios';\nconst http = axios.create({ baseURL: '/svc' });\n\
+                 export const get = (path) => http.get(path);\n\
+                 export const send = (path, method) => http.request({ url: path, method });\n\
+                 export const wrap2 = (p) => get('/w' + p);",
+            ),
+            (
+                "use.js",
+                "import { get, send, wrap2 } from './api';\n\
+                 get('/a'); send('/b', 'PUT'); wrap2('/c');",
+            ),
+        ]);
+        assert_eq!(
+            got,
+            ["use.js GET /svc/a", "use.js PUT /svc/b", "use.js GET /svc/w/c"]
+        );
+    }
+
+    #[test]
+    fn env_files_give_vite_and_react_bases() {
+        let got = calls(&[
+            (".env", "VITE_API_URL=/from-env\nREACT_APP_API=\"/react\"\n"),
+            (".env.production", "VITE_API_URL=/prod\n"),
+            (
+                "a.js",
+                "fetch(`${import.meta.env.VITE_API_URL}/x`); fetch(process.env.REACT_APP_API + '/y');",
+            ),
+        ]);
+        assert_eq!(got, ["a.js GET /prod/x", "a.js GET /react/y"]);
+    }
+
+    #[test]
+    fn markup_scripts_keep_spans_and_tests_and_bundles_are_skipped() {
+        let vue = "<template><form method=\"post\" action=\"/subscribe\"></form></template>\n\
+                   <script setup lang=\"ts\">\nconst r = await fetch('/v');\n</script>\n";
+        let long = format!("fetch('/min');{}", " ".repeat(6000));
+        let got = calls(&[
+            ("src/A.vue", vue),
+            ("src/a.test.js", "fetch('/test')"),
+            ("e2e/flow.js", "fetch('/e2e')"),
+            ("dist2/bundle.js", long.as_str()),
+        ]);
+        assert_eq!(got, ["src/A.vue GET /v", "src/A.vue POST /subscribe"]);
+    }
+
+    #[test]
+    fn module_specifiers_resolve_like_bundlers() {
+        let files = [
+            "src/a.ts",
+            "src/lib/index.js",
+            "src/b.vue",
+            "app/src/c.tsx",
+            "app/src/d/e.mjs",
+        ];
+        let index: HashMap<&str, usize> = files.iter().enumerate().map(|(i, f)| (*f, i)).collect();
+        let table = [
+            ("src/x.ts", "./a", Some(0)),
+            ("src/x.ts", "./a.js", Some(0)),
+            ("src/x.ts", "./lib", Some(1)),
+            ("src/deep/x.ts", "../b.vue", Some(2)),
+            ("src/deep/x.ts", "@/b", Some(2)),
+            ("app/src/x/y.ts", "@/c", Some(3)),
+            ("app/src/x/y.ts", "~/d/e", Some(4)),
+            ("src/x.ts", "axios", None),
+            ("src/x.ts", "../../../x", None),
+        ];
+        for (from, spec, want) in table {
+            assert_eq!(resolve_module(from, spec, &index), want, "{from} {spec}");
+        }
+    }
 }
