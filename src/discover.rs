@@ -422,7 +422,11 @@ mod tests {
                 Err(Skip::NotRelevant),
             ),
             // A module that exports may hold the base URL another module's requests use.
-            (ExtKind::Js, "export const x = 1;", Ok(SourceKind::JavaScript)),
+            (
+                ExtKind::Js,
+                "export const x = 1;",
+                Ok(SourceKind::JavaScript),
+            ),
             (ExtKind::Js, "const x = 1;", Err(Skip::NotRelevant)),
             (ExtKind::Js, "fetch('/api')", Ok(SourceKind::JavaScript)),
         ];

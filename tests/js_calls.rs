@@ -102,7 +102,12 @@ js/cart.js:32:16  GET     ? (the URL starts with `window.SEARCH_ROOT`, which is 
 #[test]
 fn calls_as_json_name_each_unresolved_reason() {
     let path = fixture("frontends/plain-js");
-    let run = routelint(&["calls", "--format", "json", path.to_str().expect("utf-8 path")]);
+    let run = routelint(&[
+        "calls",
+        "--format",
+        "json",
+        path.to_str().expect("utf-8 path"),
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
     let calls = v["calls"].as_array().expect("calls");
@@ -141,9 +146,21 @@ fn duplicated_prefix_names_the_prefix_a_base_or_wrapper_adds_twice() {
     );
     let path = fixture("rules/duplicated-prefix/triggers");
     let run = routelint(&["check", path.to_str().expect("utf-8 path")]);
-    assert!(run.stdout.contains("/shop/api is added here"), "{}", run.stdout);
-    assert!(run.stdout.contains("web/src/http.ts:4:44"), "{}", run.stdout);
-    assert!(run.stdout.contains("web/src/http.ts:7:16"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("/shop/api is added here"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("web/src/http.ts:4:44"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("web/src/http.ts:7:16"),
+        "{}",
+        run.stdout
+    );
     let (code, findings) = common::findings_of("rules/duplicated-prefix/silent");
     assert_eq!(findings, Vec::<String>::new());
     assert_eq!(code, 0);

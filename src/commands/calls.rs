@@ -38,7 +38,12 @@ pub fn run(args: &CallsArgs, analysis: &Analysis) -> u8 {
 
 fn rows(analysis: &Analysis) -> Vec<Row> {
     let mut facts: Vec<&CallFact> = analysis.graph.calls.iter().map(|c| &c.fact).collect();
-    facts.sort_by_key(|c| (analysis.sources.display(c.span.file).to_owned(), c.span.start));
+    facts.sort_by_key(|c| {
+        (
+            analysis.sources.display(c.span.file).to_owned(),
+            c.span.start,
+        )
+    });
     facts
         .into_iter()
         .map(|c| {

@@ -67,7 +67,9 @@ pub(crate) fn script_of(path: &str, text: &str) -> Option<(String, String)> {
                 || tag.contains("typescript"));
         if code {
             keep.push((tag_end + 1, close));
-            ts |= tag.contains("lang=\"ts\"") || tag.contains("lang='ts'") || tag.contains("lang=\"tsx\"");
+            ts |= tag.contains("lang=\"ts\"")
+                || tag.contains("lang='ts'")
+                || tag.contains("lang=\"tsx\"");
         }
         at = close;
     }

@@ -37,6 +37,9 @@ const EVAL_FUEL: usize = 4096;
 const MAX_VALUE_LEN: usize = 16 * 1024;
 /// How many object look-ups resolving one object literal may chain.
 const MAX_OBJECT_HOPS: usize = 16;
+/// The branch a conditional (by span start) is read with: `true` for its consequent.
+type Branch = Option<(u32, bool)>;
+
 /// How many wrappers may wrap one another.
 const MAX_WRAPPER_DEPTH: usize = 4;
 /// Stack for the parser thread before the per-byte allowance.
@@ -83,7 +86,34 @@ pub fn sniff(path: &str, text: &str) -> bool {
 
 /// Reads every JS/TS file together (imports followed across files).
 pub fn extract_set(inputs: &[Input<'_>]) -> Vec<Facts> {
-    project::extract_set(inputs)
+    on_pool(|| project::extract_set(inputs))
+}
+
+/// Stack of each thread of [`POOL`]: files whose allowance fits are read on it directly.
+const POOL_STACK: usize = 256 << 20;
+
+thread_local! {
+    /// Whether this thread is one of [`POOL`]'s.
+    static BIG_STACK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Threads with a large stack for the parser (reserved, committed only as used), so most
+/// files need no thread of their own.
+static POOL: std::sync::LazyLock<Option<rayon::ThreadPool>> = std::sync::LazyLock::new(|| {
+    rayon::ThreadPoolBuilder::new()
+        .stack_size(POOL_STACK)
+        .thread_name(|i| format!("routelint-js-{i}"))
+        .start_handler(|_| BIG_STACK.with(|b| b.set(true)))
+        .build()
+        .ok()
+});
+
+/// Runs `f` on the reader pool (or here when it could not be built).
+pub(crate) fn on_pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    match POOL.as_ref() {
+        Some(pool) => pool.install(f),
+        None => f(),
+    }
 }
 
 /// What a file's reader may know of the rest of the project.
@@ -120,6 +150,14 @@ pub(crate) struct FileOut {
 /// Reads one file on a thread with a stack sized for it.
 pub(crate) fn read_file(input: Input<'_>, env: &Env<'_>, summary: bool) -> FileOut {
     let stack = stack_allowance(input.text);
+    if stack <= POOL_STACK && BIG_STACK.with(std::cell::Cell::get) {
+        // A reader thread of `POOL` has the stack already: no thread to start.
+        let run = std::panic::AssertUnwindSafe(|| extract_here(input, env, summary));
+        return std::panic::catch_unwind(run).unwrap_or_else(|_| FileOut {
+            facts: problem_only(input, "the JavaScript parser failed on this file"),
+            ..FileOut::default()
+        });
+    }
     if stack > STACK_LIMIT {
         return FileOut {
             facts: problem_only(
@@ -146,7 +184,10 @@ pub(crate) fn read_file(input: Input<'_>, env: &Env<'_>, summary: bool) -> FileO
             ..FileOut::default()
         },
         Err(err) => FileOut {
-            facts: problem_only(input, format!("could not start the JavaScript reader: {err}")),
+            facts: problem_only(
+                input,
+                format!("could not start the JavaScript reader: {err}"),
+            ),
             ..FileOut::default()
         },
     }
@@ -228,6 +269,7 @@ fn extract_here(input: Input<'_>, env: &Env<'_>, summary: bool) -> FileOut {
     out.wrapper_calls = std::mem::take(&mut reader.wrapper_calls);
     out.angular = std::mem::take(&mut reader.angular);
     out.used = std::mem::take(&mut reader.used);
+    out.interceptor = reader.interceptor.take();
     if let Some(span) = reader.too_deep {
         out.facts.problem(
             input.span(span.start as usize, span.end as usize),
@@ -270,7 +312,10 @@ pub(crate) struct Unknown {
 pub(crate) enum Slot {
     Link(Link),
     /// Parameter `index` of the function whose span starts at `func`.
-    Param { func: u32, index: usize },
+    Param {
+        func: u32,
+        index: usize,
+    },
 }
 
 /// An export of another module of the project, and the member path read from it.
@@ -289,7 +334,10 @@ pub(crate) enum Val {
     /// The axios module (or an axios-like client: `$http`).
     Axios,
     /// An axios instance and its base URL (`Err`: why the base is not known).
-    Instance(Result<Option<Vec<Part>>, String>, Option<crate::source_file::Span>),
+    Instance(
+        Result<Option<Vec<Part>>, String>,
+        Option<crate::source_file::Span>,
+    ),
     Wrapper(Box<Wrapper>),
     Link(Link),
     Unknown(Unknown),
@@ -618,7 +666,10 @@ enum Binding<'a> {
     /// Imported from another module (`import`, `require`): its value is in `Reader::imports`.
     Import(&'a str),
     /// Parameter `index` of the function whose span starts at `func`.
-    Param { func: u32, index: usize },
+    Param {
+        func: u32,
+        index: usize,
+    },
     /// A function declaration (a wrapper when its span is in `Reader::wrappers`).
     Function(&'a js::Function<'a>),
     /// `new XMLHttpRequest()`.
@@ -773,9 +824,12 @@ fn verb_of(prop: &str, lib: Lib) -> Option<&'static str> {
 /// `x` in `this.x`.
 fn this_field<'a>(expr: &'a js::Expression<'a>) -> Option<&'a str> {
     let m = expr.as_member_expression()?;
-    matches!(m.object().get_inner_expression(), js::Expression::ThisExpression(_))
-        .then(|| m.static_property_name())
-        .flatten()
+    matches!(
+        m.object().get_inner_expression(),
+        js::Expression::ThisExpression(_)
+    )
+    .then(|| m.static_property_name())
+    .flatten()
 }
 
 /// `require('<module>')`.
@@ -1086,7 +1140,12 @@ impl<'a, 's> Reader<'a, 's> {
     fn import_source(&self, init: &'a js::Expression<'a>) -> Option<(&'a str, Vec<String>)> {
         match init.get_inner_expression() {
             js::Expression::CallExpression(call) if call.callee.is_specific_id("require") => {
-                match call.arguments.first()?.as_expression()?.get_inner_expression() {
+                match call
+                    .arguments
+                    .first()?
+                    .as_expression()?
+                    .get_inner_expression()
+                {
                     js::Expression::StringLiteral(s) => {
                         let from = s.value.as_str();
                         (lib_of(from).is_none()).then(|| (from, vec!["default".to_owned()]))
@@ -1741,7 +1800,8 @@ impl<'a, 's> Reader<'a, 's> {
         let Some(m) = call.callee.get_inner_expression().as_member_expression() else {
             return;
         };
-        if m.static_property_name() != Some("clone") || !self.input.text.contains("HttpInterceptor") {
+        if m.static_property_name() != Some("clone") || !self.input.text.contains("HttpInterceptor")
+        {
             return;
         }
         let arg = call.arguments.first().and_then(|a| a.as_expression());
@@ -1985,7 +2045,8 @@ impl<'a, 's> Reader<'a, 's> {
             && let js::Expression::CallExpression(c) = init.get_inner_expression()
             && c.callee.is_specific_id("createClient")
         {
-            let method = Method::parse(prop).filter(|_| prop.bytes().all(|b| b.is_ascii_uppercase()))?;
+            let method =
+                Method::parse(prop).filter(|_| prop.bytes().all(|b| b.is_ascii_uppercase()))?;
             let config = c.arguments.first().and_then(|a| a.as_expression());
             return Some(Client::OpenApiFetch {
                 name,
@@ -2026,11 +2087,7 @@ impl<'a, 's> Reader<'a, 's> {
                 name,
                 verb: Some(verb),
             }),
-            _ => Some(Client::Lib {
-                name,
-                verb,
-                lib,
-            }),
+            _ => Some(Client::Lib { name, verb, lib }),
         }
     }
 
@@ -2069,7 +2126,11 @@ impl<'a, 's> Reader<'a, 's> {
                 (Lib::Axios, None) => Some(Client::Axios { name, verb: None }),
                 (Lib::Axios, Some(p)) => Some(Client::Axios {
                     name,
-                    verb: Some(if p == "request" { "request" } else { verb_of(p, lib)? }),
+                    verb: Some(if p == "request" {
+                        "request"
+                    } else {
+                        verb_of(p, lib)?
+                    }),
                 }),
                 (Lib::Ky | Lib::Ofetch, None) => Some(Client::Fetch { name }),
                 (_, Some(p)) => Some(Client::Lib {
@@ -2104,7 +2165,11 @@ impl<'a, 's> Reader<'a, 's> {
             _ => {
                 // `api.get(...)`: a method of an imported instance.
                 let p = prop?;
-                let verb = if p == "request" { "request" } else { verb_of(p, Lib::Axios)? };
+                let verb = if p == "request" {
+                    "request"
+                } else {
+                    verb_of(p, Lib::Axios)?
+                };
                 let label = std::iter::once(name.to_owned())
                     .chain(path.iter().cloned())
                     .collect::<Vec<_>>()
@@ -2260,7 +2325,12 @@ impl<'a, 's> Reader<'a, 's> {
     }
 
     /// A request whose method is known and URL is an expression.
-    fn plain(&self, client: String, url: &'a js::Expression<'a>, method: Option<Method>) -> Request<'a> {
+    fn plain(
+        &self,
+        client: String,
+        url: &'a js::Expression<'a>,
+        method: Option<Method>,
+    ) -> Request<'a> {
         Request {
             client,
             url: UrlArg::Expr(url),
@@ -2284,7 +2354,12 @@ impl<'a, 's> Reader<'a, 's> {
     }
 
     /// A base URL option (`prefixUrl`, `baseURL`) of an options argument.
-    fn option_base(&self, options: Option<&'a js::Argument<'a>>, key: &str, base: Base<'a>) -> Base<'a> {
+    fn option_base(
+        &self,
+        options: Option<&'a js::Argument<'a>>,
+        key: &str,
+        base: Base<'a>,
+    ) -> Base<'a> {
         match self.prop_of(options.and_then(|a| a.as_expression()), key) {
             Lookup::Found(expr, limit) => Base::Exprs {
                 exprs: vec![expr],
@@ -2431,10 +2506,10 @@ impl<'a, 's> Reader<'a, 's> {
                 base: self.call_base(config, base),
                 method_arg: None,
                 angular: false,
-            via: None,
-            method_alt: None,
-            own: None,
-            base_at: None,
+                via: None,
+                method_alt: None,
+                own: None,
+                base_at: None,
             });
         }
         let frame = self.here();
@@ -2584,7 +2659,7 @@ impl<'a, 's> Reader<'a, 's> {
             UrlArg::Expr(e) => first_conditional(e, 0),
             _ => None,
         };
-        let urls: Vec<(Option<String>, Option<(u32, bool)>)> = match conditional {
+        let urls: Vec<(Option<String>, Branch)> = match conditional {
             Some(c) if self.eval_top(&c.consequent) != self.eval_top(&c.alternate) => vec![
                 (Some(test_of(c)), Some((c.span.start, true))),
                 (Some(test_of(c)), Some((c.span.start, false))),
@@ -2618,7 +2693,11 @@ impl<'a, 's> Reader<'a, 's> {
                         Base::None => Base::None,
                         Base::Unknown(w) => Base::Unknown(w.clone()),
                         Base::Owned(b) => Base::Owned(b.clone()),
-                        Base::Exprs { exprs, limit, label } => Base::Exprs {
+                        Base::Exprs {
+                            exprs,
+                            limit,
+                            label,
+                        } => Base::Exprs {
                             exprs: exprs.clone(),
                             limit: *limit,
                             label: label.clone(),
@@ -2657,7 +2736,13 @@ impl<'a, 's> Reader<'a, 's> {
         let (value, span) = match request.url {
             UrlArg::Opaque { span, why } => {
                 if self.pass == Pass::Extract {
-                    self.push(CallUrl::Unresolved { why }, span, &request.client, request.method, request.angular);
+                    self.push(
+                        CallUrl::Unresolved { why },
+                        span,
+                        &request.client,
+                        request.method,
+                        request.angular,
+                    );
                 }
                 return;
             }
@@ -2753,13 +2838,23 @@ impl<'a, 's> Reader<'a, 's> {
         match base {
             Base::Exprs { exprs, .. } => {
                 let e = exprs.first()?;
-                Some(self.input.span(e.span().start as usize, e.span().end as usize))
+                Some(
+                    self.input
+                        .span(e.span().start as usize, e.span().end as usize),
+                )
             }
             _ => None,
         }
     }
 
-    fn push(&mut self, url: CallUrl, span: js::Span, client: &str, method: Option<Method>, angular: bool) {
+    fn push(
+        &mut self,
+        url: CallUrl,
+        span: js::Span,
+        client: &str,
+        method: Option<Method>,
+        angular: bool,
+    ) {
         if angular {
             self.angular.push(self.calls.len());
         }
@@ -2857,7 +2952,8 @@ impl<'a, 's> Reader<'a, 's> {
                     }
                     js::Declaration::FunctionDeclaration(f) => {
                         if let (Some(id), Some(w)) = (&f.id, self.wrappers.get(&f.span.start)) {
-                            out.exports.push((id.name.to_string(), Val::Wrapper(Box::new(w.clone()))));
+                            out.exports
+                                .push((id.name.to_string(), Val::Wrapper(Box::new(w.clone()))));
                         }
                     }
                     _ => {}
@@ -2883,7 +2979,11 @@ impl<'a, 's> Reader<'a, 's> {
                 }
                 js::Statement::ExportFromDeclaration(e) => {
                     for spec in &e.specifiers {
-                        let val = self.import_val(e.source.value.as_str(), spec.local.name().as_str(), Vec::new());
+                        let val = self.import_val(
+                            e.source.value.as_str(),
+                            spec.local.name().as_str(),
+                            Vec::new(),
+                        );
                         out.exports.push((spec.exported.name().to_string(), val));
                     }
                 }
@@ -2939,7 +3039,8 @@ impl<'a, 's> Reader<'a, 's> {
         } else if (object.is_specific_id("exports") || is_module_exports(object))
             && let Some(name) = m.static_property_name()
         {
-            out.exports.push((name.to_owned(), self.to_val(&a.right, 1, 0)));
+            out.exports
+                .push((name.to_owned(), self.to_val(&a.right, 1, 0)));
         }
     }
 
@@ -2959,9 +3060,7 @@ impl<'a, 's> Reader<'a, 's> {
                 .cloned()
                 .unwrap_or(Val::Unknown(self.opaque_unknown(name))),
             Some((_, Binding::Axios)) => Val::Axios,
-            Some((level, Binding::Instance { config })) => {
-                self.instance_val(name, config, level)
-            }
+            Some((level, Binding::Instance { config })) => self.instance_val(name, config, level),
             _ => Val::Unknown(self.opaque_unknown(name)),
         }
     }
@@ -2977,9 +3076,7 @@ impl<'a, 's> Reader<'a, 's> {
     /// The value of a top-level `const name = init`.
     fn name_val(&self, name: &str, init: &'a js::Expression<'a>) -> Val {
         match self.lookup(name, 1) {
-            Some((level, Binding::Instance { config })) => {
-                self.instance_val(name, config, level)
-            }
+            Some((level, Binding::Instance { config })) => self.instance_val(name, config, level),
             Some((_, Binding::Axios)) => Val::Axios,
             Some((_, Binding::Import(_))) => self.local_val(name),
             _ => self.to_val(init, 1, 0),
@@ -3018,7 +3115,11 @@ impl<'a, 's> Reader<'a, 's> {
                         return self.to_val(init, level + 1, depth + 1);
                     }
                     Some((_, Binding::Import(_))) => {
-                        return self.imports.get(name).cloned().unwrap_or(Val::Unknown(self.opaque_unknown(name)));
+                        return self
+                            .imports
+                            .get(name)
+                            .cloned()
+                            .unwrap_or(Val::Unknown(self.opaque_unknown(name)));
                     }
                     Some((_, Binding::Axios)) => return Val::Axios,
                     Some((level, Binding::Instance { config })) => {
@@ -3056,7 +3157,12 @@ impl<'a, 's> Reader<'a, 's> {
     }
 
     /// An axios instance of this file as an owned value.
-    fn instance_val(&self, name: &str, config: Option<&'a js::Expression<'a>>, level: usize) -> Val {
+    fn instance_val(
+        &self,
+        name: &str,
+        config: Option<&'a js::Expression<'a>>,
+        level: usize,
+    ) -> Val {
         let base = self.instance_base(name, config, level);
         Val::Instance(self.owned_base(&base), self.base_span(&base))
     }
@@ -3116,7 +3222,9 @@ impl<'a, 's> Reader<'a, 's> {
                 self.bounded(expr, parts)
             }
             E::Identifier(id) => self.eval_identifier(expr, id.name.as_str(), next, fuel),
-            E::ConditionalExpression(c) if self.choice.get().is_some_and(|(at, _)| at == c.span.start) => {
+            E::ConditionalExpression(c)
+                if self.choice.get().is_some_and(|(at, _)| at == c.span.start) =>
+            {
                 let yes = self.choice.get().is_some_and(|(_, yes)| yes);
                 self.eval(if yes { &c.consequent } else { &c.alternate }, next, fuel)
             }
@@ -3230,12 +3338,20 @@ impl<'a, 's> Reader<'a, 's> {
                 reason: Opaque::Import(from).reason(),
                 slot: Some(Box::new(Slot::Link(link.clone()))),
             }),
-            Val::Unknown(u) if u.reason.is_empty() => self.unknown(expr, Opaque::Import(from).reason()),
+            Val::Unknown(u) if u.reason.is_empty() => {
+                self.unknown(expr, Opaque::Import(from).reason())
+            }
             Val::Unknown(u) => self.unknown(
                 expr,
-                format!("which is imported from `{from}`, {}", strip_which(&u.reason)),
+                format!(
+                    "which is imported from `{from}`, {}",
+                    strip_which(&u.reason)
+                ),
             ),
-            _ => self.unknown(expr, format!("which is imported from `{from}`, not a string")),
+            _ => self.unknown(
+                expr,
+                format!("which is imported from `{from}`, not a string"),
+            ),
         }
     }
 
@@ -3395,10 +3511,10 @@ fn spread_request<'a>(client: String, span: js::Span) -> Request<'a> {
         base: Base::None,
         method_arg: None,
         angular: false,
-            via: None,
-            method_alt: None,
-            own: None,
-            base_at: None,
+        via: None,
+        method_alt: None,
+        own: None,
+        base_at: None,
     }
 }
 
@@ -4106,7 +4222,10 @@ mod tests {
             .collect();
         assert_eq!(
             calls,
-            vec![(Some(Patch), "/p/{id}".to_owned()), (Some(Post), "/p".to_owned())]
+            vec![
+                (Some(Patch), "/p/{id}".to_owned()),
+                (Some(Post), "/p".to_owned())
+            ]
         );
     }
 

@@ -15,6 +15,9 @@ use super::{Env, FileOut, Link, Part, Slot, Unknown, Val, read_file, val_at};
 use crate::model::path::Piece;
 use crate::sources::{CallFact, CallUrl, Facts, Input};
 
+/// The module a specifier of one file names.
+type Resolver<'x> = dyn Fn(&str) -> Option<usize> + Sync + 'x;
+
 /// How many links one export may chain through before it reads as unknown (cycles).
 const MAX_LINK_DEPTH: usize = 12;
 /// Extensions a specifier without one may name, in the order bundlers try them.
@@ -55,13 +58,12 @@ pub fn extract_set(inputs: &[Input<'_>]) -> Vec<Facts> {
         .into_par_iter()
         .map(|i| !skipped[i] && script_input(i).is_some_and(|s| may_send(s.text)))
         .collect();
-    let resolvers: Vec<Box<dyn Fn(&str) -> Option<usize> + Sync>> = inputs
+    let resolvers: Vec<Box<Resolver<'_>>> = inputs
         .iter()
         .map(|input| {
             let from = input.path.to_owned();
             let index = &index;
-            Box::new(move |spec: &str| resolve_module(&from, spec, index))
-                as Box<dyn Fn(&str) -> Option<usize> + Sync>
+            Box::new(move |spec: &str| resolve_module(&from, spec, index)) as Box<Resolver<'_>>
         })
         .collect();
     // A file importing a module that may send requests likely calls its functions: read it.
@@ -90,7 +92,9 @@ pub fn extract_set(inputs: &[Input<'_>]) -> Vec<Facts> {
         let found: Vec<(usize, Vec<usize>)> = frontier
             .par_iter()
             .map(|&i| {
-                let specs = script_input(i).map(|s| scan_imports(s.text)).unwrap_or_default();
+                let specs = script_input(i)
+                    .map(|s| scan_imports(s.text))
+                    .unwrap_or_default();
                 let mut d: Vec<usize> = specs.iter().filter_map(|s| resolvers[i](s)).collect();
                 d.sort_unstable();
                 d.dedup();
@@ -110,6 +114,19 @@ pub fn extract_set(inputs: &[Input<'_>]) -> Vec<Facts> {
         frontier.sort_unstable();
         frontier.dedup();
     }
+    // Only modules another module imports need a summary.
+    let mut needed = vec![false; inputs.len()];
+    let mut stack: Vec<usize> = deps.iter().flatten().flatten().copied().collect();
+    while let Some(i) = stack.pop() {
+        if !std::mem::replace(&mut needed[i], true) {
+            stack.extend(deps[i].iter().flatten().copied());
+        }
+    }
+    let deps: Vec<Option<Vec<usize>>> = deps
+        .into_iter()
+        .enumerate()
+        .map(|(i, d)| d.filter(|_| needed[i]))
+        .collect();
     let levels = levels(&deps);
     let mut summaries: Vec<Option<FileOut>> = (0..inputs.len()).map(|_| None).collect();
     for level in levels {
@@ -156,15 +173,6 @@ pub fn extract_set(inputs: &[Input<'_>]) -> Vec<Facts> {
             }
         }
     }
-    let interceptors: Vec<(String, Vec<Part>)> = summaries
-        .iter()
-        .enumerate()
-        .filter_map(|(i, s)| {
-            let parts = s.as_ref()?.interceptor.clone()?;
-            let parts = linker.parts(&parts, 0);
-            Some((project_of(inputs[i].path), parts))
-        })
-        .collect();
     let linker = std::sync::Mutex::new(linker);
     let value = |link: &Link| -> Val {
         let base = match resolved.get(&(link.file, link.name.clone())) {
@@ -201,6 +209,11 @@ pub fn extract_set(inputs: &[Input<'_>]) -> Vec<Facts> {
         })
         .collect();
 
+    let interceptors: Vec<(String, Vec<Part>)> = outs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| Some((project_of(inputs[i].path), o.interceptor.clone()?)))
+        .collect();
     // Inner calls of wrappers that are called somewhere are reported at their call sites.
     let used: HashSet<(usize, u32)> = outs.iter().flat_map(|o| o.used.iter().copied()).collect();
     for (i, out) in outs.iter_mut().enumerate() {
@@ -283,34 +296,27 @@ fn levels(deps: &[Option<Vec<usize>>]) -> Vec<Vec<usize>> {
 /// Whether a script may send a request or call a wrapper another module declares: a cheap
 /// byte test before parsing.
 pub(crate) fn may_send(text: &str) -> bool {
-    const MARKERS: [&[u8]; 13] = [
-        b"fetch",
-        b"axios",
-        b"http",
-        b"Http",
-        b"ajax",
-        b"$.get",
-        b"$.post",
-        b"superagent",
-        b"XMLHttpRequest",
-        b"ky.",
-        b"'ky'",
-        b"createClient",
-        b"request",
-    ];
+    /// Client names, then an import together with a string that starts a path: one pass.
+    static MARKERS: std::sync::LazyLock<Option<regex::bytes::Regex>> = std::sync::LazyLock::new(
+        || {
+            regex::bytes::Regex::new(
+                r"fetch|axios|[hH]ttp|ajax|\$\.get|\$\.post|superagent|XMLHttpRequest|ky\.|'ky'|createClient|request",
+            )
+            .ok()
+        },
+    );
+    static PATHS: std::sync::LazyLock<Option<regex::bytes::Regex>> =
+        std::sync::LazyLock::new(|| regex::bytes::Regex::new(r#"['"`]/|`\$\{"#).ok());
     let bytes = text.as_bytes();
-    if MARKERS
-        .iter()
-        .any(|m| memchr::memmem::find(bytes, m).is_some())
-    {
+    let hit = |re: &std::sync::LazyLock<Option<regex::bytes::Regex>>| {
+        re.as_ref().is_none_or(|re| re.is_match(bytes))
+    };
+    if hit(&MARKERS) {
         return true;
     }
     let imports = memchr::memmem::find(bytes, b"import").is_some()
         || memchr::memmem::find(bytes, b"require(").is_some();
-    imports
-        && [&b"'/"[..], b"\"/", b"`/", b"`${"]
-            .iter()
-            .any(|m| memchr::memmem::find(bytes, m).is_some())
+    imports && hit(&PATHS)
 }
 
 /// The project directory a file belongs to for interceptors: the part of its path before
@@ -333,7 +339,9 @@ fn intercept(call: &mut CallFact, prefix: &[Part]) {
     let mut parts = Vec::new();
     for p in prefix {
         match p {
-            Part::Hole { unknown, .. } if matches!(unknown.slot.as_deref(), Some(Slot::Param { .. })) => {
+            Part::Hole { unknown, .. }
+                if matches!(unknown.slot.as_deref(), Some(Slot::Param { .. })) =>
+            {
                 for piece in path.pieces() {
                     parts.push(match piece {
                         Piece::Lit(l) => Part::Lit(l.clone()),
@@ -393,7 +401,9 @@ impl Linker<'_> {
                     path: Vec::new(),
                 });
             }
-            return Val::Unknown(unknown("which is imported from a module routelint did not read"));
+            return Val::Unknown(unknown(
+                "which is imported from a module routelint did not read",
+            ));
         };
         let val = if name == "*" {
             let mut members = Vec::new();
@@ -478,7 +488,9 @@ impl Linker<'_> {
                             source: unknown.source.clone(),
                             reason: format!(
                                 "{}, and {}",
-                                unknown.reason.trim_end_matches(", not a constant in this file"),
+                                unknown
+                                    .reason
+                                    .trim_end_matches(", not a constant in this file"),
                                 super::strip_which(&u.reason)
                             ),
                             slot: None,
@@ -502,9 +514,14 @@ impl Linker<'_> {
 }
 
 /// The project file a specifier names from `from` (both `/`-separated display paths).
-pub(crate) fn resolve_module(from: &str, spec: &str, index: &HashMap<&str, usize>) -> Option<usize> {
+pub(crate) fn resolve_module(
+    from: &str,
+    spec: &str,
+    index: &HashMap<&str, usize>,
+) -> Option<usize> {
     let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
-    let joined = if spec.starts_with("./") || spec.starts_with("../") || spec == "." || spec == ".." {
+    let joined = if spec.starts_with("./") || spec.starts_with("../") || spec == "." || spec == ".."
+    {
         if dir.is_empty() {
             spec.to_owned()
         } else {
@@ -536,7 +553,9 @@ pub(crate) fn resolve_module(from: &str, spec: &str, index: &HashMap<&str, usize
     let base = segments.join("/");
     let stems = [
         base.clone(),
-        base.strip_suffix(".js").map(str::to_owned).unwrap_or_default(),
+        base.strip_suffix(".js")
+            .map(str::to_owned)
+            .unwrap_or_default(),
     ];
     for stem in stems.iter().filter(|s| !s.is_empty()) {
         for ext in EXTENSIONS {
@@ -605,7 +624,10 @@ mod tests {
     fn reexports_index_files_and_aliases_are_followed() {
         let got = calls(&[
             ("web/src/config/base.ts", "export const BASE = '/api';"),
-            ("web/src/config/index.ts", "export * from './base';\nexport { BASE as ROOT } from './base';"),
+            (
+                "web/src/config/index.ts",
+                "export * from './base';\nexport { BASE as ROOT } from './base';",
+            ),
             (
                 "web/src/pages/a.ts",
                 "import { BASE, ROOT } from '@/config';\nimport * as cfg from '../config/base';\n\
@@ -625,13 +647,25 @@ mod tests {
     #[test]
     fn an_import_cycle_is_cut_and_an_unknown_module_stays_unresolved() {
         let got = calls(&[
-            ("a.js", "import { B } from './b';\nexport const A = B + '/a';\nfetch(A);"),
-            ("b.js", "import { A } from './a';\nexport const B = A + '/b';"),
+            (
+                "a.js",
+                "import { B } from './b';\nexport const A = B + '/a';\nfetch(A);",
+            ),
+            (
+                "b.js",
+                "import { A } from './a';\nexport const B = A + '/b';",
+            ),
             ("c.js", "import { X } from './nowhere';\nfetch(`${X}/c`);"),
         ]);
         assert_eq!(got.len(), 2);
-        assert!(got[0].starts_with("a.js GET unresolved: the URL starts with `"), "{got:?}");
-        assert!(got[0].ends_with("and is part of an import cycle"), "{got:?}");
+        assert!(
+            got[0].starts_with("a.js GET unresolved: the URL starts with `"),
+            "{got:?}"
+        );
+        assert!(
+            got[0].ends_with("and is part of an import cycle"),
+            "{got:?}"
+        );
         assert_eq!(
             got[1],
             "c.js GET unresolved: the URL starts with `X`, which is imported from `./nowhere`, not a constant in this file"
@@ -656,7 +690,11 @@ mod tests {
         ]);
         assert_eq!(
             got,
-            ["use.js GET /svc/a", "use.js PUT /svc/b", "use.js GET /svc/w/c"]
+            [
+                "use.js GET /svc/a",
+                "use.js PUT /svc/b",
+                "use.js GET /svc/w/c"
+            ]
         );
     }
 
