@@ -1,16 +1,26 @@
-//! Reads the HTTP requests a JavaScript or TypeScript file sends with `fetch` or axios.
+//! Reads the HTTP requests JavaScript and TypeScript code sends, as applications write them.
 //!
-//! The file is parsed with oxc; every `fetch(...)`, `axios.<verb>(...)`, `axios(...)`,
-//! `axios.request(...)` and axios-instance call (`const api = axios.create({ baseURL })`) is
-//! found wherever it is written, and its URL is evaluated from string literals, templates,
-//! `+` concatenations and the constants this file declares. A `${id}` becomes a path
-//! parameter; a URL whose beginning depends on something this file does not fix (an import,
-//! a parameter, an environment variable) is reported as unresolved with the reason.
+//! Each file is parsed with oxc; every request of a known client is found wherever it is
+//! written: `fetch` (and `new Request`), axios (the module, instances from `create` with their
+//! `baseURL` or `defaults.baseURL`, `request({ url, method })`), Angular `HttpClient`
+//! (`this.http.get<T>(url)`, `request('POST', url)`), AngularJS `$http`, jQuery `$.ajax`,
+//! `$.get`, `$.post`, `$.getJSON`, superagent, ky, ofetch/`$fetch`, openapi-fetch
+//! (`client.GET(path)`) and `XMLHttpRequest.open`. Its URL is evaluated from string literals,
+//! templates, `+` concatenations, constants, object members and enum members. A `${id}`
+//! becomes a path parameter; a conditional URL or method gives one call per branch.
 //!
-//! What this module must not do: read any other file or follow imports, decide whether a
-//! request is wrong, guess a value it cannot see, or panic or overflow the stack on any input.
-//! The parser is recursive, so it runs on a thread whose stack is sized from the text; every
-//! recursion written here is depth-limited.
+//! A function or object method that puts its parameter into the URL (or the method) of a
+//! request is a wrapper: its calls are requests too (wrappers of wrappers up to
+//! `MAX_WRAPPER_DEPTH`), and its own inner request is reported at its call sites when it has
+//! any. Across files ([`project`]), imports are bound to the owned values other modules export
+//! (strings with holes, object trees, axios instances, wrappers); what cannot be fixed
+//! statically (a parameter, a run-time value, an environment variable no `.env` file sets, a
+//! module that is not in the project) leaves the call unresolved with the reason.
+//!
+//! What this module must not do: read the filesystem, decide whether a request is wrong,
+//! guess a value it cannot see, or panic or overflow the stack on any input. The parser is
+//! recursive, so it runs on a thread whose stack is sized from the text (the reader pool's
+//! threads are large enough for most files); every recursion written here is depth-limited.
 
 mod markup;
 mod project;
@@ -62,12 +72,9 @@ const AXIOS_VERBS: [(&str, Method, bool); 10] = [
     ("patchForm", Method::Patch, true),
 ];
 
-/// Reads the requests one JS/TS file sends. Never reads another file.
-///
-/// A syntax error adds one problem at the first error; calls are still read from the part
-/// the parser recovered.
-/// Whether a JS/TS (or markup, or `.env`) file is worth reading for client calls. Every
-/// script is: one without a request may export the constants another one's requests use.
+/// Whether a JS/TS (or markup, or `.env`) file is worth reading for client calls: a script
+/// that may send a request, or that exports values (another module's requests may use them),
+/// a markup file with a script or a form, every `.env` file.
 pub fn sniff(path: &str, text: &str) -> bool {
     if markup::is_env(path) {
         return true;
@@ -194,6 +201,9 @@ pub(crate) fn read_file(input: Input<'_>, env: &Env<'_>, summary: bool) -> FileO
 }
 
 /// Reads one JS/TS file alone (imports stay unresolved).
+///
+/// A syntax error adds one problem at the first error; calls are still read from the part
+/// the parser recovered.
 pub fn extract(input: Input<'_>) -> Facts {
     let vars = HashMap::new();
     let env = Env {
@@ -202,7 +212,22 @@ pub fn extract(input: Input<'_>) -> Facts {
         vars: &vars,
         file: 0,
     };
-    read_file(input, &env, false).facts
+    let mut out = read_file(input, &env, false);
+    // Inner calls of wrappers the file calls are reported at the call sites.
+    let drop: HashSet<usize> = out
+        .wrapper_calls
+        .iter()
+        .filter(|(_, func)| out.used.contains(&(0, *func)))
+        .map(|(call, _)| *call)
+        .collect();
+    let calls = std::mem::take(&mut out.facts.calls);
+    out.facts.calls = calls
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !drop.contains(i))
+        .map(|(_, c)| c)
+        .collect();
+    out.facts
 }
 
 /// Facts holding one problem at the start of the file.
@@ -4227,6 +4252,113 @@ mod tests {
                 (Some(Post), "/p".to_owned())
             ]
         );
+    }
+
+    #[test]
+    fn clients_as_applications_use_them() {
+        let table = [
+            (
+                "class S { constructor(private http: HttpClient) {}\n m(id) { return this.http\n  .get<T>(`/a/${id}`); } }",
+                "this.http.get",
+                Some(Get),
+                "/a/{id}",
+            ),
+            (
+                "class S { constructor(private api: HttpClient) {} m() { return this.api.request('POST', '/b'); } }",
+                "this.api.request",
+                Some(Post),
+                "/b",
+            ),
+            ("$http.post('/c', data)", "$http.post", Some(Post), "/c"),
+            (
+                "$http({ method: 'PUT', url: '/d' })",
+                "$http",
+                Some(Put),
+                "/d",
+            ),
+            (
+                "$.ajax({ url: '/e', type: 'DELETE' })",
+                "$.ajax",
+                Some(Delete),
+                "/e",
+            ),
+            ("$.getJSON('/f')", "$.getJSON", Some(Get), "/f"),
+            (
+                "import request from 'superagent'; request.del('/g')",
+                "request.del",
+                Some(Delete),
+                "/g",
+            ),
+            (
+                "import ky from 'ky'; ky.patch('/h', { json: {} })",
+                "ky.patch",
+                Some(Patch),
+                "/h",
+            ),
+            (
+                "ky('/i', { method: 'post', prefixUrl: '/api' })",
+                "ky",
+                Some(Post),
+                "/api/i",
+            ),
+            (
+                "$fetch('/j', { baseURL: '/nuxt' })",
+                "$fetch",
+                Some(Get),
+                "/nuxt/j",
+            ),
+            (
+                "const client = createClient({ baseUrl: '/v1' }); client.GET('/users/{id}')",
+                "client.GET",
+                Some(Get),
+                "/v1/users/{id}",
+            ),
+            (
+                "const x = new XMLHttpRequest(); x.open('PUT', '/k')",
+                "x.open",
+                Some(Put),
+                "/k",
+            ),
+            (
+                "fetch(new Request('/l', { method: 'DELETE' }))",
+                "fetch",
+                Some(Delete),
+                "/l",
+            ),
+        ];
+        for (src, client, method, path) in table {
+            let got = one("a.ts", src);
+            assert_eq!(
+                (got.client.as_str(), got.method, got.url.as_str()),
+                (client, method, path),
+                "{src}"
+            );
+        }
+    }
+
+    #[test]
+    fn wrappers_in_one_file_become_call_sites() {
+        let src = "const API_ROOT = '/api';\n\
+            const requests = { get: url => superagent.get(`${API_ROOT}${url}`), put: (url, body) => superagent.put(`${API_ROOT}${url}`, body) };\n\
+            const Articles = { get: slug => requests.get(`/articles/${slug}`) };\n\
+            function api(path, opts) { return fetch('/svc' + path, opts); }\n\
+            requests.put('/user', {}); Articles.get(s); api('/x', { method: 'PATCH' }); api('/y');";
+        let got: Vec<(String, Option<Method>, String)> = seen("a.js", src)
+            .into_iter()
+            .map(|c| (c.client, c.method, c.url))
+            .collect();
+        // `requests.get` inside `Articles.get` is reported where `Articles.get` is called.
+        let want = [
+            ("requests.put", Some(Put), "/api/user"),
+            ("Articles.get", Some(Get), "/api/articles/{s}"),
+            ("api", Some(Patch), "/svc/x"),
+            ("api", Some(Get), "/svc/y"),
+        ];
+        let want: Vec<(String, Option<Method>, String)> = want
+            .iter()
+            .map(|(c, m, u)| ((*c).to_owned(), *m, (*u).to_owned()))
+            .collect();
+        assert_eq!(got, want);
     }
 
     #[test]
