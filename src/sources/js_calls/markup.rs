@@ -148,6 +148,15 @@ fn attribute(text: &str, open: usize, end: usize, name: &str) -> Option<(String,
     None
 }
 
+/// The `href` of a page's `<base>` when it is a path other than `/`.
+pub(crate) fn base_href(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    let open = lower.find("<base")?;
+    let end = lower[open..].find('>')? + open;
+    let (href, _, _) = attribute(text, open, end, "href")?;
+    (href.starts_with('/') && href != "/").then_some(href)
+}
+
 /// Values of the `.env` files: `.env` first, then `.env.production` and local overrides;
 /// development and test files fill only what the others leave unset.
 pub(crate) fn env_vars(inputs: &[Input<'_>]) -> HashMap<String, String> {

@@ -152,6 +152,8 @@ pub(crate) struct FileOut {
     pub angular: Vec<usize>,
     /// An Angular interceptor's URL: parts with a hole for `req.url`.
     pub interceptor: Option<Vec<Part>>,
+    /// Calls whose URL is relative to the page's base (call index).
+    pub relative: Vec<usize>,
 }
 
 /// Reads one file on a thread with a stack sized for it.
@@ -295,6 +297,7 @@ fn extract_here(input: Input<'_>, env: &Env<'_>, summary: bool) -> FileOut {
     out.angular = std::mem::take(&mut reader.angular);
     out.used = std::mem::take(&mut reader.used);
     out.interceptor = reader.interceptor.take();
+    out.relative = std::mem::take(&mut reader.relative);
     if let Some(span) = reader.too_deep {
         out.facts.problem(
             input.span(span.start as usize, span.end as usize),
@@ -976,6 +979,8 @@ struct Reader<'a, 's> {
     angular: Vec<usize>,
     /// An Angular interceptor's `req.clone({ url })`: the URL with a hole for `req.url`.
     interceptor: Option<Vec<Part>>,
+    /// Calls whose URL is relative to the page (`api/owners`), by index.
+    relative: Vec<usize>,
     /// The branch a conditional (by span start) is read with, while emitting one branch.
     choice: std::cell::Cell<Option<(u32, bool)>>,
     scopes: Vec<Scope<'a>>,
@@ -1002,6 +1007,7 @@ impl<'a, 's> Reader<'a, 's> {
             angular: Vec::new(),
             interceptor: None,
             choice: std::cell::Cell::new(None),
+            relative: Vec::new(),
             scopes: Vec::new(),
             reassigned: HashSet::new(),
             base_assignments: HashMap::new(),
@@ -2828,6 +2834,7 @@ impl<'a, 's> Reader<'a, 's> {
             (parts, _) => parts,
         };
         let mut duplicated = None;
+        let mut relative = false;
         let url = match parts {
             Err(u) => CallUrl::Unresolved {
                 why: format!("the URL is `{}`, {}", u.source, u.reason),
@@ -2843,6 +2850,8 @@ impl<'a, 's> Reader<'a, 's> {
                 match self.apply_base(parts, &request.base) {
                     Ok(parts) => {
                         duplicated = own.and_then(|(own, at)| duplicated_prefix(&own, &parts, at));
+                        relative = matches!(parts.first(), Some(Part::Lit(h))
+                            if !h.starts_with('/') && matches!(classify_head(h), Head::Relative));
                         match finish(parts) {
                             Some(url) => url,
                             None => return,
@@ -2855,6 +2864,9 @@ impl<'a, 's> Reader<'a, 's> {
         self.push(url, span, &request.client, request.method, request.angular);
         if let Some(last) = self.calls.last_mut() {
             last.duplicated = duplicated;
+        }
+        if relative {
+            self.relative.push(self.calls.len() - 1);
         }
     }
 

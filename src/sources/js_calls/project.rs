@@ -214,7 +214,13 @@ pub fn extract_set(inputs: &[Input<'_>]) -> Vec<Facts> {
         .enumerate()
         .filter_map(|(i, o)| Some((project_of(inputs[i].path), o.interceptor.clone()?)))
         .collect();
-    // Inner calls of wrappers that are called somewhere are reported at their call sites.
+    // `<base href>` of the app's pages: relative URLs resolve against it (else against `/`).
+    let bases: Vec<(String, String)> = inputs
+        .iter()
+        .filter(|i| i.path.ends_with(".html") || i.path.ends_with(".htm"))
+        .filter_map(|i| Some((project_of(i.path), markup::base_href(i.text)?)))
+        .collect();
+
     let used: HashSet<(usize, u32)> = outs.iter().flat_map(|o| o.used.iter().copied()).collect();
     for (i, out) in outs.iter_mut().enumerate() {
         for &call in &out.angular {
@@ -223,6 +229,14 @@ pub fn extract_set(inputs: &[Input<'_>]) -> Vec<Facts> {
                 && let Some(c) = out.facts.calls.get_mut(call)
             {
                 intercept(c, prefix);
+            }
+        }
+        let project = project_of(inputs[i].path);
+        if let Some((_, base)) = bases.iter().find(|(p, _)| *p == project) {
+            for &call in &out.relative {
+                if let Some(c) = out.facts.calls.get_mut(call) {
+                    rebase(c, base);
+                }
             }
         }
         let drop: HashSet<usize> = out
@@ -358,6 +372,19 @@ fn intercept(call: &mut CallFact, prefix: &[Part]) {
     if let Some(url) = super::finish(parts) {
         call.url = url;
     }
+}
+
+/// A relative URL (resolved against `/`) resolved against the page's `<base href>` instead.
+fn rebase(call: &mut CallFact, base: &str) {
+    let CallUrl::Resolved { origin: None, path } = &call.url else {
+        return;
+    };
+    let mut pieces = vec![Piece::Lit(base.trim_end_matches('/').to_owned())];
+    pieces.extend(path.pieces().iter().cloned());
+    call.url = CallUrl::Resolved {
+        origin: None,
+        path: crate::model::path::ReqPath::from_pieces(pieces),
+    };
 }
 
 fn unknown(reason: &str) -> Unknown {
@@ -723,6 +750,27 @@ mod tests {
             ("dist2/bundle.js", long.as_str()),
         ]);
         assert_eq!(got, ["src/A.vue GET /v", "src/A.vue POST /subscribe"]);
+    }
+
+    #[test]
+    fn relative_urls_resolve_against_the_base_href_of_the_app() {
+        let got = calls(&[
+            (
+                "web/index.html",
+                "<html><head><base href=\"/petclinic/\"></head></html>",
+            ),
+            (
+                "web/src/owners.js",
+                "$http.get('api/owners'); $http.get('/api/vets');",
+            ),
+        ]);
+        assert_eq!(
+            got,
+            [
+                "web/src/owners.js GET /petclinic/api/owners",
+                "web/src/owners.js GET /api/vets"
+            ]
+        );
     }
 
     #[test]
