@@ -34,6 +34,9 @@ pub enum Command {
     Trace(TraceArgs),
     /// Print every component's route table in the order its router matches.
     Routes(RoutesArgs),
+    /// List every client call read from frontend code: method, path template, location,
+    /// client, and why when it could not be resolved.
+    Calls(CallsArgs),
     /// Draw the components and the routes between them (Mermaid or Graphviz DOT).
     Graph(GraphArgs),
     /// Which routes no client call reaches, and which endpoints nothing from the edge reaches.
@@ -92,6 +95,14 @@ pub struct RoutesArgs {
     /// Only this component.
     #[arg(long)]
     pub component: Option<String>,
+    #[arg(long, value_enum, default_value_t = ViewFormat::Human)]
+    pub format: ViewFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CallsArgs {
+    #[command(flatten)]
+    pub repo: RepoArgs,
     #[arg(long, value_enum, default_value_t = ViewFormat::Human)]
     pub format: ViewFormat,
 }

@@ -103,12 +103,18 @@ pub fn walk(roots: &[PathBuf], base: &Path, include: &[String], exclude: &[Strin
         let mut builder = ignore::WalkBuilder::new(root);
         let excluded = excluded_dirs.clone();
         builder
-            .hidden(true)
+            // Hidden entries are skipped below, except `.env*` files (frontend build values).
+            .hidden(false)
             .git_ignore(true)
             .git_exclude(true)
             .require_git(false)
             .add_custom_ignore_filename(".routelintignore")
             .filter_entry(move |e| {
+                let name = e.file_name().to_string_lossy();
+                if e.depth() > 0 && name.starts_with('.') {
+                    let env = name == ".env" || name.starts_with(".env.");
+                    return env && !e.file_type().is_some_and(|t| t.is_dir());
+                }
                 if !e.file_type().is_some_and(|t| t.is_dir()) {
                     return true;
                 }
@@ -419,7 +425,13 @@ mod tests {
                 "{\"name\":\"frontend\"}",
                 Err(Skip::NotRelevant),
             ),
-            (ExtKind::Js, "export const x = 1;", Err(Skip::NotRelevant)),
+            // A module that exports may hold the base URL another module's requests use.
+            (
+                ExtKind::Js,
+                "export const x = 1;",
+                Ok(SourceKind::JavaScript),
+            ),
+            (ExtKind::Js, "const x = 1;", Err(Skip::NotRelevant)),
             (ExtKind::Js, "fetch('/api')", Ok(SourceKind::JavaScript)),
         ];
         for (ext, text, want) in table {

@@ -24,6 +24,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Check(args) => run_check(args),
         Command::Trace(args) => with_repo(&args.repo, false, |a| commands::trace::run(&args, a)),
         Command::Routes(args) => with_repo(&args.repo, false, |a| commands::routes::run(&args, a)),
+        Command::Calls(args) => with_repo(&args.repo, false, |a| commands::calls::run(&args, a)),
         Command::Graph(args) => with_repo(&args.repo, false, |a| commands::graph::run(&args, a)),
         Command::Coverage(args) => {
             with_repo(&args.repo, true, |a| commands::coverage::run(&args, a))

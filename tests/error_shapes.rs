@@ -16,7 +16,6 @@ fn gateways_and_a_divergent_service_are_reported_with_exact_locations() {
             "gateway-error-shape - deploy/istio/gateway.yaml:4:9",
             "gateway-error-shape - deploy/k8s/services.yaml:3:18",
             "error-shape-divergence - media-service/openapi.yaml:12:9",
-            "unresolved-call - web/src/api.js:3:27",
             "no-route 404 web/src/api.js:15:42 GET /shop/api/post/{id}",
         ]
     );

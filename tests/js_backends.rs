@@ -133,6 +133,6 @@ fn next_findings_are_the_unexported_method_only() {
     assert_eq!(code, 1);
     assert_eq!(
         f,
-        ["method-not-allowed 405 blog/app/(site)/page.tsx:22:17 PATCH /api/posts/{id}"]
+        ["method-not-allowed 405 blog/app/(site)/page.tsx:42:41 PATCH /api/posts/{id}"]
     );
 }

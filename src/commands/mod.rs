@@ -1,6 +1,7 @@
 //! Commands that show the graph rather than judge it: `trace`, `routes`, `graph`, `coverage`,
 //! `test`. Each renders from the same analysis `check` builds.
 
+pub mod calls;
 pub mod coverage;
 pub mod graph;
 pub mod init;

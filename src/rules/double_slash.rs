@@ -128,6 +128,9 @@ impl Check for DoubleSlash {
 fn replace_prefix_with_root(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let mut seen = Vec::new();
     for r in &cx.results {
+        if cx.duplicated(r) {
+            continue;
+        }
         let Some(t) = &r.trace else { continue };
         let Some((hop, rid)) = t.hops.iter().find_map(|h| match h.chosen {
             Some(crate::sim::Step::Route(rid)) => match &cx.graph.route(rid).fact.rewrite {

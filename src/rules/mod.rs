@@ -7,6 +7,7 @@ pub mod diagnose;
 mod case_mismatch;
 mod dead_route;
 mod double_slash;
+mod duplicated_prefix;
 mod error_shape_divergence;
 mod error_shapes;
 mod gateway_error_shape;
@@ -121,6 +122,7 @@ pub static RULES: &[&dyn Rule] = &[
     &trailing_slash::TrailingSlash,
     &case_mismatch::CaseMismatch,
     &double_slash::DoubleSlash,
+    &duplicated_prefix::DuplicatedPrefix,
     &method_not_allowed::MethodNotAllowed,
     &no_route::NoRoute,
     &unbound_route::UnboundRoute,
@@ -235,6 +237,9 @@ impl<'a> Context<'a> {
     /// where the cause was found.
     pub fn sites<'s>(&'s self, rule: &'static str) -> impl Iterator<Item = Site<'s>> + 's {
         self.results.iter().filter_map(move |result| {
+            if self.duplicated(result) {
+                return None;
+            }
             let diagnosis = result.diagnosis.as_ref()?;
             // An nginx location/proxy_pass slash mismatch is reported by proxy-pass-slash.
             if proxy_pass_slash::claims(self, result) {
@@ -252,6 +257,12 @@ impl<'a> Context<'a> {
                 hop: link.failed.hops.get(link.hop)?,
             })
         })
+    }
+
+    /// Whether the call has a prefix twice: `duplicated-prefix` reports it, not the rules
+    /// that would see its 404 from another side.
+    pub fn duplicated(&self, r: &CallResult) -> bool {
+        self.graph.call(r.call).fact.duplicated.is_some()
     }
 
     /// A finding about a place rather than a call (a file, a route, an endpoint).

@@ -34,7 +34,7 @@ declare_rule! {
 impl Check for NoRoute {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for r in &cx.results {
-            if r.diagnosis.is_some() || super::proxy_pass_slash::claims(cx, r) {
+            if r.diagnosis.is_some() || super::proxy_pass_slash::claims(cx, r) || cx.duplicated(r) {
                 continue;
             }
             let (Some(t), Some(request)) = (&r.trace, &r.request) else {

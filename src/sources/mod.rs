@@ -379,6 +379,9 @@ pub struct CallFact {
     pub span: Span,
     /// `fetch`, `axios.patch`, `api.get` (an axios instance).
     pub client: String,
+    /// A prefix the client's base or a wrapper puts in front of a URL that already starts
+    /// with it (`/api` + `/api/posts`): the prefix and where it is added.
+    pub duplicated: Option<(String, Span)>,
 }
 
 /// A component declared in a file: an Istio Gateway, a Kubernetes Service.

@@ -1,16 +1,29 @@
-//! Reads the HTTP requests a JavaScript or TypeScript file sends with `fetch` or axios.
+//! Reads the HTTP requests JavaScript and TypeScript code sends, as applications write them.
 //!
-//! The file is parsed with oxc; every `fetch(...)`, `axios.<verb>(...)`, `axios(...)`,
-//! `axios.request(...)` and axios-instance call (`const api = axios.create({ baseURL })`) is
-//! found wherever it is written, and its URL is evaluated from string literals, templates,
-//! `+` concatenations and the constants this file declares. A `${id}` becomes a path
-//! parameter; a URL whose beginning depends on something this file does not fix (an import,
-//! a parameter, an environment variable) is reported as unresolved with the reason.
+//! Each file is parsed with oxc; every request of a known client is found wherever it is
+//! written: `fetch` (and `new Request`), axios (the module, instances from `create` with their
+//! `baseURL` or `defaults.baseURL`, `request({ url, method })`), Angular `HttpClient`
+//! (`this.http.get<T>(url)`, `request('POST', url)`), AngularJS `$http`, jQuery `$.ajax`,
+//! `$.get`, `$.post`, `$.getJSON`, superagent, ky, ofetch/`$fetch`, openapi-fetch
+//! (`client.GET(path)`) and `XMLHttpRequest.open`. Its URL is evaluated from string literals,
+//! templates, `+` concatenations, constants, object members and enum members. A `${id}`
+//! becomes a path parameter; a conditional URL or method gives one call per branch.
 //!
-//! What this module must not do: read any other file or follow imports, decide whether a
-//! request is wrong, guess a value it cannot see, or panic or overflow the stack on any input.
-//! The parser is recursive, so it runs on a thread whose stack is sized from the text; every
-//! recursion written here is depth-limited.
+//! A function or object method that puts its parameter into the URL (or the method) of a
+//! request is a wrapper: its calls are requests too (wrappers of wrappers up to
+//! `MAX_WRAPPER_DEPTH`), and its own inner request is reported at its call sites when it has
+//! any. Across files ([`project`]), imports are bound to the owned values other modules export
+//! (strings with holes, object trees, axios instances, wrappers); what cannot be fixed
+//! statically (a parameter, a run-time value, an environment variable no `.env` file sets, a
+//! module that is not in the project) leaves the call unresolved with the reason.
+//!
+//! What this module must not do: read the filesystem, decide whether a request is wrong,
+//! guess a value it cannot see, or panic or overflow the stack on any input. The parser is
+//! recursive, so it runs on a thread whose stack is sized from the text (the reader pool's
+//! threads are large enough for most files); every recursion written here is depth-limited.
+
+mod markup;
+mod project;
 
 use std::collections::{HashMap, HashSet};
 use std::thread;
@@ -34,6 +47,11 @@ const EVAL_FUEL: usize = 4096;
 const MAX_VALUE_LEN: usize = 16 * 1024;
 /// How many object look-ups resolving one object literal may chain.
 const MAX_OBJECT_HOPS: usize = 16;
+/// The branch a conditional (by span start) is read with: `true` for its consequent.
+type Branch = Option<(u32, bool)>;
+
+/// How many wrappers may wrap one another.
+const MAX_WRAPPER_DEPTH: usize = 4;
 /// Stack for the parser thread before the per-byte allowance.
 const STACK_BASE: usize = 16 << 20;
 /// Files whose stack allowance exceeds this are not parsed.
@@ -54,49 +72,164 @@ const AXIOS_VERBS: [(&str, Method, bool); 10] = [
     ("patchForm", Method::Patch, true),
 ];
 
-/// Reads the requests one JS/TS file sends. Never reads another file.
-///
-/// A syntax error adds one problem at the first error; calls are still read from the part
-/// the parser recovered.
-/// Whether a JS/TS (or markup, or `.env`) file is worth reading for client calls. Every
-/// script is: one without a request may export the constants another one's requests use.
+/// Whether a JS/TS (or markup, or `.env`) file is worth reading for client calls: a script
+/// that may send a request, or that exports values (another module's requests may use them),
+/// a markup file with a script or a form, every `.env` file.
 pub fn sniff(path: &str, text: &str) -> bool {
-    let _ = path;
-    text.contains("fetch") || text.contains("axios")
+    if markup::is_env(path) {
+        return true;
+    }
+    if markup::is_markup(path) {
+        let bytes = text.as_bytes();
+        return memchr::memmem::find(bytes, b"<script").is_some()
+            || memchr::memmem::find(bytes, b"<form").is_some()
+            || memchr::memmem::find(bytes, b"<SCRIPT").is_some();
+    }
+    let bytes = text.as_bytes();
+    project::may_send(text)
+        || memchr::memmem::find(bytes, b"export").is_some()
+        || memchr::memmem::find(bytes, b"exports").is_some()
 }
 
 /// Reads every JS/TS file together (imports followed across files).
 pub fn extract_set(inputs: &[Input<'_>]) -> Vec<Facts> {
-    use rayon::prelude::*;
-    inputs.par_iter().map(|i| extract(*i)).collect()
+    on_pool(|| project::extract_set(inputs))
 }
 
-pub fn extract(input: Input<'_>) -> Facts {
+/// Stack of each thread of [`POOL`]: files whose allowance fits are read on it directly.
+const POOL_STACK: usize = 256 << 20;
+
+thread_local! {
+    /// Whether this thread is one of [`POOL`]'s.
+    static BIG_STACK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Threads with a large stack for the parser (reserved, committed only as used), so most
+/// files need no thread of their own.
+static POOL: std::sync::LazyLock<Option<rayon::ThreadPool>> = std::sync::LazyLock::new(|| {
+    rayon::ThreadPoolBuilder::new()
+        .stack_size(POOL_STACK)
+        .thread_name(|i| format!("routelint-js-{i}"))
+        .start_handler(|_| BIG_STACK.with(|b| b.set(true)))
+        .build()
+        .ok()
+});
+
+/// Runs `f` on the reader pool (or here when it could not be built).
+pub(crate) fn on_pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    match POOL.as_ref() {
+        Some(pool) => pool.install(f),
+        None => f(),
+    }
+}
+
+/// What a file's reader may know of the rest of the project.
+pub(crate) struct Env<'s> {
+    /// The module a specifier of this file names (its index in the project).
+    pub resolve: &'s (dyn Fn(&str) -> Option<usize> + Sync),
+    /// The value another module exports; `None` while summarising (imports stay links).
+    pub value: Option<&'s (dyn Fn(&Link) -> Val + Sync)>,
+    /// Environment variables from `.env` files (`VITE_API_URL` → value).
+    pub vars: &'s HashMap<String, String>,
+    /// This file's index in the project.
+    pub file: usize,
+}
+
+/// What reading one file gives the project pass.
+#[derive(Default)]
+pub(crate) struct FileOut {
+    pub facts: Facts,
+    pub exports: Vec<(String, Val)>,
+    /// `export * from` modules.
+    pub stars: Vec<usize>,
+    /// Modules this file imports.
+    pub deps: Vec<usize>,
+    /// Calls of wrappers of this file (call index, function span start).
+    pub wrapper_calls: Vec<(usize, u32)>,
+    /// Wrappers (file, function span start) this file calls.
+    pub used: HashSet<(usize, u32)>,
+    /// Calls sent by Angular's `HttpClient` (call index).
+    pub angular: Vec<usize>,
+    /// An Angular interceptor's URL: parts with a hole for `req.url`.
+    pub interceptor: Option<Vec<Part>>,
+    /// Calls whose URL is relative to the page's base (call index).
+    pub relative: Vec<usize>,
+}
+
+/// Reads one file on a thread with a stack sized for it.
+pub(crate) fn read_file(input: Input<'_>, env: &Env<'_>, summary: bool) -> FileOut {
     let stack = stack_allowance(input.text);
+    if stack <= POOL_STACK && BIG_STACK.with(std::cell::Cell::get) {
+        // A reader thread of `POOL` has the stack already: no thread to start.
+        let run = std::panic::AssertUnwindSafe(|| extract_here(input, env, summary));
+        return std::panic::catch_unwind(run).unwrap_or_else(|_| FileOut {
+            facts: problem_only(input, "the JavaScript parser failed on this file"),
+            ..FileOut::default()
+        });
+    }
     if stack > STACK_LIMIT {
-        return problem_only(
-            input,
-            format!(
-                "JavaScript file too large to read safely ({} bytes)",
-                input.text.len()
+        return FileOut {
+            facts: problem_only(
+                input,
+                format!(
+                    "JavaScript file too large to read safely ({} bytes)",
+                    input.text.len()
+                ),
             ),
-        );
+            ..FileOut::default()
+        };
     }
     let outcome = thread::scope(|scope| {
         thread::Builder::new()
             .name("routelint-js".into())
             .stack_size(stack)
-            .spawn_scoped(scope, move || extract_here(input))
+            .spawn_scoped(scope, move || extract_here(input, env, summary))
             .map(|handle| handle.join())
     });
     match outcome {
-        Ok(Ok(facts)) => facts,
-        Ok(Err(_)) => problem_only(input, "the JavaScript parser failed on this file"),
-        Err(err) => problem_only(
-            input,
-            format!("could not start the JavaScript reader: {err}"),
-        ),
+        Ok(Ok(out)) => out,
+        Ok(Err(_)) => FileOut {
+            facts: problem_only(input, "the JavaScript parser failed on this file"),
+            ..FileOut::default()
+        },
+        Err(err) => FileOut {
+            facts: problem_only(
+                input,
+                format!("could not start the JavaScript reader: {err}"),
+            ),
+            ..FileOut::default()
+        },
     }
+}
+
+/// Reads one JS/TS file alone (imports stay unresolved).
+///
+/// A syntax error adds one problem at the first error; calls are still read from the part
+/// the parser recovered.
+pub fn extract(input: Input<'_>) -> Facts {
+    let vars = HashMap::new();
+    let env = Env {
+        resolve: &|_| None,
+        value: None,
+        vars: &vars,
+        file: 0,
+    };
+    let mut out = read_file(input, &env, false);
+    // Inner calls of wrappers the file calls are reported at the call sites.
+    let drop: HashSet<usize> = out
+        .wrapper_calls
+        .iter()
+        .filter(|(_, func)| out.used.contains(&(0, *func)))
+        .map(|(call, _)| *call)
+        .collect();
+    let calls = std::mem::take(&mut out.facts.calls);
+    out.facts.calls = calls
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !drop.contains(i))
+        .map(|(_, c)| c)
+        .collect();
+    out.facts
 }
 
 /// Facts holding one problem at the start of the file.
@@ -133,10 +266,10 @@ pub(crate) fn source_type(path: &str) -> SourceType {
 }
 
 /// Parses and reads on the current thread.
-fn extract_here(input: Input<'_>) -> Facts {
+fn extract_here(input: Input<'_>, env: &Env<'_>, summary: bool) -> FileOut {
     let allocator = Allocator::default();
     let parsed = Parser::new(&allocator, input.text, source_type(input.path)).parse();
-    let mut facts = Facts::default();
+    let mut out = FileOut::default();
     if let Some(error) = parsed.diagnostics.errors().next() {
         let len = input.text.len();
         let (start, end) = error.labels.first().map_or((0, 0), |label| {
@@ -144,26 +277,36 @@ fn extract_here(input: Input<'_>) -> Facts {
             (start, start.saturating_add(label.len() as usize))
         });
         let start = start.min(len);
-        facts.problem(
+        out.facts.problem(
             input.span(start, end.min(len).max(start)),
             format!("JavaScript syntax error: {}", error.message),
         );
     }
     if parsed.panicked {
-        return facts;
+        return out;
     }
-    let mut reader = Reader::new(input);
+    let mut reader = Reader::new(input, env);
+    if summary {
+        reader.prepare(&parsed.program);
+        reader.summarise(&parsed.program, &mut out);
+        return out;
+    }
     reader.read(&parsed.program);
-    facts.calls = reader.calls;
+    out.facts.calls = std::mem::take(&mut reader.calls);
+    out.wrapper_calls = std::mem::take(&mut reader.wrapper_calls);
+    out.angular = std::mem::take(&mut reader.angular);
+    out.used = std::mem::take(&mut reader.used);
+    out.interceptor = reader.interceptor.take();
+    out.relative = std::mem::take(&mut reader.relative);
     if let Some(span) = reader.too_deep {
-        facts.problem(
+        out.facts.problem(
             input.span(span.start as usize, span.end as usize),
             format!(
                 "JavaScript nested more than {MAX_WALK_DEPTH} levels deep: requests inside were not read"
             ),
         );
     }
-    facts
+    out
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -171,7 +314,7 @@ fn extract_here(input: Input<'_>) -> Facts {
 
 /// A piece of a string being evaluated.
 #[derive(Clone, Debug, PartialEq)]
-enum Part {
+pub(crate) enum Part {
     Lit(String),
     /// A value only known at run time.
     Hole {
@@ -182,11 +325,79 @@ enum Part {
 
 /// Why a value is not known: the expression and a clause saying why.
 #[derive(Clone, Debug, PartialEq)]
-struct Unknown {
+pub(crate) struct Unknown {
     /// Source text of the expression, shortened.
     source: String,
     /// `which is not a constant in this file`.
     reason: String,
+    /// What the value is waiting for: an export of another module, or a parameter of the
+    /// function being read (then the function is a wrapper).
+    slot: Option<Box<Slot>>,
+}
+
+/// A value that another file or a caller fills in.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Slot {
+    Link(Link),
+    /// Parameter `index` of the function whose span starts at `func`.
+    Param {
+        func: u32,
+        index: usize,
+    },
+}
+
+/// An export of another module of the project, and the member path read from it.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Link {
+    pub file: usize,
+    pub name: String,
+    pub path: Vec<String>,
+}
+
+/// An owned value a module exports (or an import is bound to).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Val {
+    Str(Vec<Part>),
+    Obj(Vec<(String, Val)>),
+    /// The axios module (or an axios-like client: `$http`).
+    Axios,
+    /// An axios instance and its base URL (`Err`: why the base is not known).
+    Instance(
+        Result<Option<Vec<Part>>, String>,
+        Option<crate::source_file::Span>,
+    ),
+    Wrapper(Box<Wrapper>),
+    Link(Link),
+    Unknown(Unknown),
+}
+
+/// A function that puts its parameters into the URL of a request it sends.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Wrapper {
+    client: String,
+    /// The URL, with `Slot::Param` holes for the wrapper's parameters (`func` is 0).
+    url: Vec<Part>,
+    /// The base the URL is joined to (axios `baseURL`) once the parameters are known.
+    base: Result<Option<Vec<Part>>, String>,
+    method: WMethod,
+    /// Whether the client is Angular's `HttpClient` (interceptors apply).
+    angular: bool,
+    /// The span start of the wrapping function (its parameter holes carry it).
+    func: u32,
+    /// The module that declares it.
+    file: usize,
+    /// The URL expression inside the wrapper (where its prefix is written).
+    span: crate::source_file::Span,
+}
+
+/// Where a wrapper's request method comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum WMethod {
+    Known(Option<Method>),
+    /// The string passed as parameter `i`.
+    Arg(usize),
+    /// The `method` of an options object passed as parameter `i` (GET without one).
+    OptionsArg(usize),
 }
 
 /// What an expression evaluates to as a string.
@@ -325,13 +536,29 @@ fn axios_join(base: Vec<Part>, url: Vec<Part>) -> Vec<Part> {
     normalize(base)
 }
 
+/// Joins a URL to an owned base; a base still starting with a hole is not known.
+fn join_base(base: Option<Vec<Part>>, url: Vec<Part>) -> Result<Vec<Part>, String> {
+    match base {
+        None => Ok(url),
+        Some(base) => {
+            if let Some(Part::Hole { unknown, .. }) = base.first() {
+                return Err(format!(
+                    "the base URL starts with `{}`, {}",
+                    unknown.source, unknown.reason
+                ));
+            }
+            Ok(axios_join(base, url))
+        }
+    }
+}
+
 /// A relative URL resolved against `/`.
 fn from_root(head: &str) -> String {
     crate::model::path::rooted(head)
 }
 
 /// The request URL from a fully evaluated value; `None` when it is not an HTTP URL.
-fn finish(parts: Vec<Part>) -> Option<CallUrl> {
+pub(crate) fn finish(parts: Vec<Part>) -> Option<CallUrl> {
     let parts = normalize(cut_query(normalize(parts)));
     let mut rest = parts.into_iter();
     let head = match rest.next() {
@@ -464,6 +691,17 @@ enum Binding<'a> {
         config: Option<&'a js::Expression<'a>>,
     },
     Enum(&'a js::TSEnumDeclaration<'a>),
+    /// Imported from another module (`import`, `require`): its value is in `Reader::imports`.
+    Import(&'a str),
+    /// Parameter `index` of the function whose span starts at `func`.
+    Param {
+        func: u32,
+        index: usize,
+    },
+    /// A function declaration (a wrapper when its span is in `Reader::wrappers`).
+    Function(&'a js::Function<'a>),
+    /// `new XMLHttpRequest()`.
+    Xhr,
     /// A name whose value this file does not fix.
     Opaque(Opaque<'a>),
 }
@@ -526,7 +764,10 @@ enum Lookup<'a> {
 
 /// A recognised client call.
 enum Client<'a> {
-    Fetch,
+    /// `fetch`, `$fetch`, `ofetch`, `ky(url, options)`.
+    Fetch {
+        name: &'a str,
+    },
     Axios {
         name: &'a str,
         verb: Option<&'static str>,
@@ -537,11 +778,133 @@ enum Client<'a> {
         config: Option<&'a js::Expression<'a>>,
         level: usize,
     },
+    /// An axios instance imported from another module.
+    Owned {
+        name: String,
+        verb: Option<&'static str>,
+        base: Result<Option<Vec<Part>>, String>,
+        /// Where its base is written.
+        at: Option<crate::source_file::Span>,
+    },
+    /// Angular `HttpClient` (`this.http.get(...)`).
+    Angular {
+        name: String,
+        verb: &'static str,
+    },
+    /// superagent, ky verbs: `lib.verb(url)`.
+    Lib {
+        name: &'a str,
+        verb: &'static str,
+        lib: Lib,
+    },
+    JQuery {
+        name: &'a str,
+        verb: &'a str,
+    },
+    /// `xhr.open(method, url)`.
+    Xhr {
+        name: &'a str,
+    },
+    /// openapi-fetch `client.GET(path)`.
+    OpenApiFetch {
+        name: &'a str,
+        method: Method,
+        config: Option<&'a js::Expression<'a>>,
+    },
+    Wrapper {
+        name: String,
+        wrapper: Wrapper,
+    },
+}
+
+/// HTTP libraries whose verbs routelint knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Lib {
+    Axios,
+    Superagent,
+    Ky,
+    Ofetch,
+}
+
+/// The library a module specifier names.
+fn lib_of(from: &str) -> Option<Lib> {
+    match from {
+        "axios" => Some(Lib::Axios),
+        "superagent" => Some(Lib::Superagent),
+        "ky" => Some(Lib::Ky),
+        "ofetch" => Some(Lib::Ofetch),
+        _ => None,
+    }
+}
+
+/// The verb (as written) a library's method names.
+fn verb_of(prop: &str, lib: Lib) -> Option<&'static str> {
+    const VERBS: [&str; 7] = ["get", "post", "put", "patch", "delete", "head", "options"];
+    if lib == Lib::Axios {
+        return AXIOS_VERBS.iter().find(|(v, _, _)| *v == prop).map(|v| v.0);
+    }
+    if lib == Lib::Superagent && prop == "del" {
+        return Some("del");
+    }
+    VERBS.iter().find(|v| **v == prop).copied()
+}
+
+/// `x` in `this.x`.
+fn this_field<'a>(expr: &'a js::Expression<'a>) -> Option<&'a str> {
+    let m = expr.as_member_expression()?;
+    matches!(
+        m.object().get_inner_expression(),
+        js::Expression::ThisExpression(_)
+    )
+    .then(|| m.static_property_name())
+    .flatten()
+}
+
+/// `require('<module>')`.
+fn is_require_of(expr: &js::Expression<'_>, module: &str) -> bool {
+    matches!(expr.get_inner_expression(), js::Expression::CallExpression(call)
+        if call.callee.is_specific_id("require")
+            && call.arguments.first().and_then(|a| a.as_expression())
+                .is_some_and(|e| e.is_specific_string_literal(module)))
+}
+
+/// The value at a member path of an owned value.
+pub(crate) fn val_at(val: &Val, path: &[String]) -> Val {
+    let mut v = val.clone();
+    for key in path {
+        v = match v {
+            Val::Obj(members) => match members.into_iter().rev().find(|(k, _)| k == key) {
+                Some((_, value)) => value,
+                None => {
+                    return Val::Unknown(Unknown {
+                        source: String::new(),
+                        reason: format!("which has no member `{key}`"),
+                        slot: None,
+                    });
+                }
+            },
+            Val::Link(mut link) => {
+                link.path.push(key.clone());
+                Val::Link(link)
+            }
+            Val::Unknown(u) => Val::Unknown(u),
+            _ => {
+                return Val::Unknown(Unknown {
+                    source: String::new(),
+                    reason: NOT_CONSTANT.into(),
+                    slot: None,
+                });
+            }
+        };
+    }
+    v
 }
 
 /// The URL argument of a request.
 enum UrlArg<'a> {
     Expr(&'a js::Expression<'a>),
+    /// Already evaluated (a wrapper's URL with the arguments put in), and the span to report.
+    Parts(Vec<Part>, js::Span),
     /// Not an expression routelint can evaluate (a spread, an opaque config).
     Opaque {
         span: js::Span,
@@ -560,6 +923,8 @@ enum Base<'a> {
         label: String,
     },
     Unknown(String),
+    /// Already evaluated (a wrapper's or an imported instance's base).
+    Owned(Result<Option<Vec<Part>>, String>),
 }
 
 /// A request ready to be evaluated.
@@ -568,12 +933,27 @@ struct Request<'a> {
     url: UrlArg<'a>,
     method: Option<Method>,
     base: Base<'a>,
+    /// The method comes from a parameter of the function being read (a wrapper).
+    method_arg: Option<WMethod>,
+    /// Sent by Angular's `HttpClient`.
+    angular: bool,
+    /// The wrapper called (its module and function).
+    via: Option<(usize, u32)>,
+    /// A method chosen by a condition: the condition's text and both methods.
+    method_alt: Option<(String, Option<Method>, Option<Method>)>,
+    /// The URL as the caller wrote it, when a wrapper puts it into a longer one, and where
+    /// the wrapper adds the rest.
+    own: Option<(Vec<Part>, crate::source_file::Span)>,
+    /// Where an owned base is written.
+    base_at: Option<crate::source_file::Span>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Pass {
     /// Notes reassigned names and `X.defaults.baseURL = ...` assignments.
     Collect,
+    /// Finds the functions that wrap a request (repeated for wrappers of wrappers).
+    Wrappers,
     /// Emits the calls.
     Extract,
 }
@@ -581,7 +961,28 @@ enum Pass {
 /// Walks one program and collects its calls.
 struct Reader<'a, 's> {
     input: Input<'s>,
+    env: &'s Env<'s>,
     pass: Pass,
+    /// Values of the imported names.
+    imports: HashMap<&'a str, Val>,
+    /// Wrappers by the span start of their function.
+    wrappers: HashMap<u32, Wrapper>,
+    /// Functions being walked (span starts), innermost last.
+    functions: Vec<u32>,
+    /// Names of `HttpClient`s injected into Angular classes (`this.http`).
+    http_clients: HashSet<&'a str>,
+    /// Functions whose inner call is a wrapper's (the call sites report it), by call index.
+    wrapper_calls: Vec<(usize, u32)>,
+    /// Wrappers of other modules this file calls.
+    used: HashSet<(usize, u32)>,
+    /// Calls sent by Angular's `HttpClient` (interceptors apply), by index.
+    angular: Vec<usize>,
+    /// An Angular interceptor's `req.clone({ url })`: the URL with a hole for `req.url`.
+    interceptor: Option<Vec<Part>>,
+    /// Calls whose URL is relative to the page (`api/owners`), by index.
+    relative: Vec<usize>,
+    /// The branch a conditional (by span start) is read with, while emitting one branch.
+    choice: std::cell::Cell<Option<(u32, bool)>>,
     scopes: Vec<Scope<'a>>,
     /// Names assigned somewhere in the file (a `let` holding one is not a constant).
     reassigned: HashSet<&'a str>,
@@ -592,10 +993,21 @@ struct Reader<'a, 's> {
 }
 
 impl<'a, 's> Reader<'a, 's> {
-    fn new(input: Input<'s>) -> Self {
+    fn new(input: Input<'s>, env: &'s Env<'s>) -> Self {
         Reader {
             input,
+            env,
             pass: Pass::Collect,
+            imports: HashMap::new(),
+            wrappers: HashMap::new(),
+            functions: Vec::new(),
+            http_clients: HashSet::new(),
+            wrapper_calls: Vec::new(),
+            used: HashSet::new(),
+            angular: Vec::new(),
+            interceptor: None,
+            choice: std::cell::Cell::new(None),
+            relative: Vec::new(),
             scopes: Vec::new(),
             reassigned: HashSet::new(),
             base_assignments: HashMap::new(),
@@ -605,10 +1017,25 @@ impl<'a, 's> Reader<'a, 's> {
     }
 
     fn read(&mut self, program: &'a js::Program<'a>) {
-        for pass in [Pass::Collect, Pass::Extract] {
-            self.pass = pass;
+        self.prepare(program);
+        self.pass = Pass::Extract;
+        self.scopes.clear();
+        self.block(&program.body, 0);
+    }
+
+    /// The passes before extraction: names, then wrappers (up to `MAX_WRAPPER_DEPTH` rounds).
+    fn prepare(&mut self, program: &'a js::Program<'a>) {
+        self.pass = Pass::Collect;
+        self.scopes.clear();
+        self.block(&program.body, 0);
+        self.pass = Pass::Wrappers;
+        for _ in 0..MAX_WRAPPER_DEPTH {
+            let before = self.wrappers.clone();
             self.scopes.clear();
             self.block(&program.body, 0);
+            if self.wrappers == before {
+                break;
+            }
         }
     }
 
@@ -650,7 +1077,7 @@ impl<'a, 's> Reader<'a, 's> {
                 js::Statement::ExportDefaultDeclaration(export) => match &export.declaration {
                     js::ExportDefaultDeclarationKind::FunctionDeclaration(f) => {
                         if let Some(id) = &f.id {
-                            self.bind(id.name.as_str(), Binding::Opaque(Opaque::Other));
+                            self.bind(id.name.as_str(), Binding::Function(f));
                         }
                     }
                     js::ExportDefaultDeclarationKind::ClassDeclaration(c) => {
@@ -670,7 +1097,7 @@ impl<'a, 's> Reader<'a, 's> {
             js::Declaration::VariableDeclaration(var) => self.declare_var(var, depth),
             js::Declaration::FunctionDeclaration(f) => {
                 if let Some(id) = &f.id {
-                    self.bind(id.name.as_str(), Binding::Opaque(Opaque::Other));
+                    self.bind(id.name.as_str(), Binding::Function(f));
                 }
             }
             js::Declaration::ClassDeclaration(c) => {
@@ -692,6 +1119,18 @@ impl<'a, 's> Reader<'a, 's> {
         let constant = var.kind == js::VariableDeclarationKind::Const;
         for decl in &var.declarations {
             match (&decl.id, &decl.init) {
+                (js::BindingPattern::BindingIdentifier(id), Some(init))
+                    if self.import_source(init).is_some() =>
+                {
+                    let (from, path) = self.import_source(init).unwrap_or_default();
+                    let (name, rest) = match path.split_first() {
+                        Some((n, r)) => (n.clone(), r.to_vec()),
+                        None => ("default".to_owned(), Vec::new()),
+                    };
+                    let val = self.import_val(from, &name, rest);
+                    self.imports.insert(id.name.as_str(), val);
+                    self.bind(id.name.as_str(), Binding::Import(from));
+                }
                 (js::BindingPattern::BindingIdentifier(id), Some(init)) => {
                     let binding = self.classify_init(init, constant);
                     self.bind(id.name.as_str(), binding);
@@ -699,13 +1138,93 @@ impl<'a, 's> Reader<'a, 's> {
                 (js::BindingPattern::BindingIdentifier(id), None) => {
                     self.bind(id.name.as_str(), Binding::Opaque(Opaque::NoValue));
                 }
+                (js::BindingPattern::ObjectPattern(obj), Some(init))
+                    if self.import_source(init).is_some() =>
+                {
+                    let (from, base_path) = self.import_source(init).unwrap_or_default();
+                    for prop in &obj.properties {
+                        match (&prop.value, prop.key.static_name()) {
+                            (js::BindingPattern::BindingIdentifier(id), Some(key)) => {
+                                let mut path = base_path.clone();
+                                path.push(key.to_string());
+                                let (name, rest) = match path.split_first() {
+                                    Some((n, r)) => (n.clone(), r.to_vec()),
+                                    None => continue,
+                                };
+                                let val = self.import_val(from, &name, rest);
+                                self.imports.insert(id.name.as_str(), val);
+                                self.bind(id.name.as_str(), Binding::Import(from));
+                            }
+                            (pattern, _) => {
+                                self.declare_pattern(pattern, Opaque::Destructured, depth)
+                            }
+                        }
+                    }
+                }
                 (pattern, _) => self.declare_pattern(pattern, Opaque::Destructured, depth),
             }
         }
     }
 
+    /// `require('./x')` (`("./x", [])`), `require('./x').a` (`("./x", ["a"])`) or a name
+    /// imported from a module of the project.
+    fn import_source(&self, init: &'a js::Expression<'a>) -> Option<(&'a str, Vec<String>)> {
+        match init.get_inner_expression() {
+            js::Expression::CallExpression(call) if call.callee.is_specific_id("require") => {
+                match call
+                    .arguments
+                    .first()?
+                    .as_expression()?
+                    .get_inner_expression()
+                {
+                    js::Expression::StringLiteral(s) => {
+                        let from = s.value.as_str();
+                        (lib_of(from).is_none()).then(|| (from, vec!["default".to_owned()]))
+                    }
+                    _ => None,
+                }
+            }
+            other => {
+                let m = other.as_member_expression()?;
+                let prop = m.static_property_name()?;
+                let (from, mut path) = self.import_source(m.object())?;
+                if path.first().is_some_and(|p| p == "default") && path.len() == 1 {
+                    path.clear();
+                }
+                path.push(prop.to_owned());
+                Some((from, path))
+            }
+        }
+    }
+
+    /// The value bound to `name` exported by module `from` (a link while summarising).
+    fn import_val(&self, from: &str, name: &str, path: Vec<String>) -> Val {
+        let Some(file) = (self.env.resolve)(from) else {
+            return Val::Unknown(Unknown {
+                source: String::new(),
+                reason: String::new(),
+                slot: None,
+            });
+        };
+        let link = Link {
+            file,
+            name: name.to_owned(),
+            path,
+        };
+        match self.env.value {
+            Some(value) => value(&link),
+            None => Val::Link(link),
+        }
+    }
+
     /// What a variable initialised with `init` stands for.
     fn classify_init(&self, init: &'a js::Expression<'a>, constant: bool) -> Binding<'a> {
+        if let js::Expression::NewExpression(n) = init.get_inner_expression()
+            && n.callee.is_specific_id("XMLHttpRequest")
+        {
+            return Binding::Xhr;
+        }
+
         if let js::Expression::CallExpression(call) = init.get_inner_expression() {
             if let Some(m) = call.callee.get_inner_expression().as_member_expression()
                 && m.static_property_name() == Some("create")
@@ -759,7 +1278,18 @@ impl<'a, 's> Reader<'a, 's> {
             let binding = if default && from == "axios" {
                 Binding::Axios
             } else {
-                Binding::Opaque(Opaque::Import(from))
+                let name = match spec {
+                    js::ImportDeclarationSpecifier::ImportSpecifier(s) => match &s.imported {
+                        js::ModuleExportName::IdentifierName(n) => n.name.as_str(),
+                        js::ModuleExportName::IdentifierReference(n) => n.name.as_str(),
+                        js::ModuleExportName::StringLiteral(n) => n.value.as_str(),
+                    },
+                    js::ImportDeclarationSpecifier::ImportDefaultSpecifier(_) => "default",
+                    js::ImportDeclarationSpecifier::ImportNamespaceSpecifier(_) => "*",
+                };
+                let val = self.import_val(from, name, Vec::new());
+                self.imports.insert(local.name.as_str(), val);
+                Binding::Import(from)
             };
             self.bind(local.name.as_str(), binding);
         }
@@ -801,8 +1331,12 @@ impl<'a, 's> Reader<'a, 's> {
         }
     }
 
-    fn declare_params(&mut self, params: &'a js::FormalParameters<'a>, depth: usize) {
-        for param in &params.items {
+    fn declare_params(&mut self, params: &'a js::FormalParameters<'a>, func: u32, depth: usize) {
+        for (index, param) in params.items.iter().enumerate() {
+            if let js::BindingPattern::BindingIdentifier(id) = &param.pattern {
+                self.bind(id.name.as_str(), Binding::Param { func, index });
+                continue;
+            }
             self.declare_pattern(&param.pattern, Opaque::Param, depth);
         }
         if let Some(rest) = &params.rest {
@@ -834,7 +1368,8 @@ impl<'a, 's> Reader<'a, 's> {
 
     fn function(&mut self, f: &'a js::Function<'a>, depth: usize) {
         self.scopes.push(Scope::default());
-        self.declare_params(&f.params, depth);
+        self.functions.push(f.span.start);
+        self.declare_params(&f.params, f.span.start, depth);
         self.param_defaults(&f.params, depth);
         if let Some(body) = &f.body {
             self.declare_statements(&body.statements, depth);
@@ -842,12 +1377,14 @@ impl<'a, 's> Reader<'a, 's> {
                 self.statement(stmt, depth + 1);
             }
         }
+        self.functions.pop();
         self.scopes.pop();
     }
 
     fn arrow(&mut self, f: &'a js::ArrowFunctionExpression<'a>, depth: usize) {
         self.scopes.push(Scope::default());
-        self.declare_params(&f.params, depth);
+        self.functions.push(f.span.start);
+        self.declare_params(&f.params, f.span.start, depth);
         self.param_defaults(&f.params, depth);
         if let Some(body) = f.body.as_function_body() {
             self.declare_statements(&body.statements, depth);
@@ -857,6 +1394,7 @@ impl<'a, 's> Reader<'a, 's> {
         } else if let Some(expr) = f.body.as_expression() {
             self.expression(expr, depth + 1);
         }
+        self.functions.pop();
         self.scopes.pop();
     }
 
@@ -868,7 +1406,50 @@ impl<'a, 's> Reader<'a, 's> {
         }
     }
 
+    /// Notes the `HttpClient`s an Angular class is given: constructor parameters typed
+    /// `HttpClient` and fields set to `inject(HttpClient)`.
+    fn note_http_clients(&mut self, class: &'a js::Class<'a>) {
+        let is_http = |t: Option<&js::TSTypeAnnotation<'_>>| {
+            matches!(t.map(|t| &t.type_annotation), Some(js::TSType::TSTypeReference(r))
+                if matches!(&r.type_name, js::TSTypeName::IdentifierReference(id) if id.name == "HttpClient"))
+        };
+        for element in &class.body.body {
+            match element {
+                js::ClassElement::MethodDefinition(m)
+                    if m.kind == js::MethodDefinitionKind::Constructor =>
+                {
+                    for param in &m.value.params.items {
+                        if let js::BindingPattern::BindingIdentifier(id) = &param.pattern
+                            && is_http(param.type_annotation.as_deref())
+                        {
+                            self.http_clients.insert(id.name.as_str());
+                        }
+                    }
+                }
+                js::ClassElement::PropertyDefinition(p) => {
+                    let injected = p.value.as_ref().is_some_and(|v| {
+                        matches!(v.get_inner_expression(), js::Expression::CallExpression(c)
+                            if c.callee.is_specific_id("inject")
+                                && c.arguments.first().and_then(|a| a.as_expression())
+                                    .is_some_and(|a| a.is_specific_id("HttpClient")))
+                    });
+                    if (injected || is_http(p.type_annotation.as_deref()))
+                        && let Some(name) = p.key.static_name()
+                        && let js::PropertyKey::StaticIdentifier(id) = &p.key
+                    {
+                        let _ = name;
+                        self.http_clients.insert(id.name.as_str());
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
     fn class(&mut self, class: &'a js::Class<'a>, depth: usize) {
+        if self.pass == Pass::Collect {
+            self.note_http_clients(class);
+        }
         if let Some(heritage) = &class.heritage {
             self.expression(&heritage.expression, depth + 1);
         }
@@ -1233,13 +1814,54 @@ impl<'a, 's> Reader<'a, 's> {
     }
 
     fn call(&mut self, call: &'a js::CallExpression<'a>, depth: usize) {
-        if self.pass == Pass::Extract
+        if self.pass == Pass::Wrappers {
+            self.note_interceptor(call);
+        }
+        if matches!(self.pass, Pass::Wrappers | Pass::Extract)
             && let Some(request) = self.request(call)
         {
             self.emit(request);
         }
         self.expression(&call.callee, depth);
         self.arguments(&call.arguments, depth);
+    }
+
+    /// An Angular interceptor's `req.clone({ url: ... })`.
+    fn note_interceptor(&mut self, call: &'a js::CallExpression<'a>) {
+        let Some(m) = call.callee.get_inner_expression().as_member_expression() else {
+            return;
+        };
+        if m.static_property_name() != Some("clone") || !self.input.text.contains("HttpInterceptor")
+        {
+            return;
+        }
+        let arg = call.arguments.first().and_then(|a| a.as_expression());
+        let Lookup::Found(url, limit) = self.prop_of(arg, "url") else {
+            return;
+        };
+        let mut fuel = EVAL_FUEL;
+        let parts = self.parts(url, Frame { limit, depth: 0 }, &mut fuel);
+        let mut found = false;
+        let parts = parts
+            .into_iter()
+            .map(|p| match p {
+                Part::Hole { unknown, .. } if !found && unknown.source.ends_with(".url") => {
+                    found = true;
+                    Part::Hole {
+                        name: "url".into(),
+                        unknown: Unknown {
+                            source: unknown.source,
+                            reason: String::new(),
+                            slot: Some(Box::new(Slot::Param { func: 0, index: 0 })),
+                        },
+                    }
+                }
+                other => other,
+            })
+            .collect();
+        if found {
+            self.interceptor = Some(parts);
+        }
     }
 
     fn assignment(&mut self, a: &'a js::AssignmentExpression<'a>, depth: usize) {
@@ -1367,7 +1989,8 @@ impl<'a, 's> Reader<'a, 's> {
         let callee = callee.get_inner_expression();
         if let js::Expression::Identifier(id) = callee {
             let name = id.name.as_str();
-            return match self.lookup(name, self.scopes.len()) {
+            let binding = self.lookup(name, self.scopes.len());
+            return match binding {
                 Some((level, Binding::Instance { config })) => Some(Client::Instance {
                     name,
                     verb: None,
@@ -1375,51 +1998,262 @@ impl<'a, 's> Reader<'a, 's> {
                     level,
                 }),
                 Some((_, Binding::Axios)) => Some(Client::Axios { name, verb: None }),
-                _ if name == "axios" => Some(Client::Axios { name, verb: None }),
-                _ if name == "fetch" => Some(Client::Fetch),
-                _ => None,
+                Some((_, Binding::Import(from))) => self.imported_client(name, from, &[], None),
+                Some((_, Binding::Function(f))) => self.wrapper_client(name, f.span.start),
+                Some((_, Binding::Value { init, .. })) => match init.get_inner_expression() {
+                    js::Expression::ArrowFunctionExpression(f) => {
+                        self.wrapper_client(name, f.span.start)
+                    }
+                    js::Expression::FunctionExpression(f) => {
+                        self.wrapper_client(name, f.span.start)
+                    }
+                    _ => None,
+                },
+                Some((_, Binding::Param { .. })) if name == "$http" => {
+                    Some(Client::Axios { name, verb: None })
+                }
+                Some(_) => None,
+                None if name == "axios" || name == "$http" => {
+                    Some(Client::Axios { name, verb: None })
+                }
+                None if matches!(name, "fetch" | "$fetch" | "ofetch" | "ky") => {
+                    Some(Client::Fetch { name })
+                }
+                None => None,
             };
         }
         let m = callee.as_member_expression()?;
         let prop = m.static_property_name()?;
-        let js::Expression::Identifier(obj) = m.object().get_inner_expression() else {
+        let object = m.object().get_inner_expression();
+        if let Some(field) = this_field(object)
+            && (self.http_clients.contains(field)
+                || (self.http_clients.is_empty() && field.to_ascii_lowercase().contains("http")))
+        {
+            let verb = if prop == "request" {
+                "request"
+            } else {
+                verb_of(prop, Lib::Axios)?
+            };
+            return Some(Client::Angular {
+                name: format!("this.{field}"),
+                verb,
+            });
+        }
+        if let Some(path) = self.member_path(object) {
+            let (root, rest) = path;
+            if let Some((_, Binding::Import(from))) = self.lookup(root, self.scopes.len()) {
+                return self.imported_client(root, from, &rest, Some(prop));
+            }
+        }
+        if let Some((object_lit, limit)) = self.resolve_object(object, self.scopes.len(), 0)
+            && let Lookup::Found(value, _) = self.lookup_prop(object_lit, prop, limit)
+        {
+            let func = match value.get_inner_expression() {
+                js::Expression::ArrowFunctionExpression(f) => Some(f.span.start),
+                js::Expression::FunctionExpression(f) => Some(f.span.start),
+                _ => None,
+            };
+            if let Some(func) = func {
+                return self.wrapper_client(&self.source(callee.span()), func);
+            }
+        }
+        let js::Expression::Identifier(obj) = object else {
             return None;
         };
         let name = obj.name.as_str();
         if prop == "fetch" && matches!(name, "window" | "globalThis" | "self") {
-            return Some(Client::Fetch);
+            return Some(Client::Fetch { name: "fetch" });
         }
-        let verb = if prop == "request" {
+        let binding = self.lookup(name, self.scopes.len());
+        if let Some((_, Binding::Xhr)) = binding {
+            return (prop == "open").then_some(Client::Xhr { name });
+        }
+        if matches!(name, "$" | "jQuery") && binding.is_none() {
+            return matches!(prop, "ajax" | "get" | "post" | "getJSON")
+                .then_some(Client::JQuery { name, verb: prop });
+        }
+        if let Some((_, Binding::Value { init, .. })) = binding
+            && let js::Expression::CallExpression(c) = init.get_inner_expression()
+            && c.callee.is_specific_id("createClient")
+        {
+            let method =
+                Method::parse(prop).filter(|_| prop.bytes().all(|b| b.is_ascii_uppercase()))?;
+            let config = c.arguments.first().and_then(|a| a.as_expression());
+            return Some(Client::OpenApiFetch {
+                name,
+                method,
+                config,
+            });
+        }
+        let lib = match binding {
+            Some((_, Binding::Import(from))) => lib_of(from)?,
+            Some((_, Binding::Axios | Binding::Instance { .. })) => Lib::Axios,
+            Some((_, Binding::Param { .. })) if name == "$http" => Lib::Axios,
+            Some((_, Binding::Value { init, .. }))
+                if is_require_of(init, "superagent") || name == "superagent" =>
+            {
+                Lib::Superagent
+            }
+            Some(_) => return None,
+            None => match name {
+                "axios" | "$http" => Lib::Axios,
+                "superagent" => Lib::Superagent,
+                "ky" => Lib::Ky,
+                _ => return None,
+            },
+        };
+        let verb = if prop == "request" && lib == Lib::Axios {
             "request"
         } else {
-            AXIOS_VERBS.iter().find(|(v, _, _)| *v == prop)?.0
+            verb_of(prop, lib)?
         };
-        match self.lookup(name, self.scopes.len()) {
+        match binding {
             Some((level, Binding::Instance { config })) => Some(Client::Instance {
                 name,
                 verb: Some(verb),
                 config,
                 level,
             }),
-            Some((_, Binding::Axios)) => Some(Client::Axios {
+            _ if lib == Lib::Axios => Some(Client::Axios {
                 name,
                 verb: Some(verb),
             }),
-            _ if name == "axios" => Some(Client::Axios {
-                name,
-                verb: Some(verb),
+            _ => Some(Client::Lib { name, verb, lib }),
+        }
+    }
+
+    /// `root.a.b` as the root name and the member names; `None` for other shapes.
+    fn member_path(&self, expr: &'a js::Expression<'a>) -> Option<(&'a str, Vec<String>)> {
+        let mut path = Vec::new();
+        let mut e = expr;
+        for _ in 0..MAX_OBJECT_HOPS {
+            match e.get_inner_expression() {
+                js::Expression::Identifier(id) => {
+                    path.reverse();
+                    return Some((id.name.as_str(), path));
+                }
+                other => {
+                    let m = other.as_member_expression()?;
+                    path.push(m.static_property_name()?.to_owned());
+                    e = m.object();
+                }
+            }
+        }
+        None
+    }
+
+    /// A client imported from another module (or a library).
+    fn imported_client(
+        &self,
+        name: &'a str,
+        from: &'a str,
+        path: &[String],
+        prop: Option<&'a str>,
+    ) -> Option<Client<'a>> {
+        if let Some(lib) = lib_of(from)
+            && path.is_empty()
+        {
+            return match (lib, prop) {
+                (Lib::Axios, None) => Some(Client::Axios { name, verb: None }),
+                (Lib::Axios, Some(p)) => Some(Client::Axios {
+                    name,
+                    verb: Some(if p == "request" {
+                        "request"
+                    } else {
+                        verb_of(p, lib)?
+                    }),
+                }),
+                (Lib::Ky | Lib::Ofetch, None) => Some(Client::Fetch { name }),
+                (_, Some(p)) => Some(Client::Lib {
+                    name,
+                    verb: verb_of(p, lib)?,
+                    lib,
+                }),
+                _ => None,
+            };
+        }
+        let val = self.imports.get(name)?;
+        let mut full: Vec<String> = path.to_vec();
+        if let Some(p) = prop {
+            full.push(p.to_owned());
+        }
+        let label = std::iter::once(name.to_owned())
+            .chain(full.iter().cloned())
+            .collect::<Vec<_>>()
+            .join(".");
+        match val_at(val, &full) {
+            Val::Wrapper(w) => Some(Client::Wrapper {
+                name: label,
+                wrapper: *w,
             }),
+            Val::Axios if prop.is_none() => Some(Client::Axios { name, verb: None }),
+            Val::Instance(base, at) if prop.is_none() => Some(Client::Owned {
+                name: label,
+                verb: None,
+                base,
+                at,
+            }),
+            _ => {
+                // `api.get(...)`: a method of an imported instance.
+                let p = prop?;
+                let verb = if p == "request" {
+                    "request"
+                } else {
+                    verb_of(p, Lib::Axios)?
+                };
+                let label = std::iter::once(name.to_owned())
+                    .chain(path.iter().cloned())
+                    .collect::<Vec<_>>()
+                    .join(".");
+                match val_at(val, path) {
+                    Val::Axios => Some(Client::Owned {
+                        name: label,
+                        verb: Some(verb),
+                        base: Ok(None),
+                        at: None,
+                    }),
+                    Val::Instance(base, at) => Some(Client::Owned {
+                        name: label,
+                        verb: Some(verb),
+                        base,
+                        at,
+                    }),
+                    _ => None,
+                }
+            }
+        }
+    }
+
+    /// A call of a function of this file that wraps a request.
+    fn wrapper_client(&self, name: &str, func: u32) -> Option<Client<'a>> {
+        let wrapper = self.wrappers.get(&func)?;
+        Some(Client::Wrapper {
+            name: name.to_owned(),
+            wrapper: wrapper.clone(),
+        })
+    }
+
+    /// The parameter of the innermost function an expression is, if it is one.
+    fn own_param(&self, expr: Option<&'a js::Expression<'a>>) -> Option<usize> {
+        let js::Expression::Identifier(id) = expr?.get_inner_expression() else {
+            return None;
+        };
+        match self.lookup(id.name.as_str(), self.scopes.len()) {
+            Some((_, Binding::Param { func, index })) if self.functions.last() == Some(&func) => {
+                Some(index)
+            }
             _ => None,
         }
     }
 
     /// The request a call sends, if it is a client call with a URL.
     fn request(&self, call: &'a js::CallExpression<'a>) -> Option<Request<'a>> {
+        let args = &call.arguments;
         match self.client(&call.callee)? {
-            Client::Fetch => self.fetch_request(&call.arguments),
+            Client::Fetch { name } => self.fetch_request(name, args),
             Client::Axios { name, verb } => {
                 let base = self.assigned_base(name, format!("`{name}.defaults.baseURL`"));
-                self.axios_request(name, verb, &call.arguments, base)
+                self.axios_request(name.to_owned(), verb, args, base)
             }
             Client::Instance {
                 name,
@@ -1428,14 +2262,212 @@ impl<'a, 's> Reader<'a, 's> {
                 level,
             } => {
                 let base = self.instance_base(name, config, level);
-                self.axios_request(name, verb, &call.arguments, base)
+                self.axios_request(name.to_owned(), verb, args, base)
             }
+            Client::Owned {
+                name,
+                verb,
+                base,
+                at,
+            } => {
+                let mut r = self.axios_request(name, verb, args, Base::Owned(base))?;
+                r.base_at = at;
+                Some(r)
+            }
+            Client::Angular { name, verb } => {
+                let mut request = if verb == "request" {
+                    let method_arg = args.first().and_then(|a| a.as_expression());
+                    let url = args.get(1)?.as_expression()?;
+                    let mut r = self.plain(format!("{name}.request"), url, None);
+                    r.method_arg = self.own_param(method_arg).map(WMethod::Arg);
+                    r.method = method_arg.and_then(|m| self.literal_method(m));
+                    r
+                } else {
+                    self.axios_request(name, Some(verb), args, Base::None)?
+                };
+                request.angular = true;
+                Some(request)
+            }
+            Client::Lib { name, verb, lib } => {
+                let url = args.first()?.as_expression()?;
+                let method = match lib {
+                    Lib::Superagent if verb == "del" => Method::Delete,
+                    _ => Method::parse(verb)?,
+                };
+                let client = format!("{name}.{verb}");
+                let mut r = self.plain(client, url, Some(method));
+                if lib == Lib::Ky {
+                    r.base = self.option_base(args.get(1), "prefixUrl", r.base);
+                }
+                Some(r)
+            }
+            Client::JQuery { name, verb } => {
+                let first = args.first()?.as_expression()?;
+                let client = format!("{name}.{verb}");
+                match verb {
+                    "ajax" => {
+                        if self.resolve_object(first, self.scopes.len(), 0).is_some() {
+                            let mut r = self.config_request(client, first, Base::None)?;
+                            if matches!(self.prop_of(Some(first), "method"), Lookup::Absent) {
+                                r.method = self.method_from(self.prop_of(Some(first), "type"));
+                            }
+                            Some(r)
+                        } else {
+                            let options = args.get(1).and_then(|a| a.as_expression());
+                            let mut r = self.plain(client, first, Some(Method::Get));
+                            r.method = match self.prop_of(options, "method") {
+                                Lookup::Absent => self.method_from(self.prop_of(options, "type")),
+                                found => self.method_from(found),
+                            };
+                            Some(r)
+                        }
+                    }
+                    "post" => Some(self.plain(client, first, Some(Method::Post))),
+                    _ => Some(self.plain(client, first, Some(Method::Get))),
+                }
+            }
+            Client::Xhr { name } => {
+                let method = args.first()?.as_expression()?;
+                let url = args.get(1)?.as_expression()?;
+                let mut r = self.plain(format!("{name}.open"), url, None);
+                r.method = self.literal_method(method);
+                r.method_arg = self.own_param(Some(method)).map(WMethod::Arg);
+                Some(r)
+            }
+            Client::OpenApiFetch {
+                name,
+                method,
+                config,
+            } => {
+                let url = args.first()?.as_expression()?;
+                let mut r = self.plain(format!("{name}.{method}"), url, Some(method));
+                r.base = match self.prop_of(config, "baseUrl") {
+                    Lookup::Found(expr, limit) => Base::Exprs {
+                        exprs: vec![expr],
+                        limit,
+                        label: format!("the `baseUrl` of `{name}`"),
+                    },
+                    _ => Base::None,
+                };
+                Some(r)
+            }
+            Client::Wrapper { name, wrapper } => self.wrapper_request(name, &wrapper, args, call),
         }
     }
 
-    fn fetch_request(&self, args: &'a [js::Argument<'a>]) -> Option<Request<'a>> {
+    /// A request whose method is known and URL is an expression.
+    fn plain(
+        &self,
+        client: String,
+        url: &'a js::Expression<'a>,
+        method: Option<Method>,
+    ) -> Request<'a> {
+        Request {
+            client,
+            url: UrlArg::Expr(url),
+            method,
+            base: Base::None,
+            method_arg: None,
+            angular: false,
+            via: None,
+            method_alt: None,
+            own: None,
+            base_at: None,
+        }
+    }
+
+    /// The method a string expression names.
+    fn literal_method(&self, expr: &'a js::Expression<'a>) -> Option<Method> {
+        match self.eval_top(expr) {
+            Value::Known(parts) => Method::parse(&literal_text(&parts)?.to_ascii_uppercase()),
+            Value::Unknown(_) => None,
+        }
+    }
+
+    /// A base URL option (`prefixUrl`, `baseURL`) of an options argument.
+    fn option_base(
+        &self,
+        options: Option<&'a js::Argument<'a>>,
+        key: &str,
+        base: Base<'a>,
+    ) -> Base<'a> {
+        match self.prop_of(options.and_then(|a| a.as_expression()), key) {
+            Lookup::Found(expr, limit) => Base::Exprs {
+                exprs: vec![expr],
+                limit,
+                label: format!("the request's `{key}`"),
+            },
+            _ => base,
+        }
+    }
+
+    /// A call of a wrapper: its URL with the arguments put in.
+    fn wrapper_request(
+        &self,
+        name: String,
+        w: &Wrapper,
+        args: &'a [js::Argument<'a>],
+        call: &'a js::CallExpression<'a>,
+    ) -> Option<Request<'a>> {
+        let arg = |i: usize| args.get(i).and_then(|a| a.as_expression());
+        let mut url = Vec::new();
+        let mut span = None;
+        let mut own: Option<Vec<Part>> = None;
+        for part in &w.url {
+            match part {
+                Part::Hole { unknown, .. } => match unknown.slot.as_deref() {
+                    Some(Slot::Param { func, index }) if *func == w.func => match arg(*index) {
+                        Some(expr) => {
+                            span.get_or_insert(expr.span());
+                            let mut fuel = EVAL_FUEL;
+                            let parts = self.parts(expr, self.here(), &mut fuel);
+                            if own.is_none() {
+                                own = Some(parts.clone());
+                            }
+                            url.extend(parts);
+                        }
+                        None => url.push(Part::Hole {
+                            name: "param".into(),
+                            unknown: Unknown {
+                                source: name.clone(),
+                                reason: format!("whose parameter {} is not passed", index + 1),
+                                slot: None,
+                            },
+                        }),
+                    },
+                    _ => url.push(part.clone()),
+                },
+                lit => url.push(lit.clone()),
+            }
+        }
+        let (method, method_arg) = match &w.method {
+            WMethod::Known(m) => (*m, None),
+            WMethod::Arg(i) => match self.own_param(arg(*i)) {
+                Some(j) => (None, Some(WMethod::Arg(j))),
+                None => (arg(*i).and_then(|e| self.literal_method(e)), None),
+            },
+            WMethod::OptionsArg(i) => match self.own_param(arg(*i)) {
+                Some(j) => (None, Some(WMethod::OptionsArg(j))),
+                None => (self.method_prop(arg(*i)), None),
+            },
+        };
+        Some(Request {
+            client: name,
+            url: UrlArg::Parts(url, span.unwrap_or(call.span)),
+            method,
+            base: Base::Owned(w.base.clone()),
+            method_arg,
+            angular: w.angular,
+            via: Some((w.file, w.func)),
+            method_alt: None,
+            own: own.map(|o| (o, w.span)),
+            base_at: None,
+        })
+    }
+
+    fn fetch_request(&self, name: &str, args: &'a [js::Argument<'a>]) -> Option<Request<'a>> {
         let first = args.first()?;
-        let client = "fetch".to_owned();
+        let client = name.to_owned();
         let Some(url) = first.as_expression() else {
             return Some(spread_request(client, first.span()));
         };
@@ -1447,28 +2479,46 @@ impl<'a, 's> Reader<'a, 's> {
             ),
             _ => (url, None),
         };
-        let method = match self.prop_of(init, "method") {
+        let method_lookup = self.prop_of(init, "method");
+        let method_arg = match (&method_lookup, self.own_param(init)) {
+            (_, Some(i)) => Some(WMethod::OptionsArg(i)),
+            (Lookup::Found(expr, _), None) => self.own_param(Some(expr)).map(WMethod::Arg),
+            _ => None,
+        };
+        let method_alt = self.method_alt(&method_lookup);
+        let method = match method_lookup {
             Lookup::Absent => self.method_prop(request_init),
             found => self.method_from(found),
+        };
+        let base = match name {
+            "$fetch" | "ofetch" => self.option_base(args.get(1), "baseURL", Base::None),
+            "ky" => self.option_base(args.get(1), "prefixUrl", Base::None),
+            _ => Base::None,
         };
         Some(Request {
             client,
             url: UrlArg::Expr(url),
             method,
-            base: Base::None,
+            base,
+            method_arg,
+            angular: false,
+            via: None,
+            method_alt,
+            own: None,
+            base_at: None,
         })
     }
 
     fn axios_request(
         &self,
-        name: &str,
+        client: String,
         verb: Option<&'static str>,
         args: &'a [js::Argument<'a>],
         base: Base<'a>,
     ) -> Option<Request<'a>> {
         let client = match verb {
-            Some(v) => format!("{name}.{v}"),
-            None => name.to_owned(),
+            Some(v) => format!("{client}.{v}"),
+            None => client,
         };
         let first = args.first()?;
         let Some(first_expr) = first.as_expression() else {
@@ -1485,6 +2535,12 @@ impl<'a, 's> Reader<'a, 's> {
                 url: UrlArg::Expr(first_expr),
                 method: Some(*method),
                 base: self.call_base(config, base),
+                method_arg: None,
+                angular: false,
+                via: None,
+                method_alt: None,
+                own: None,
+                base_at: None,
             });
         }
         let frame = self.here();
@@ -1500,11 +2556,21 @@ impl<'a, 's> Reader<'a, 's> {
         } else {
             self.method_prop(config)
         };
+        let method_arg = match self.prop_of(config, "method") {
+            Lookup::Found(expr, _) => self.own_param(Some(expr)).map(WMethod::Arg),
+            _ => self.own_param(config).map(WMethod::OptionsArg),
+        };
         Some(Request {
             client,
             url: UrlArg::Expr(first_expr),
             method,
             base: self.call_base(config, base),
+            method_arg,
+            angular: false,
+            via: None,
+            method_alt: None,
+            own: None,
+            base_at: None,
         })
     }
 
@@ -1526,11 +2592,22 @@ impl<'a, 's> Reader<'a, 's> {
                 ),
             },
         };
+        let method_arg = match self.prop_of(Some(config), "method") {
+            Lookup::Found(expr, _) => self.own_param(Some(expr)).map(WMethod::Arg),
+            _ => None,
+        };
+        let method_alt = self.method_alt(&self.prop_of(Some(config), "method"));
         Some(Request {
             client,
             url,
             method: self.method_prop(Some(config)),
             base: self.call_base(Some(config), base),
+            method_arg,
+            angular: false,
+            via: None,
+            method_alt,
+            own: None,
+            base_at: None,
         })
     }
 
@@ -1605,44 +2682,236 @@ impl<'a, 's> Reader<'a, 's> {
         }
     }
 
-    /// Evaluates a request and records it.
+    /// Evaluates a request and records it (or, inside a function whose parameter reaches the
+    /// URL or the method, records the function as a wrapper).
     fn emit(&mut self, request: Request<'a>) {
-        let (url, span) = match request.url {
-            UrlArg::Opaque { span, why } => (CallUrl::Unresolved { why }, span),
-            UrlArg::Expr(expr) => {
-                let url = match self.eval_top(expr) {
-                    Value::Unknown(u) => CallUrl::Unresolved {
-                        why: format!("the URL is `{}`, {}", u.source, u.reason),
+        let test_of = |c: &js::ConditionalExpression<'_>| self.source(c.test.span());
+        let conditional = match &request.url {
+            UrlArg::Expr(e) => first_conditional(e, 0),
+            _ => None,
+        };
+        let urls: Vec<(Option<String>, Branch)> = match conditional {
+            Some(c) if self.eval_top(&c.consequent) != self.eval_top(&c.alternate) => vec![
+                (Some(test_of(c)), Some((c.span.start, true))),
+                (Some(test_of(c)), Some((c.span.start, false))),
+            ],
+            _ => vec![(None, None)],
+        };
+        let methods = match &request.method_alt {
+            Some((test, a, b)) => vec![(Some(test.clone()), *a), (Some(test.clone()), *b)],
+            None => vec![(None, request.method)],
+        };
+        if urls.len() == 1 && methods.len() == 1 {
+            return self.emit_one(request);
+        }
+        for (i, (url_test, url)) in urls.iter().enumerate() {
+            for (j, (method_test, method)) in methods.iter().enumerate() {
+                if url_test.is_some() && url_test == method_test && i != j {
+                    continue;
+                }
+                let one = Request {
+                    client: request.client.clone(),
+                    url: match &request.url {
+                        UrlArg::Expr(e) => UrlArg::Expr(e),
+                        UrlArg::Parts(p, span) => UrlArg::Parts(p.clone(), *span),
+                        UrlArg::Opaque { span, why } => UrlArg::Opaque {
+                            span: *span,
+                            why: why.clone(),
+                        },
                     },
-                    Value::Known(parts) => match self.apply_base(normalize(parts), &request.base) {
-                        Ok(parts) => match finish(parts) {
+                    method: *method,
+                    base: match &request.base {
+                        Base::None => Base::None,
+                        Base::Unknown(w) => Base::Unknown(w.clone()),
+                        Base::Owned(b) => Base::Owned(b.clone()),
+                        Base::Exprs {
+                            exprs,
+                            limit,
+                            label,
+                        } => Base::Exprs {
+                            exprs: exprs.clone(),
+                            limit: *limit,
+                            label: label.clone(),
+                        },
+                    },
+                    method_arg: request.method_arg.clone(),
+                    angular: request.angular,
+                    via: request.via,
+                    method_alt: None,
+                    own: request.own.clone(),
+                    base_at: None,
+                };
+                self.choice.set(*url);
+                self.emit_one(one);
+                self.choice.set(None);
+            }
+        }
+    }
+
+    /// A method chosen by a condition (`mode === 'edit' ? 'PATCH' : 'POST'`).
+    fn method_alt(&self, lookup: &Lookup<'a>) -> Option<(String, Option<Method>, Option<Method>)> {
+        let Lookup::Found(expr, _) = lookup else {
+            return None;
+        };
+        let js::Expression::ConditionalExpression(c) = expr.get_inner_expression() else {
+            return None;
+        };
+        Some((
+            self.source(c.test.span()),
+            self.literal_method(&c.consequent),
+            self.literal_method(&c.alternate),
+        ))
+    }
+
+    fn emit_one(&mut self, request: Request<'a>) {
+        let (value, span) = match request.url {
+            UrlArg::Opaque { span, why } => {
+                if self.pass == Pass::Extract {
+                    self.push(
+                        CallUrl::Unresolved { why },
+                        span,
+                        &request.client,
+                        request.method,
+                        request.angular,
+                    );
+                }
+                return;
+            }
+            UrlArg::Expr(expr) => (self.eval_top(expr), expr.span()),
+            UrlArg::Parts(parts, span) => (Value::Known(parts), span),
+        };
+        if self.pass == Pass::Extract
+            && let Some(via) = request.via
+        {
+            self.used.insert(via);
+        }
+        let current = self.functions.last().copied();
+        let whole = match &value {
+            Value::Unknown(u) => Some(u.clone()),
+            Value::Known(_) => None,
+        };
+        let parts = match value {
+            Value::Known(parts) => Ok(normalize(parts)),
+            Value::Unknown(u) if u.slot.is_some() => Ok(vec![Part::Hole {
+                name: "param".into(),
+                unknown: u,
+            }]),
+            Value::Unknown(u) => Err(u),
+        };
+        if let (Some(func), Ok(parts)) = (current, &parts) {
+            let own = |p: &Part| {
+                matches!(p, Part::Hole { unknown, .. }
+                    if matches!(unknown.slot.as_deref(), Some(Slot::Param { func: f, .. }) if *f == func))
+            };
+            if parts.iter().any(own) || request.method_arg.is_some() {
+                let wrapper = Wrapper {
+                    client: request.client.clone(),
+                    url: parts.clone(),
+                    base: self.owned_base(&request.base),
+                    method: request
+                        .method_arg
+                        .clone()
+                        .unwrap_or(WMethod::Known(request.method)),
+                    angular: request.angular,
+                    func,
+                    file: self.env.file,
+                    span: self.input.span(span.start as usize, span.end as usize),
+                };
+                if self.pass == Pass::Wrappers {
+                    self.wrappers.insert(func, wrapper);
+                    return;
+                }
+                if self.pass == Pass::Extract {
+                    self.wrapper_calls.push((self.calls.len(), func));
+                }
+            }
+        }
+        if self.pass != Pass::Extract {
+            return;
+        }
+        let parts = match (parts, whole) {
+            (Ok(_), Some(u)) => Err(u),
+            (parts, _) => parts,
+        };
+        let mut duplicated = None;
+        let mut relative = false;
+        let url = match parts {
+            Err(u) => CallUrl::Unresolved {
+                why: format!("the URL is `{}`, {}", u.source, u.reason),
+            },
+            Ok(parts) => {
+                let own = match &request.own {
+                    Some((own, at)) => Some((own.clone(), *at)),
+                    None => self
+                        .base_span(&request.base)
+                        .or(request.base_at)
+                        .map(|at| (parts.clone(), at)),
+                };
+                match self.apply_base(parts, &request.base) {
+                    Ok(parts) => {
+                        duplicated = own.and_then(|(own, at)| duplicated_prefix(&own, &parts, at));
+                        relative = matches!(parts.first(), Some(Part::Lit(h))
+                            if !h.starts_with('/') && matches!(classify_head(h), Head::Relative));
+                        match finish(parts) {
                             Some(url) => url,
                             None => return,
-                        },
-                        Err(why) => CallUrl::Unresolved { why },
-                    },
-                };
-                (url, expr.span())
+                        }
+                    }
+                    Err(why) => CallUrl::Unresolved { why },
+                }
             }
         };
+        self.push(url, span, &request.client, request.method, request.angular);
+        if let Some(last) = self.calls.last_mut() {
+            last.duplicated = duplicated;
+        }
+        if relative {
+            self.relative.push(self.calls.len() - 1);
+        }
+    }
+
+    /// Where a base URL is written, when it is an expression of this file.
+    fn base_span(&self, base: &Base<'a>) -> Option<crate::source_file::Span> {
+        match base {
+            Base::Exprs { exprs, .. } => {
+                let e = exprs.first()?;
+                Some(
+                    self.input
+                        .span(e.span().start as usize, e.span().end as usize),
+                )
+            }
+            _ => None,
+        }
+    }
+
+    fn push(
+        &mut self,
+        url: CallUrl,
+        span: js::Span,
+        client: &str,
+        method: Option<Method>,
+        angular: bool,
+    ) {
+        if angular {
+            self.angular.push(self.calls.len());
+        }
         let span = self.input.span(span.start as usize, span.end as usize);
         self.calls.push(CallFact {
-            method: request.method,
+            method,
             url,
             span,
-            client: request.client,
+            client: client.to_owned(),
+            duplicated: None,
         });
     }
 
-    /// Joins a URL to its base as axios does; `Err` says why the base is not known.
-    fn apply_base(&self, url: Vec<Part>, base: &Base<'a>) -> Result<Vec<Part>, String> {
-        let starts_with_hole = matches!(url.first(), Some(Part::Hole { .. }));
-        if matches!(base, Base::None) || starts_with_hole || axios_absolute(&url) {
-            return Ok(url);
-        }
+    /// A base evaluated to owned parts; `Ok(None)` without one. A base that starts with an
+    /// import's hole stays (the project fills it in).
+    fn owned_base(&self, base: &Base<'a>) -> Result<Option<Vec<Part>>, String> {
         match base {
-            Base::None => Ok(url),
+            Base::None => Ok(None),
             Base::Unknown(why) => Err(why.clone()),
+            Base::Owned(b) => b.clone(),
             Base::Exprs {
                 exprs,
                 limit,
@@ -1657,11 +2926,19 @@ impl<'a, 's> Reader<'a, 's> {
                     };
                     let parts = match self.eval(expr, frame, &mut fuel) {
                         Value::Known(parts) => normalize(parts),
+                        Value::Unknown(u) if matches!(u.slot.as_deref(), Some(Slot::Link(_))) => {
+                            vec![Part::Hole {
+                                name: "base".into(),
+                                unknown: u,
+                            }]
+                        }
                         Value::Unknown(u) => {
                             return Err(format!("{label} is `{}`, {}", u.source, u.reason));
                         }
                     };
-                    if let Some(Part::Hole { unknown, .. }) = parts.first() {
+                    if let Some(Part::Hole { unknown, .. }) = parts.first()
+                        && !matches!(unknown.slot.as_deref(), Some(Slot::Link(_)))
+                    {
                         return Err(format!(
                             "{label} starts with `{}`, {}",
                             unknown.source, unknown.reason
@@ -1674,11 +2951,263 @@ impl<'a, 's> Reader<'a, 's> {
                         _ => agreed = Some(parts),
                     }
                 }
-                Ok(match agreed {
-                    Some(base) => axios_join(base, url),
-                    None => url,
-                })
+                Ok(agreed)
             }
+        }
+    }
+
+    /// Joins a URL to its base as axios does; `Err` says why the base is not known.
+    fn apply_base(&self, url: Vec<Part>, base: &Base<'a>) -> Result<Vec<Part>, String> {
+        let starts_with_hole = matches!(url.first(), Some(Part::Hole { .. }));
+        if matches!(base, Base::None) || starts_with_hole || axios_absolute(&url) {
+            return Ok(url);
+        }
+        join_base(self.owned_base(base)?, url)
+    }
+
+    // -- summaries ---------------------------------------------------------------------------
+
+    /// Records what the module exports, as owned values (imports stay links).
+    fn summarise(&mut self, program: &'a js::Program<'a>, out: &mut FileOut) {
+        self.pass = Pass::Extract;
+        self.scopes.clear();
+        self.scopes.push(Scope::default());
+        self.declare_statements(&program.body, 0);
+        let resolve = self.env.resolve;
+        for stmt in &program.body {
+            match stmt {
+                js::Statement::ExportDeclaration(e) => match &e.declaration {
+                    js::Declaration::VariableDeclaration(var) => {
+                        for decl in &var.declarations {
+                            if let (js::BindingPattern::BindingIdentifier(id), Some(init)) =
+                                (&decl.id, &decl.init)
+                            {
+                                let val = self.name_val(id.name.as_str(), init);
+                                out.exports.push((id.name.to_string(), val));
+                            }
+                        }
+                    }
+                    js::Declaration::FunctionDeclaration(f) => {
+                        if let (Some(id), Some(w)) = (&f.id, self.wrappers.get(&f.span.start)) {
+                            out.exports
+                                .push((id.name.to_string(), Val::Wrapper(Box::new(w.clone()))));
+                        }
+                    }
+                    _ => {}
+                },
+                js::Statement::ExportDefaultDeclaration(e) => {
+                    let val = match &e.declaration {
+                        js::ExportDefaultDeclarationKind::FunctionDeclaration(f) => self
+                            .wrappers
+                            .get(&f.span.start)
+                            .map(|w| Val::Wrapper(Box::new(w.clone()))),
+                        other => other.as_expression().map(|x| self.to_val(x, 1, 0)),
+                    };
+                    if let Some(val) = val {
+                        out.exports.push(("default".into(), val));
+                    }
+                }
+                js::Statement::ExportNamedDeclaration(e) => {
+                    for spec in &e.specifiers {
+                        let local = spec.local.name();
+                        let val = self.local_val(local.as_str());
+                        out.exports.push((spec.exported.name().to_string(), val));
+                    }
+                }
+                js::Statement::ExportFromDeclaration(e) => {
+                    for spec in &e.specifiers {
+                        let val = self.import_val(
+                            e.source.value.as_str(),
+                            spec.local.name().as_str(),
+                            Vec::new(),
+                        );
+                        out.exports.push((spec.exported.name().to_string(), val));
+                    }
+                }
+                js::Statement::ExportAllDeclaration(e) => match &e.exported {
+                    None => out.stars.extend(resolve(e.source.value.as_str())),
+                    Some(name) => {
+                        let val = self.import_val(e.source.value.as_str(), "*", Vec::new());
+                        out.exports.push((name.name().to_string(), val));
+                    }
+                },
+                js::Statement::TSExportAssignment(e) => {
+                    let val = self.to_val(&e.expression, 1, 0);
+                    out.exports.push(("default".into(), val));
+                }
+                js::Statement::ExpressionStatement(e) => {
+                    if let js::Expression::AssignmentExpression(a) = &e.expression {
+                        self.commonjs_export(a, out);
+                    }
+                }
+                _ => {}
+            }
+        }
+        for val in self.imports.values() {
+            collect_links(val, &mut out.deps);
+        }
+        out.deps.extend(out.stars.iter().copied());
+        for (_, val) in &out.exports {
+            collect_links(val, &mut out.deps);
+        }
+        out.deps.sort_unstable();
+        out.deps.dedup();
+        out.interceptor = self.interceptor.clone();
+    }
+
+    /// `module.exports = {...}`, `module.exports.x = ...`, `exports.x = ...`.
+    fn commonjs_export(&self, a: &'a js::AssignmentExpression<'a>, out: &mut FileOut) {
+        let Some(m) = a.left.as_member_expression() else {
+            return;
+        };
+        let object = m.object().get_inner_expression();
+        let is_module_exports = |e: &js::Expression<'_>| {
+            e.as_member_expression().is_some_and(|mm| {
+                mm.static_property_name() == Some("exports")
+                    && mm.object().get_inner_expression().is_specific_id("module")
+            })
+        };
+        if m.static_property_name() == Some("exports") && object.is_specific_id("module") {
+            let val = self.to_val(&a.right, 1, 0);
+            if let Val::Obj(members) = &val {
+                out.exports.extend(members.iter().cloned());
+            }
+            out.exports.push(("default".into(), val));
+        } else if (object.is_specific_id("exports") || is_module_exports(object))
+            && let Some(name) = m.static_property_name()
+        {
+            out.exports
+                .push((name.to_owned(), self.to_val(&a.right, 1, 0)));
+        }
+    }
+
+    /// The value of a top-level name.
+    fn local_val(&self, name: &str) -> Val {
+        match self.lookup(name, 1) {
+            Some((_, Binding::Value { init, .. })) => self.name_val(name, init),
+            Some((_, Binding::Function(f))) => self
+                .wrappers
+                .get(&f.span.start)
+                .map_or(Val::Unknown(self.opaque_unknown(name)), |w| {
+                    Val::Wrapper(Box::new(w.clone()))
+                }),
+            Some((_, Binding::Import(_))) => self
+                .imports
+                .get(name)
+                .cloned()
+                .unwrap_or(Val::Unknown(self.opaque_unknown(name))),
+            Some((_, Binding::Axios)) => Val::Axios,
+            Some((level, Binding::Instance { config })) => self.instance_val(name, config, level),
+            _ => Val::Unknown(self.opaque_unknown(name)),
+        }
+    }
+
+    fn opaque_unknown(&self, name: &str) -> Unknown {
+        Unknown {
+            source: name.to_owned(),
+            reason: NOT_CONSTANT.into(),
+            slot: None,
+        }
+    }
+
+    /// The value of a top-level `const name = init`.
+    fn name_val(&self, name: &str, init: &'a js::Expression<'a>) -> Val {
+        match self.lookup(name, 1) {
+            Some((level, Binding::Instance { config })) => self.instance_val(name, config, level),
+            Some((_, Binding::Axios)) => Val::Axios,
+            Some((_, Binding::Import(_))) => self.local_val(name),
+            _ => self.to_val(init, 1, 0),
+        }
+    }
+
+    /// An expression as an owned value.
+    fn to_val(&self, expr: &'a js::Expression<'a>, limit: usize, depth: usize) -> Val {
+        if depth > MAX_OBJECT_HOPS {
+            return Val::Unknown(self.opaque_unknown(&self.source(expr.span())));
+        }
+        let inner = expr.get_inner_expression();
+        match inner {
+            js::Expression::ObjectExpression(o) => {
+                let mut members = Vec::new();
+                for prop in &o.properties {
+                    if let js::ObjectPropertyKind::ObjectProperty(p) = prop
+                        && let Some(key) = p.key.static_name()
+                    {
+                        members.push((key.to_string(), self.to_val(&p.value, limit, depth + 1)));
+                    }
+                }
+                return Val::Obj(members);
+            }
+            js::Expression::ArrowFunctionExpression(f) => {
+                return self.wrapper_val(f.span.start, expr);
+            }
+            js::Expression::FunctionExpression(f) => return self.wrapper_val(f.span.start, expr),
+            js::Expression::Identifier(id) => {
+                let name = id.name.as_str();
+                match self.lookup(name, limit) {
+                    Some((level, Binding::Value { init, .. })) => {
+                        if let Binding::Instance { config } = self.classify_init(init, true) {
+                            return self.instance_val(name, config, level);
+                        }
+                        return self.to_val(init, level + 1, depth + 1);
+                    }
+                    Some((_, Binding::Import(_))) => {
+                        return self
+                            .imports
+                            .get(name)
+                            .cloned()
+                            .unwrap_or(Val::Unknown(self.opaque_unknown(name)));
+                    }
+                    Some((_, Binding::Axios)) => return Val::Axios,
+                    Some((level, Binding::Instance { config })) => {
+                        return self.instance_val(name, config, level);
+                    }
+                    Some((_, Binding::Function(f))) => return self.wrapper_val(f.span.start, expr),
+                    _ => {}
+                }
+            }
+            js::Expression::CallExpression(_) => {
+                if let Binding::Instance { config } = self.classify_init(expr, true) {
+                    return self.instance_val("the instance", config, limit.saturating_sub(1));
+                }
+            }
+            _ => {}
+        }
+        if let Some((root, path)) = self.member_path(inner)
+            && !path.is_empty()
+            && let Some((_, Binding::Import(_))) = self.lookup(root, limit)
+            && let Some(val) = self.imports.get(root)
+        {
+            return val_at(val, &path);
+        }
+        let mut fuel = EVAL_FUEL;
+        match self.eval(expr, Frame { limit, depth: 0 }, &mut fuel) {
+            Value::Known(parts) => Val::Str(parts),
+            Value::Unknown(u) if matches!(u.slot.as_deref(), Some(Slot::Link(_))) => {
+                Val::Str(vec![Part::Hole {
+                    name: param_name(expr),
+                    unknown: u,
+                }])
+            }
+            Value::Unknown(u) => Val::Unknown(u),
+        }
+    }
+
+    /// An axios instance of this file as an owned value.
+    fn instance_val(
+        &self,
+        name: &str,
+        config: Option<&'a js::Expression<'a>>,
+        level: usize,
+    ) -> Val {
+        let base = self.instance_base(name, config, level);
+        Val::Instance(self.owned_base(&base), self.base_span(&base))
+    }
+
+    fn wrapper_val(&self, func: u32, expr: &'a js::Expression<'a>) -> Val {
+        match self.wrappers.get(&func) {
+            Some(w) => Val::Wrapper(Box::new(w.clone())),
+            None => Val::Unknown(self.opaque_unknown(&self.source(expr.span()))),
         }
     }
 
@@ -1698,6 +3227,7 @@ impl<'a, 's> Reader<'a, 's> {
         Value::Unknown(Unknown {
             source: self.source(expr.span()),
             reason: reason.into(),
+            slot: None,
         })
     }
 
@@ -1729,6 +3259,12 @@ impl<'a, 's> Reader<'a, 's> {
                 self.bounded(expr, parts)
             }
             E::Identifier(id) => self.eval_identifier(expr, id.name.as_str(), next, fuel),
+            E::ConditionalExpression(c)
+                if self.choice.get().is_some_and(|(at, _)| at == c.span.start) =>
+            {
+                let yes = self.choice.get().is_some_and(|(_, yes)| yes);
+                self.eval(if yes { &c.consequent } else { &c.alternate }, next, fuel)
+            }
             E::ConditionalExpression(c) => {
                 let yes = self.eval(&c.consequent, next, fuel);
                 let no = self.eval(&c.alternate, next, fuel);
@@ -1779,6 +3315,7 @@ impl<'a, 's> Reader<'a, 's> {
             return Value::Unknown(Unknown {
                 source: self.source(t.span),
                 reason: "which is too long to follow".into(),
+                slot: None,
             });
         }
         Value::Known(parts)
@@ -1816,7 +3353,42 @@ impl<'a, 's> Reader<'a, 's> {
                 }
             }
             Some((_, Binding::Opaque(why))) => self.unknown(expr, why.reason()),
+            Some((_, Binding::Param { func, index })) => Value::Unknown(Unknown {
+                source: self.source(expr.span()),
+                reason: Opaque::Param.reason(),
+                slot: Some(Box::new(Slot::Param { func, index })),
+            }),
+            Some((_, Binding::Import(from))) => match self.imports.get(name) {
+                Some(val) => self.val_value(expr, val, from),
+                None => self.unknown(expr, Opaque::Import(from).reason()),
+            },
             Some(_) => self.unknown(expr, NOT_CONSTANT),
+        }
+    }
+
+    /// An imported value as a string.
+    fn val_value(&self, expr: &'a js::Expression<'a>, val: &Val, from: &str) -> Value {
+        match val {
+            Val::Str(parts) => Value::Known(parts.clone()),
+            Val::Link(link) => Value::Unknown(Unknown {
+                source: self.source(expr.span()),
+                reason: Opaque::Import(from).reason(),
+                slot: Some(Box::new(Slot::Link(link.clone()))),
+            }),
+            Val::Unknown(u) if u.reason.is_empty() => {
+                self.unknown(expr, Opaque::Import(from).reason())
+            }
+            Val::Unknown(u) => self.unknown(
+                expr,
+                format!(
+                    "which is imported from `{from}`, {}",
+                    strip_which(&u.reason)
+                ),
+            ),
+            _ => self.unknown(
+                expr,
+                format!("which is imported from `{from}`, not a string"),
+            ),
         }
     }
 
@@ -1834,6 +3406,23 @@ impl<'a, 's> Reader<'a, 's> {
         let Some(prop) = m.static_property_name() else {
             return self.unknown(expr, NOT_CONSTANT);
         };
+        if let Some(var) = env_var(m) {
+            return match self.env.vars.get(var) {
+                Some(v) => Value::Known(vec![Part::Lit(v.clone())]),
+                None => self.unknown(
+                    expr,
+                    "which is an environment variable no `.env` file of the repository sets",
+                ),
+            };
+        }
+        if let Some((root, path)) = self.member_path(expr)
+            && let Some((_, Binding::Import(from))) = self.lookup(root, at.limit)
+        {
+            return match self.imports.get(root) {
+                Some(val) => self.val_value(expr, &val_at(val, &path), from),
+                None => self.unknown(expr, Opaque::Import(from).reason()),
+            };
+        }
         if let js::Expression::Identifier(id) = m.object().get_inner_expression()
             && let Some((level, Binding::Enum(e))) = self.lookup(id.name.as_str(), at.limit)
         {
@@ -1943,7 +3532,7 @@ impl<'a, 's> Reader<'a, 's> {
 }
 
 /// `which is not ...` → `is not ...` (for "whose value `x` is not ...").
-fn strip_which(reason: &str) -> &str {
+pub(crate) fn strip_which(reason: &str) -> &str {
     reason.strip_prefix("which ").unwrap_or(reason)
 }
 
@@ -1957,6 +3546,12 @@ fn spread_request<'a>(client: String, span: js::Span) -> Request<'a> {
         },
         method: None,
         base: Base::None,
+        method_arg: None,
+        angular: false,
+        via: None,
+        method_alt: None,
+        own: None,
+        base_at: None,
     }
 }
 
@@ -1982,6 +3577,101 @@ fn defaults_base_owner<'a>(target: &js::AssignmentTarget<'a>) -> Option<&'a str>
     }
     match defaults.object().get_inner_expression() {
         js::Expression::Identifier(id) => Some(id.name.as_str()),
+        _ => None,
+    }
+}
+
+/// The prefix a base or wrapper adds in front of `own` (the URL as the caller wrote it) when
+/// `own` already starts with it: `/api` for `/api` + `/api/posts`.
+fn duplicated_prefix(
+    own: &[Part],
+    full: &[Part],
+    at: crate::source_file::Span,
+) -> Option<(String, crate::source_file::Span)> {
+    let head = |parts: &[Part]| match parts.first() {
+        Some(Part::Lit(l)) => l.clone(),
+        _ => String::new(),
+    };
+    let own_head = head(&normalize(own.to_vec()));
+    let full_head = head(&normalize(full.to_vec()));
+    let own_path = format!("/{}", own_head.trim_start_matches('/'));
+    if own_path == "/" {
+        return None;
+    }
+    let added = full_head.strip_suffix(own_path.as_str())?;
+    let added = match classify_head(added) {
+        Head::Absolute(host_at) => added
+            .get(host_at..)
+            .and_then(|h| h.find('/').map(|i| &h[i..]))
+            .unwrap_or(""),
+        _ => added,
+    };
+    let added = added.trim_end_matches('/');
+    if added.is_empty() || !added.starts_with('/') {
+        return None;
+    }
+    let own_rest = own_path.strip_prefix(added)?;
+    (own_rest.is_empty() || own_rest.starts_with('/')).then(|| (added.to_owned(), at))
+}
+
+/// The first conditional a URL expression is built from (itself, or an operand of `+` or a
+/// template), if any.
+fn first_conditional<'b, 'a>(
+    expr: &'b js::Expression<'a>,
+    depth: usize,
+) -> Option<&'b js::ConditionalExpression<'a>> {
+    if depth > 8 {
+        return None;
+    }
+    match expr.get_inner_expression() {
+        js::Expression::ConditionalExpression(c) => Some(c),
+        js::Expression::BinaryExpression(b) if b.operator == js::BinaryOperator::Addition => {
+            first_conditional(&b.left, depth + 1).or_else(|| first_conditional(&b.right, depth + 1))
+        }
+        js::Expression::TemplateLiteral(t) => t
+            .expressions
+            .iter()
+            .find_map(|e| first_conditional(e, depth + 1)),
+        _ => None,
+    }
+}
+
+/// The modules an owned value links to.
+fn collect_links(val: &Val, out: &mut Vec<usize>) {
+    let parts = |parts: &[Part], out: &mut Vec<usize>| {
+        for p in parts {
+            if let Part::Hole { unknown, .. } = p
+                && let Some(Slot::Link(l)) = unknown.slot.as_deref()
+            {
+                out.push(l.file);
+            }
+        }
+    };
+    match val {
+        Val::Str(p) => parts(p, out),
+        Val::Obj(members) => members.iter().for_each(|(_, v)| collect_links(v, out)),
+        Val::Instance(Ok(Some(p)), _) => parts(p, out),
+        Val::Wrapper(w) => {
+            parts(&w.url, out);
+            if let Ok(Some(b)) = &w.base {
+                parts(b, out);
+            }
+        }
+        Val::Link(l) => out.push(l.file),
+        _ => {}
+    }
+}
+
+/// `X` in `import.meta.env.X` and `process.env.X`.
+fn env_var<'a>(m: &'a js::MemberExpression<'a>) -> Option<&'a str> {
+    let name = m.static_property_name()?;
+    let env = m.object().get_inner_expression().as_member_expression()?;
+    if env.static_property_name()? != "env" {
+        return None;
+    }
+    match env.object().get_inner_expression() {
+        js::Expression::Identifier(id) if id.name == "process" => Some(name),
+        js::Expression::ImportMeta(_) => Some(name),
         _ => None,
     }
 }
@@ -2155,12 +3845,15 @@ mod tests {
             "function f(opts) { fetch('/a', { ...opts }) }",
             "function f(opts) { fetch('/a', { method: 'POST', ...opts }) }",
             "fetch('/a', { method: 'BREW' })",
-            "fetch('/a', { method: cond ? 'PUT' : 'POST' })",
             "fetch('/a', { [key]: 'x' })",
         ];
         for src in table {
             assert_eq!(one("a.js", src).method, None, "{src}");
         }
+        // A method chosen by a condition is both methods: two calls.
+        let both = seen("a.js", "fetch('/a', { method: cond ? 'PUT' : 'POST' })");
+        let methods: Vec<_> = both.iter().map(|c| c.method).collect();
+        assert_eq!(methods, vec![Some(Put), Some(Post)]);
         let after_spread = "function f(opts) { fetch('/a', { ...opts, method: 'POST' }) }";
         assert_eq!(one("a.js", after_spread).method, Some(Post));
     }
@@ -2502,7 +4195,7 @@ mod tests {
             ),
             (
                 "const B = import.meta.env.VITE_API; fetch(`${B}/x`)",
-                "the URL starts with `B`, whose value `import.meta.env.VITE_API` is not a constant",
+                "the URL starts with `B`, whose value `import.meta.env.VITE_API` is an environment variable",
             ),
             (
                 "const B = getBase(); fetch(B + '/x')",
@@ -2534,10 +4227,6 @@ mod tests {
                 "the URL is `getUrl()`, which is not a constant in this file",
             ),
             (
-                "fetch(edit ? `/p/${id}` : '/p')",
-                "which depends on a condition",
-            ),
-            (
                 "let u = '/a'; u = '/b'; fetch(u)",
                 "the URL is `u`, which is reassigned",
             ),
@@ -2554,6 +4243,134 @@ mod tests {
             assert!(url.starts_with("unresolved: "), "{src}: {url}");
             assert!(url.contains(why), "{src}: {url}");
         }
+    }
+
+    #[test]
+    fn a_conditional_url_is_both_urls_and_pairs_with_a_method_of_the_same_condition() {
+        let urls: Vec<_> = seen("a.js", "fetch(edit ? `/p/${id}` : '/p')")
+            .into_iter()
+            .map(|c| c.url)
+            .collect();
+        assert_eq!(urls, vec!["/p/{id}", "/p"]);
+        let src = "axios({ url: edit ? `/p/${id}` : '/p', method: edit ? 'PATCH' : 'POST' })";
+        let calls: Vec<_> = seen("a.js", src)
+            .into_iter()
+            .map(|c| (c.method, c.url))
+            .collect();
+        assert_eq!(
+            calls,
+            vec![
+                (Some(Patch), "/p/{id}".to_owned()),
+                (Some(Post), "/p".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn clients_as_applications_use_them() {
+        let table = [
+            (
+                "class S { constructor(private http: HttpClient) {}\n m(id) { return this.http\n  .get<T>(`/a/${id}`); } }",
+                "this.http.get",
+                Some(Get),
+                "/a/{id}",
+            ),
+            (
+                "class S { constructor(private api: HttpClient) {} m() { return this.api.request('POST', '/b'); } }",
+                "this.api.request",
+                Some(Post),
+                "/b",
+            ),
+            ("$http.post('/c', data)", "$http.post", Some(Post), "/c"),
+            (
+                "$http({ method: 'PUT', url: '/d' })",
+                "$http",
+                Some(Put),
+                "/d",
+            ),
+            (
+                "$.ajax({ url: '/e', type: 'DELETE' })",
+                "$.ajax",
+                Some(Delete),
+                "/e",
+            ),
+            ("$.getJSON('/f')", "$.getJSON", Some(Get), "/f"),
+            (
+                "import request from 'superagent'; request.del('/g')",
+                "request.del",
+                Some(Delete),
+                "/g",
+            ),
+            (
+                "import ky from 'ky'; ky.patch('/h', { json: {} })",
+                "ky.patch",
+                Some(Patch),
+                "/h",
+            ),
+            (
+                "ky('/i', { method: 'post', prefixUrl: '/api' })",
+                "ky",
+                Some(Post),
+                "/api/i",
+            ),
+            (
+                "$fetch('/j', { baseURL: '/nuxt' })",
+                "$fetch",
+                Some(Get),
+                "/nuxt/j",
+            ),
+            (
+                "const client = createClient({ baseUrl: '/v1' }); client.GET('/users/{id}')",
+                "client.GET",
+                Some(Get),
+                "/v1/users/{id}",
+            ),
+            (
+                "const x = new XMLHttpRequest(); x.open('PUT', '/k')",
+                "x.open",
+                Some(Put),
+                "/k",
+            ),
+            (
+                "fetch(new Request('/l', { method: 'DELETE' }))",
+                "fetch",
+                Some(Delete),
+                "/l",
+            ),
+        ];
+        for (src, client, method, path) in table {
+            let got = one("a.ts", src);
+            assert_eq!(
+                (got.client.as_str(), got.method, got.url.as_str()),
+                (client, method, path),
+                "{src}"
+            );
+        }
+    }
+
+    #[test]
+    fn wrappers_in_one_file_become_call_sites() {
+        let src = "const API_ROOT = '/api';\n\
+            const requests = { get: url => superagent.get(`${API_ROOT}${url}`), put: (url, body) => superagent.put(`${API_ROOT}${url}`, body) };\n\
+            const Articles = { get: slug => requests.get(`/articles/${slug}`) };\n\
+            function api(path, opts) { return fetch('/svc' + path, opts); }\n\
+            requests.put('/user', {}); Articles.get(s); api('/x', { method: 'PATCH' }); api('/y');";
+        let got: Vec<(String, Option<Method>, String)> = seen("a.js", src)
+            .into_iter()
+            .map(|c| (c.client, c.method, c.url))
+            .collect();
+        // `requests.get` inside `Articles.get` is reported where `Articles.get` is called.
+        let want = [
+            ("requests.put", Some(Put), "/api/user"),
+            ("Articles.get", Some(Get), "/api/articles/{s}"),
+            ("api", Some(Patch), "/svc/x"),
+            ("api", Some(Get), "/svc/y"),
+        ];
+        let want: Vec<(String, Option<Method>, String)> = want
+            .iter()
+            .map(|(c, m, u)| ((*c).to_owned(), *m, (*u).to_owned()))
+            .collect();
+        assert_eq!(got, want);
     }
 
     #[test]
@@ -2577,7 +4394,7 @@ mod tests {
         let got = seen("a.js", file);
         assert_eq!(
             got[0].url,
-            "unresolved: the base URL of `ext` is `import.meta.env.VITE_API`, which is not a constant in this file"
+            "unresolved: the base URL of `ext` is `import.meta.env.VITE_API`, which is an environment variable no `.env` file of the repository sets"
         );
         assert_eq!(
             (got[1].origin.as_deref(), got[1].url.as_str()),
@@ -2613,7 +4430,11 @@ mod tests {
         let src = "other.get('/a'); myFetch('/b'); $.ajax({ url: '/c' }); get('/d');\n\
             api.get('/e'); axios.create({ baseURL: '/f' }); axios.all([]); fetch();\n\
             const v = { fetch: 1 }; v.fetch('/g');";
-        assert_eq!(seen("a.js", src), vec![]);
+        // jQuery is a client since calls are read as real applications write them.
+        assert_eq!(
+            seen("a.js", src),
+            vec![call("$.ajax", Some(Get), "/c", "'/c'")]
+        );
     }
 
     #[test]

@@ -1,0 +1,801 @@
+//! Reads the JS/TS files of a repository together: module specifiers resolved to files of the
+//! project, every module's exports summarised as owned values, then every file read with its
+//! imports bound to those values.
+//!
+//! Files are parsed at most twice: once for the summary (only files that may send requests,
+//! and the files they import, transitively) and once for the calls (only files that may send
+//! requests, by a byte prefilter). Import cycles are cut at a fixed depth and read as unknown.
+
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use super::markup;
+use super::{Env, FileOut, Link, Part, Slot, Unknown, Val, read_file, val_at};
+use crate::model::path::Piece;
+use crate::sources::{CallFact, CallUrl, Facts, Input};
+
+/// The module a specifier of one file names.
+type Resolver<'x> = dyn Fn(&str) -> Option<usize> + Sync + 'x;
+
+/// How many links one export may chain through before it reads as unknown (cycles).
+const MAX_LINK_DEPTH: usize = 12;
+/// Extensions a specifier without one may name, in the order bundlers try them.
+const EXTENSIONS: [&str; 9] = [
+    "", ".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".vue", ".svelte",
+];
+
+/// Reads every JS/TS (markup, `.env`) file together.
+pub fn extract_set(inputs: &[Input<'_>]) -> Vec<Facts> {
+    let index: HashMap<&str, usize> = inputs
+        .iter()
+        .enumerate()
+        .map(|(i, input)| (input.path, i))
+        .collect();
+    let vars = markup::env_vars(inputs);
+    // Script text of each file (markup blanked around its scripts) and the path to parse it as.
+    let scripts: Vec<Option<(String, String)>> = inputs
+        .par_iter()
+        .map(|input| markup::script_of(input.path, input.text))
+        .collect();
+    let script_input = |i: usize| -> Option<Input<'_>> {
+        let input = inputs.get(i)?;
+        Some(match scripts.get(i)? {
+            Some((path, text)) => Input {
+                file: input.file,
+                path: path.as_str(),
+                text: text.as_str(),
+            },
+            None if markup::is_env(input.path) || markup::is_markup(input.path) => return None,
+            None => *input,
+        })
+    };
+    let skipped: Vec<bool> = inputs
+        .par_iter()
+        .map(|i| markup::skipped(i.path, i.text))
+        .collect();
+    let mut candidates: Vec<bool> = (0..inputs.len())
+        .into_par_iter()
+        .map(|i| !skipped[i] && script_input(i).is_some_and(|s| may_send(s.text)))
+        .collect();
+    let resolvers: Vec<Box<Resolver<'_>>> = inputs
+        .iter()
+        .map(|input| {
+            let from = input.path.to_owned();
+            let index = &index;
+            Box::new(move |spec: &str| resolve_module(&from, spec, index)) as Box<Resolver<'_>>
+        })
+        .collect();
+    // A file importing a module that may send requests likely calls its functions: read it.
+    let promoted: Vec<usize> = (0..inputs.len())
+        .into_par_iter()
+        .filter(|&i| !candidates[i] && !skipped[i])
+        .filter(|&i| {
+            script_input(i).is_some_and(|s| {
+                scan_imports(s.text)
+                    .iter()
+                    .filter_map(|spec| resolvers[i](spec))
+                    .any(|d| candidates[d])
+            })
+        })
+        .collect();
+    for i in promoted {
+        candidates[i] = true;
+    }
+
+    // Pass 1: summaries of the candidates and of what they import, transitively, in
+    // dependency order (found by a byte scan of the import specifiers, not by parsing), each
+    // module read with the exports of the modules it imports already known.
+    let mut deps: Vec<Option<Vec<usize>>> = (0..inputs.len()).map(|_| None).collect();
+    let mut frontier: Vec<usize> = (0..inputs.len()).filter(|i| candidates[*i]).collect();
+    while !frontier.is_empty() {
+        let found: Vec<(usize, Vec<usize>)> = frontier
+            .par_iter()
+            .map(|&i| {
+                let specs = script_input(i)
+                    .map(|s| scan_imports(s.text))
+                    .unwrap_or_default();
+                let mut d: Vec<usize> = specs.iter().filter_map(|s| resolvers[i](s)).collect();
+                d.sort_unstable();
+                d.dedup();
+                (i, d)
+            })
+            .collect();
+        frontier.clear();
+        for (i, d) in found {
+            for &dep in &d {
+                if deps[dep].is_none() && !frontier.contains(&dep) && !candidates[dep] {
+                    frontier.push(dep);
+                }
+            }
+            deps[i] = Some(d);
+        }
+        frontier.retain(|f| deps[*f].is_none());
+        frontier.sort_unstable();
+        frontier.dedup();
+    }
+    // Only modules another module imports need a summary.
+    let mut needed = vec![false; inputs.len()];
+    let mut stack: Vec<usize> = deps.iter().flatten().flatten().copied().collect();
+    while let Some(i) = stack.pop() {
+        if !std::mem::replace(&mut needed[i], true) {
+            stack.extend(deps[i].iter().flatten().copied());
+        }
+    }
+    let deps: Vec<Option<Vec<usize>>> = deps
+        .into_iter()
+        .enumerate()
+        .map(|(i, d)| d.filter(|_| needed[i]))
+        .collect();
+    let levels = levels(&deps);
+    let mut summaries: Vec<Option<FileOut>> = (0..inputs.len()).map(|_| None).collect();
+    for level in levels {
+        let done = &summaries;
+        let value = |link: &Link| -> Val {
+            let mut linker = Linker {
+                summaries: done,
+                memo: HashMap::new(),
+                pending: true,
+            };
+            let v = linker.export(link.file, &link.name, 0);
+            val_at(&v, &link.path)
+        };
+        let outs: Vec<(usize, FileOut)> = level
+            .par_iter()
+            .filter_map(|&i| {
+                let input = script_input(i)?;
+                let env = Env {
+                    resolve: resolvers[i].as_ref(),
+                    value: Some(&value),
+                    vars: &vars,
+                    file: i,
+                };
+                Some((i, read_file(input, &env, true)))
+            })
+            .collect();
+        for (i, out) in outs {
+            summaries[i] = Some(out);
+        }
+    }
+
+    // Exports resolved across modules.
+    let mut linker = Linker {
+        summaries: &summaries,
+        memo: HashMap::new(),
+        pending: false,
+    };
+    let mut resolved: HashMap<(usize, String), Val> = HashMap::new();
+    for (i, s) in summaries.iter().enumerate() {
+        if let Some(s) = s {
+            for (name, _) in &s.exports {
+                let v = linker.export(i, name, 0);
+                resolved.insert((i, name.clone()), v);
+            }
+        }
+    }
+    let linker = std::sync::Mutex::new(linker);
+    let value = |link: &Link| -> Val {
+        let base = match resolved.get(&(link.file, link.name.clone())) {
+            Some(v) => v.clone(),
+            None => match linker.lock() {
+                Ok(mut l) => l.export(link.file, &link.name, 0),
+                Err(_) => Val::Unknown(unknown("which could not be read")),
+            },
+        };
+        val_at(&base, &link.path)
+    };
+
+    // Pass 2: the calls of the candidates.
+    let mut outs: Vec<FileOut> = (0..inputs.len())
+        .into_par_iter()
+        .map(|i| {
+            let mut out = FileOut::default();
+            if candidates[i]
+                && let Some(input) = script_input(i)
+            {
+                let env = Env {
+                    resolve: resolvers[i].as_ref(),
+                    value: Some(&value),
+                    vars: &vars,
+                    file: i,
+                };
+                out = read_file(input, &env, false);
+            }
+            if markup::is_markup(inputs[i].path) && !markup::skipped(inputs[i].path, inputs[i].text)
+            {
+                out.facts.calls.extend(markup::forms(inputs[i]));
+            }
+            out
+        })
+        .collect();
+
+    let interceptors: Vec<(String, Vec<Part>)> = outs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| Some((project_of(inputs[i].path), o.interceptor.clone()?)))
+        .collect();
+    // `<base href>` of the app's pages: relative URLs resolve against it (else against `/`).
+    let bases: Vec<(String, String)> = inputs
+        .iter()
+        .filter(|i| i.path.ends_with(".html") || i.path.ends_with(".htm"))
+        .filter_map(|i| Some((project_of(i.path), markup::base_href(i.text)?)))
+        .collect();
+
+    let used: HashSet<(usize, u32)> = outs.iter().flat_map(|o| o.used.iter().copied()).collect();
+    for (i, out) in outs.iter_mut().enumerate() {
+        for &call in &out.angular {
+            let project = project_of(inputs[i].path);
+            if let Some((_, prefix)) = interceptors.iter().find(|(p, _)| *p == project)
+                && let Some(c) = out.facts.calls.get_mut(call)
+            {
+                intercept(c, prefix);
+            }
+        }
+        let project = project_of(inputs[i].path);
+        if let Some((_, base)) = bases.iter().find(|(p, _)| *p == project) {
+            for &call in &out.relative {
+                if let Some(c) = out.facts.calls.get_mut(call) {
+                    rebase(c, base);
+                }
+            }
+        }
+        let drop: HashSet<usize> = out
+            .wrapper_calls
+            .iter()
+            .filter(|(_, func)| used.contains(&(i, *func)))
+            .map(|(call, _)| *call)
+            .collect();
+        if !drop.is_empty() {
+            let calls = std::mem::take(&mut out.facts.calls);
+            out.facts.calls = calls
+                .into_iter()
+                .enumerate()
+                .filter(|(k, _)| !drop.contains(k))
+                .map(|(_, c)| c)
+                .collect();
+        }
+    }
+    outs.into_iter().map(|o| o.facts).collect()
+}
+
+/// The module specifiers a script names (`from '…'`, `require('…')`, `import('…')`), by a
+/// byte-level scan that may also see specifiers in comments (harmless: extra order only).
+fn scan_imports(text: &str) -> Vec<String> {
+    static RE: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r#"(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*|\bimport\s+)["']([^"'\n]+)["']"#,
+        )
+        .ok()
+    });
+    let Some(re) = RE.as_ref() else {
+        return Vec::new();
+    };
+    re.captures_iter(text)
+        .filter_map(|c| c.get(1))
+        .map(|m| m.as_str().to_owned())
+        .filter(|s| s.starts_with('.') || s.starts_with("@/") || s.starts_with("~/"))
+        .collect()
+}
+
+/// The modules to summarise, in levels: every module after the modules it imports; the
+/// modules of an import cycle together in a last level (they see each other as links).
+fn levels(deps: &[Option<Vec<usize>>]) -> Vec<Vec<usize>> {
+    let mut level: Vec<Option<usize>> = vec![None; deps.len()];
+    let nodes: Vec<usize> = (0..deps.len()).filter(|i| deps[*i].is_some()).collect();
+    let mut remaining = nodes.clone();
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    while !remaining.is_empty() {
+        let ready: Vec<usize> = remaining
+            .iter()
+            .copied()
+            .filter(|&i| {
+                deps[i].iter().flatten().all(|&d| {
+                    d == i || deps.get(d).is_none_or(|x| x.is_none()) || level[d].is_some()
+                })
+            })
+            .collect();
+        if ready.is_empty() {
+            out.push(std::mem::take(&mut remaining));
+            break;
+        }
+        for &i in &ready {
+            level[i] = Some(out.len());
+        }
+        remaining.retain(|i| level[*i].is_none());
+        out.push(ready);
+    }
+    out
+}
+
+/// Whether a script may send a request or call a wrapper another module declares: a cheap
+/// byte test before parsing.
+pub(crate) fn may_send(text: &str) -> bool {
+    /// Client names, then an import together with a string that starts a path: one pass.
+    static MARKERS: std::sync::LazyLock<Option<regex::bytes::Regex>> = std::sync::LazyLock::new(
+        || {
+            regex::bytes::Regex::new(
+                r"fetch|axios|[hH]ttp|ajax|\$\.get|\$\.post|superagent|XMLHttpRequest|ky\.|'ky'|createClient|request",
+            )
+            .ok()
+        },
+    );
+    static PATHS: std::sync::LazyLock<Option<regex::bytes::Regex>> =
+        std::sync::LazyLock::new(|| regex::bytes::Regex::new(r#"['"`]/|`\$\{"#).ok());
+    let bytes = text.as_bytes();
+    let hit = |re: &std::sync::LazyLock<Option<regex::bytes::Regex>>| {
+        re.as_ref().is_none_or(|re| re.is_match(bytes))
+    };
+    if hit(&MARKERS) {
+        return true;
+    }
+    let imports = memchr::memmem::find(bytes, b"import").is_some()
+        || memchr::memmem::find(bytes, b"require(").is_some();
+    imports && hit(&PATHS)
+}
+
+/// The project directory a file belongs to for interceptors: the part of its path before
+/// `src/` (or its first directory).
+fn project_of(path: &str) -> String {
+    if path.starts_with("src/") {
+        return String::new();
+    }
+    match path.find("/src/") {
+        Some(i) => path[..i].to_owned(),
+        None => path.split('/').next().unwrap_or_default().to_owned(),
+    }
+}
+
+/// Applies an interceptor's URL (`base + req.url`) to an `HttpClient` call.
+fn intercept(call: &mut CallFact, prefix: &[Part]) {
+    let CallUrl::Resolved { origin: None, path } = &call.url else {
+        return;
+    };
+    let mut parts = Vec::new();
+    for p in prefix {
+        match p {
+            Part::Hole { unknown, .. }
+                if matches!(unknown.slot.as_deref(), Some(Slot::Param { .. })) =>
+            {
+                for piece in path.pieces() {
+                    parts.push(match piece {
+                        Piece::Lit(l) => Part::Lit(l.clone()),
+                        Piece::Param(n) => Part::Hole {
+                            name: n.clone(),
+                            unknown: unknown_named(n),
+                        },
+                    });
+                }
+            }
+            other => parts.push(other.clone()),
+        }
+    }
+    if let Some(url) = super::finish(parts) {
+        call.url = url;
+    }
+}
+
+/// A relative URL (resolved against `/`) resolved against the page's `<base href>` instead.
+fn rebase(call: &mut CallFact, base: &str) {
+    let CallUrl::Resolved { origin: None, path } = &call.url else {
+        return;
+    };
+    let mut pieces = vec![Piece::Lit(base.trim_end_matches('/').to_owned())];
+    pieces.extend(path.pieces().iter().cloned());
+    call.url = CallUrl::Resolved {
+        origin: None,
+        path: crate::model::path::ReqPath::from_pieces(pieces),
+    };
+}
+
+fn unknown(reason: &str) -> Unknown {
+    Unknown {
+        source: String::new(),
+        reason: reason.to_owned(),
+        slot: None,
+    }
+}
+
+fn unknown_named(name: &str) -> Unknown {
+    Unknown {
+        source: name.to_owned(),
+        reason: "which is a path parameter".to_owned(),
+        slot: None,
+    }
+}
+
+/// Resolves links between the modules' summaries.
+struct Linker<'x> {
+    summaries: &'x [Option<FileOut>],
+    memo: HashMap<(usize, String), Val>,
+    /// Modules not summarised yet stay links (while summarising in dependency order).
+    pending: bool,
+}
+
+impl Linker<'_> {
+    /// The resolved value `name` of module `file` exports.
+    fn export(&mut self, file: usize, name: &str, depth: usize) -> Val {
+        if let Some(v) = self.memo.get(&(file, name.to_owned())) {
+            return v.clone();
+        }
+        if depth > MAX_LINK_DEPTH {
+            return Val::Unknown(unknown("which is part of an import cycle"));
+        }
+        let Some(Some(summary)) = self.summaries.get(file) else {
+            if self.pending {
+                return Val::Link(Link {
+                    file,
+                    name: name.to_owned(),
+                    path: Vec::new(),
+                });
+            }
+            return Val::Unknown(unknown(
+                "which is imported from a module routelint did not read",
+            ));
+        };
+        let val = if name == "*" {
+            let mut members = Vec::new();
+            let names: Vec<String> = summary.exports.iter().map(|(n, _)| n.clone()).collect();
+            for n in names {
+                members.push((n.clone(), self.export(file, &n, depth + 1)));
+            }
+            Val::Obj(members)
+        } else if let Some((_, v)) = summary.exports.iter().rev().find(|(n, _)| n == name) {
+            let v = v.clone();
+            self.val(&v, depth + 1)
+        } else if name == "default" && !summary.exports.is_empty() {
+            self.export(file, "*", depth + 1)
+        } else {
+            let stars = summary.stars.clone();
+            let mut found = None;
+            for star in stars {
+                let v = self.export(star, name, depth + 1);
+                if !matches!(&v, Val::Unknown(u) if u.reason.starts_with("which the module does not export"))
+                {
+                    found = Some(v);
+                    break;
+                }
+            }
+            found.unwrap_or_else(|| {
+                Val::Unknown(unknown(&format!(
+                    "which the module does not export as `{name}`"
+                )))
+            })
+        };
+        if depth == 0 {
+            self.memo.insert((file, name.to_owned()), val.clone());
+        }
+        val
+    }
+
+    /// A value with its links filled in.
+    fn val(&mut self, val: &Val, depth: usize) -> Val {
+        if depth > MAX_LINK_DEPTH {
+            return Val::Unknown(unknown("which is part of an import cycle"));
+        }
+        match val {
+            Val::Link(l) => {
+                let v = self.export(l.file, &l.name, depth + 1);
+                val_at(&v, &l.path)
+            }
+            Val::Str(parts) => Val::Str(self.parts(parts, depth + 1)),
+            Val::Obj(members) => Val::Obj(
+                members
+                    .iter()
+                    .map(|(k, v)| (k.clone(), self.val(v, depth + 1)))
+                    .collect(),
+            ),
+            Val::Instance(Ok(Some(parts)), at) => {
+                Val::Instance(Ok(Some(self.parts(parts, depth + 1))), *at)
+            }
+            Val::Wrapper(w) => {
+                let mut w = w.clone();
+                w.url = self.parts(&w.url, depth + 1);
+                if let Ok(Some(b)) = &w.base {
+                    w.base = Ok(Some(self.parts(b, depth + 1)));
+                }
+                Val::Wrapper(w)
+            }
+            other => other.clone(),
+        }
+    }
+
+    /// String parts with the holes that link to other modules filled in.
+    fn parts(&mut self, parts: &[Part], depth: usize) -> Vec<Part> {
+        let mut out = Vec::new();
+        for p in parts {
+            if let Part::Hole { name, unknown } = p
+                && let Some(Slot::Link(l)) = unknown.slot.as_deref()
+            {
+                let v = self.export(l.file, &l.name, depth + 1);
+                match val_at(&v, &l.path) {
+                    Val::Str(inner) => out.extend(inner),
+                    Val::Unknown(u) if !u.reason.is_empty() => out.push(Part::Hole {
+                        name: name.clone(),
+                        unknown: Unknown {
+                            source: unknown.source.clone(),
+                            reason: format!(
+                                "{}, and {}",
+                                unknown
+                                    .reason
+                                    .trim_end_matches(", not a constant in this file"),
+                                super::strip_which(&u.reason)
+                            ),
+                            slot: None,
+                        },
+                    }),
+                    _ => out.push(Part::Hole {
+                        name: name.clone(),
+                        unknown: Unknown {
+                            source: unknown.source.clone(),
+                            reason: unknown.reason.clone(),
+                            slot: None,
+                        },
+                    }),
+                }
+                continue;
+            }
+            out.push(p.clone());
+        }
+        out
+    }
+}
+
+/// The project file a specifier names from `from` (both `/`-separated display paths).
+pub(crate) fn resolve_module(
+    from: &str,
+    spec: &str,
+    index: &HashMap<&str, usize>,
+) -> Option<usize> {
+    let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
+    let joined = if spec.starts_with("./") || spec.starts_with("../") || spec == "." || spec == ".."
+    {
+        if dir.is_empty() {
+            spec.to_owned()
+        } else {
+            format!("{dir}/{spec}")
+        }
+    } else if let Some(rest) = spec.strip_prefix("@/").or_else(|| spec.strip_prefix("~/")) {
+        let root = if from.starts_with("src/") {
+            String::new()
+        } else {
+            match from.find("/src/") {
+                Some(i) => format!("{}/", &from[..i]),
+                None => return None,
+            }
+        };
+        format!("{root}src/{rest}")
+    } else {
+        return None;
+    };
+    let mut segments: Vec<&str> = Vec::new();
+    for seg in joined.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                segments.pop()?;
+            }
+            s => segments.push(s),
+        }
+    }
+    let base = segments.join("/");
+    let stems = [
+        base.clone(),
+        base.strip_suffix(".js")
+            .map(str::to_owned)
+            .unwrap_or_default(),
+    ];
+    for stem in stems.iter().filter(|s| !s.is_empty()) {
+        for ext in EXTENSIONS {
+            if let Some(&i) = index.get(format!("{stem}{ext}").as_str()) {
+                return Some(i);
+            }
+        }
+        for ext in EXTENSIONS.iter().skip(1) {
+            if let Some(&i) = index.get(format!("{stem}/index{ext}").as_str()) {
+                return Some(i);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source_file::FileId;
+
+    /// Every call of a set of files: `path METHOD url-or-why`.
+    fn calls(files: &[(&str, &str)]) -> Vec<String> {
+        let inputs: Vec<Input<'_>> = files
+            .iter()
+            .enumerate()
+            .map(|(i, (path, text))| Input {
+                file: FileId(i as u32),
+                path,
+                text,
+            })
+            .collect();
+        let facts = extract_set(&inputs);
+        let mut out = Vec::new();
+        for (f, (path, _)) in facts.iter().zip(files) {
+            assert!(f.problems.is_empty(), "{path}: {:?}", f.problems);
+            for c in &f.calls {
+                let method = c.method.map_or("*".to_owned(), |m| m.to_string());
+                let url = match &c.url {
+                    CallUrl::Resolved { origin, path } => {
+                        format!("{}{path}", origin.as_deref().unwrap_or_default())
+                    }
+                    CallUrl::Unresolved { why } => format!("unresolved: {why}"),
+                };
+                out.push(format!("{path} {method} {url}"));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn commonjs_exports_and_requires_resolve_members() {
+        let got = calls(&[
+            ("cfg.js", "module.exports = { api: { base: '/v2' } };"),
+            ("util.js", "exports.ROOT = '/root';"),
+            (
+                "app.js",
+                "const cfg = require('./cfg'); const { ROOT } = require('./util.js');\n\
+                 fetch(cfg.api.base + '/a'); fetch(`${ROOT}/b`);",
+            ),
+        ]);
+        assert_eq!(got, ["app.js GET /v2/a", "app.js GET /root/b"]);
+    }
+
+    #[test]
+    fn reexports_index_files_and_aliases_are_followed() {
+        let got = calls(&[
+            ("web/src/config/base.ts", "export const BASE = '/api';"),
+            (
+                "web/src/config/index.ts",
+                "export * from './base';\nexport { BASE as ROOT } from './base';",
+            ),
+            (
+                "web/src/pages/a.ts",
+                "import { BASE, ROOT } from '@/config';\nimport * as cfg from '../config/base';\n\
+                 fetch(BASE + '/x'); fetch(ROOT + '/y'); fetch(`${cfg.BASE}/z`);",
+            ),
+        ]);
+        assert_eq!(
+            got,
+            [
+                "web/src/pages/a.ts GET /api/x",
+                "web/src/pages/a.ts GET /api/y",
+                "web/src/pages/a.ts GET /api/z"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_import_cycle_is_cut_and_an_unknown_module_stays_unresolved() {
+        let got = calls(&[
+            (
+                "a.js",
+                "import { B } from './b';\nexport const A = B + '/a';\nfetch(A);",
+            ),
+            (
+                "b.js",
+                "import { A } from './a';\nexport const B = A + '/b';",
+            ),
+            ("c.js", "import { X } from './nowhere';\nfetch(`${X}/c`);"),
+        ]);
+        assert_eq!(got.len(), 2);
+        assert!(
+            got[0].starts_with("a.js GET unresolved: the URL starts with `"),
+            "{got:?}"
+        );
+        assert!(
+            got[0].ends_with("and is part of an import cycle"),
+            "{got:?}"
+        );
+        assert_eq!(
+            got[1],
+            "c.js GET unresolved: the URL starts with `X`, which is imported from `./nowhere`, not a constant in this file"
+        );
+    }
+
+    #[test]
+    fn imported_wrappers_become_call_sites_and_their_inner_call_is_dropped() {
+        let got = calls(&[
+            (
+                "api.js",
+                "import axios from 'axios';\nconst http = axios.create({ baseURL: '/svc' });\n\
+                 export const get = (path) => http.get(path);\n\
+                 export const send = (path, method) => http.request({ url: path, method });\n\
+                 export const wrap2 = (p) => get('/w' + p);",
+            ),
+            (
+                "use.js",
+                "import { get, send, wrap2 } from './api';\n\
+                 get('/a'); send('/b', 'PUT'); wrap2('/c');",
+            ),
+        ]);
+        assert_eq!(
+            got,
+            [
+                "use.js GET /svc/a",
+                "use.js PUT /svc/b",
+                "use.js GET /svc/w/c"
+            ]
+        );
+    }
+
+    #[test]
+    fn env_files_give_vite_and_react_bases() {
+        let got = calls(&[
+            (".env", "VITE_API_URL=/from-env\nREACT_APP_API=\"/react\"\n"),
+            (".env.production", "VITE_API_URL=/prod\n"),
+            (
+                "a.js",
+                "fetch(`${import.meta.env.VITE_API_URL}/x`); fetch(process.env.REACT_APP_API + '/y');",
+            ),
+        ]);
+        assert_eq!(got, ["a.js GET /prod/x", "a.js GET /react/y"]);
+    }
+
+    #[test]
+    fn markup_scripts_keep_spans_and_tests_and_bundles_are_skipped() {
+        let vue = "<template><form method=\"post\" action=\"/subscribe\"></form></template>\n\
+                   <script setup lang=\"ts\">\nconst r = await fetch('/v');\n</script>\n";
+        let long = format!("fetch('/min');{}", " ".repeat(6000));
+        let got = calls(&[
+            ("src/A.vue", vue),
+            ("src/a.test.js", "fetch('/test')"),
+            ("e2e/flow.js", "fetch('/e2e')"),
+            ("dist2/bundle.js", long.as_str()),
+        ]);
+        assert_eq!(got, ["src/A.vue GET /v", "src/A.vue POST /subscribe"]);
+    }
+
+    #[test]
+    fn relative_urls_resolve_against_the_base_href_of_the_app() {
+        let got = calls(&[
+            (
+                "web/index.html",
+                "<html><head><base href=\"/petclinic/\"></head></html>",
+            ),
+            (
+                "web/src/owners.js",
+                "$http.get('api/owners'); $http.get('/api/vets');",
+            ),
+        ]);
+        assert_eq!(
+            got,
+            [
+                "web/src/owners.js GET /petclinic/api/owners",
+                "web/src/owners.js GET /api/vets"
+            ]
+        );
+    }
+
+    #[test]
+    fn module_specifiers_resolve_like_bundlers() {
+        let files = [
+            "src/a.ts",
+            "src/lib/index.js",
+            "src/b.vue",
+            "app/src/c.tsx",
+            "app/src/d/e.mjs",
+        ];
+        let index: HashMap<&str, usize> = files.iter().enumerate().map(|(i, f)| (*f, i)).collect();
+        let table = [
+            ("src/x.ts", "./a", Some(0)),
+            ("src/x.ts", "./a.js", Some(0)),
+            ("src/x.ts", "./lib", Some(1)),
+            ("src/deep/x.ts", "../b.vue", Some(2)),
+            ("src/deep/x.ts", "@/b", Some(2)),
+            ("app/src/x/y.ts", "@/c", Some(3)),
+            ("app/src/x/y.ts", "~/d/e", Some(4)),
+            ("src/x.ts", "axios", None),
+            ("src/x.ts", "../../../x", None),
+        ];
+        for (from, spec, want) in table {
+            assert_eq!(resolve_module(from, spec, &index), want, "{from} {spec}");
+        }
+    }
+}
