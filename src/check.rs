@@ -310,11 +310,14 @@ fn extract_guarded(kind: SourceKind, input: Input<'_>) -> Facts {
 
 fn read_one(cand: Candidate) -> Result<Read, Option<Skip>> {
     let ext = discover::extension_kind(&cand.path).ok_or(None)?;
-    let meta = std::fs::metadata(&cand.path).map_err(|_| None)?;
-    if meta.len() > discover::MAX_FILE_BYTES {
+    // One open and one fstat per file: the size check and the read share the handle.
+    let mut file = std::fs::File::open(&cand.path).map_err(|_| None)?;
+    let len = file.metadata().map_err(|_| None)?.len();
+    if len > discover::MAX_FILE_BYTES {
         return Err(None);
     }
-    let bytes = std::fs::read(&cand.path).map_err(|_| None)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(|_| None)?;
     let (text, mut bad): (String, Option<(usize, &'static str)>) = match String::from_utf8(bytes) {
         Ok(s) => (s, None),
         Err(e) => {

@@ -23,6 +23,8 @@ use oxc_ast::ast as js;
 use oxc_parser::Parser;
 use oxc_span::GetSpan;
 use rayon::prelude::*;
+use regex::Regex;
+use std::sync::LazyLock;
 
 use super::js_calls::{STACK_LIMIT, source_type, stack_allowance};
 use super::{Dialect, EndpointFact, Facts, Framework, Input, Owner};
@@ -163,32 +165,21 @@ pub fn sniff(path: &str, text: &str) -> bool {
     if file_route(path).is_some() || file_name(path).starts_with("next.config.") {
         return true;
     }
-    const WORDS: [&str; 7] = [
-        "express",
-        "Router",
-        "koa",
-        "fastify",
-        "@nestjs",
-        "@Controller",
-        "setGlobalPrefix",
-    ];
-    if WORDS.iter().any(|w| text.contains(w)) {
-        return true;
-    }
-    // A module exporting a function that registers routes on the app it is given.
-    if (text.contains("module.exports") || text.contains("export default"))
-        && (text.contains(".get(") || text.contains(".post(") || text.contains(".route("))
-    {
-        return true;
-    }
-    // Registrations on an app or router imported from another module.
-    ["app.", "router.", "server."].iter().any(|r| {
-        [
-            "get(", "post(", "put(", "patch(", "delete(", "use(", "route(",
-        ]
-        .iter()
-        .any(|v| text.contains(&format!("{r}{v}")))
-    })
+    // One pass each (the regex crate searches all the words at once): this runs on every
+    // JS/TS file of the repository.
+    static WORDS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"express|Router|koa|fastify|@nestjs|@Controller|setGlobalPrefix|(?:app|router|server)\.(?:get|post|put|patch|delete|use|route)\(",
+        )
+        .expect("valid regex")
+    });
+    static EXPORTS: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"module\.exports|export default").expect("valid regex"));
+    static REGISTERS: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\.(?:get|post|route)\(").expect("valid regex"));
+    // Registrations on an app or router imported from another module; a module exporting a
+    // function that registers routes on the app it is given.
+    WORDS.is_match(text) || (EXPORTS.is_match(text) && REGISTERS.is_match(text))
 }
 
 /// Reads the server routes of every JS/TS file together (routers imported across modules).
