@@ -13,22 +13,22 @@ const SPEC: &str = "customers-service/src/main/resources/openapi.yaml";
 #[test]
 fn controllers_and_the_openapi_document_are_both_endpoints_of_customers_service() {
     let want: Vec<String> = [
-        ("GET /owners/*/pets/{petId}", PETS, 42),
-        ("PUT /owners/{ownerId}/pets/{petId}", PETS, 36),
-        ("GET /owners/{ownerId}/pets/{petId}", SPEC, 40),
-        ("POST /owners/{ownerId}/pets", PETS, 30),
-        ("POST /owners/{ownerId}/pets", SPEC, 33),
-        ("GET /owners/{ownerId}", OWNERS, 38),
-        ("PUT /owners/{ownerId}", OWNERS, 54),
-        ("GET /owners/{ownerId}", SPEC, 17),
-        ("PUT /owners/{ownerId}", SPEC, 17),
+        ("GET /customers/owners/*/pets/{petId}", PETS, 42),
+        ("PUT /customers/owners/{ownerId}/pets/{petId}", PETS, 36),
+        ("GET /customers/owners/{ownerId}/pets/{petId}", SPEC, 40),
+        ("POST /customers/owners/{ownerId}/pets", PETS, 30),
+        ("POST /customers/owners/{ownerId}/pets", SPEC, 33),
+        ("GET /customers/owners/{ownerId}", OWNERS, 38),
+        ("PUT /customers/owners/{ownerId}", OWNERS, 54),
+        ("GET /customers/owners/{ownerId}", SPEC, 17),
+        ("PUT /customers/owners/{ownerId}", SPEC, 17),
         // `@PostMapping` without a path serves the class path.
-        ("POST /owners", OWNERS, 29),
-        ("GET /owners", OWNERS, 46),
-        ("GET /petTypes", PETS, 25),
-        ("GET /owners", SPEC, 8),
-        ("POST /owners", SPEC, 8),
-        ("GET /petTypes", SPEC, 28),
+        ("POST /customers/owners", OWNERS, 29),
+        ("GET /customers/owners", OWNERS, 46),
+        ("GET /customers/petTypes", PETS, 25),
+        ("GET /customers/owners", SPEC, 8),
+        ("POST /customers/owners", SPEC, 8),
+        ("GET /customers/petTypes", SPEC, 28),
     ]
     .iter()
     .map(|(e, file, line)| format!("customers-service | {e} | {file}:{line}"))
@@ -44,7 +44,7 @@ fn deleting_an_owner_gets_405_and_the_spec_misses_the_pet_update() {
         f,
         [
             format!("spec-drift - {PETS}:36:5"),
-            "method-not-allowed 405 frontend/src/owners.js:27:15 DELETE /owners/{ownerId}"
+            "method-not-allowed 405 frontend/src/owners.js:27:15 DELETE /customers/owners/{ownerId}"
                 .to_owned(),
         ]
     );
@@ -52,17 +52,21 @@ fn deleting_an_owner_gets_405_and_the_spec_misses_the_pet_update() {
 
 #[test]
 fn a_wildcard_owner_segment_reaches_the_controller() {
-    let (code, out) = trace_of("spring-customers-service", "GET", "/owners/3/pets/7");
+    let (code, out) = trace_of(
+        "spring-customers-service",
+        "GET",
+        "/customers/owners/3/pets/7",
+    );
     assert_eq!(code, 0, "{out}");
     assert!(
-        out.contains("reached customers-service GET /owners/*/pets/{petId}"),
+        out.contains("reached customers-service GET /customers/owners/*/pets/{petId}"),
         "{out}"
     );
-    // Spring 6: `/owners/` is not `/owners`.
-    let (code, out) = trace_of("spring-customers-service", "GET", "/owners/");
+    // Spring 6: `/customers/owners/` is not `/customers/owners`.
+    let (code, out) = trace_of("spring-customers-service", "GET", "/customers/owners/");
     assert_eq!(code, 1, "{out}");
     assert!(
-        out.contains("no route or endpoint of customers-service matches /owners/: 404"),
+        out.contains("no route or endpoint of customers-service matches /customers/owners/: 404"),
         "{out}"
     );
     // The pom pins Spring Boot 3.2: nothing is assumed.
