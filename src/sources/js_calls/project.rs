@@ -310,27 +310,20 @@ fn levels(deps: &[Option<Vec<usize>>]) -> Vec<Vec<usize>> {
 /// Whether a script may send a request or call a wrapper another module declares: a cheap
 /// byte test before parsing.
 pub(crate) fn may_send(text: &str) -> bool {
-    /// Client names, then an import together with a string that starts a path: one pass.
-    static MARKERS: std::sync::LazyLock<Option<regex::bytes::Regex>> = std::sync::LazyLock::new(
-        || {
-            regex::bytes::Regex::new(
-                r"fetch|axios|[hH]ttp|ajax|\$\.get|\$\.post|superagent|XMLHttpRequest|ky\.|'ky'|createClient|request",
-            )
-            .ok()
-        },
-    );
-    static PATHS: std::sync::LazyLock<Option<regex::bytes::Regex>> =
-        std::sync::LazyLock::new(|| regex::bytes::Regex::new(r#"['"`]/|`\$\{"#).ok());
+    /// Client names.
+    const MARKERS: &str = r"fetch|axios|[hH]ttp|ajax|\$\.get|\$\.post|superagent|XMLHttpRequest|ky\.|'ky'|createClient|request";
+    /// A string that starts a path (a call to an imported wrapper).
+    const PATHS: &str = r#"['"`]/|`\$\{"#;
+    static CLIENTS: std::sync::LazyLock<Option<regex::bytes::Regex>> =
+        std::sync::LazyLock::new(|| regex::bytes::Regex::new(MARKERS).ok());
+    // With an import, clients or paths in one pass over the bytes.
+    static EITHER: std::sync::LazyLock<Option<regex::bytes::Regex>> =
+        std::sync::LazyLock::new(|| regex::bytes::Regex::new(&format!("{MARKERS}|{PATHS}")).ok());
     let bytes = text.as_bytes();
-    let hit = |re: &std::sync::LazyLock<Option<regex::bytes::Regex>>| {
-        re.as_ref().is_none_or(|re| re.is_match(bytes))
-    };
-    if hit(&MARKERS) {
-        return true;
-    }
     let imports = memchr::memmem::find(bytes, b"import").is_some()
         || memchr::memmem::find(bytes, b"require(").is_some();
-    imports && hit(&PATHS)
+    let re = if imports { &EITHER } else { &CLIENTS };
+    re.as_ref().is_none_or(|re| re.is_match(bytes))
 }
 
 /// The project directory a file belongs to for interceptors: the part of its path before
