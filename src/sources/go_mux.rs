@@ -17,6 +17,7 @@ use std::rc::Rc;
 
 use tree_sitter::{Node, Parser};
 
+use super::syntax::short;
 use super::{Dialect, Facts, Input, Owner, RouteFact, Target};
 use crate::model::method::{Method, MethodSet};
 use crate::model::path::{PatSeg, PathMatch, Pattern, Rewrite};
@@ -98,12 +99,9 @@ fn extract_package(inputs: &[Input<'_>]) -> Vec<Facts> {
         };
         let root = tree.root_node();
         if root.has_error()
-            && let Some((loc, what)) = first_syntax_error(root, input.text)
+            && let Some((start, end, what)) = super::syntax::first_error(root, input.text)
         {
-            f.problem(
-                input.span(loc.start, loc.end),
-                format!("Go syntax error: {what}"),
-            );
+            f.problem(input.span(start, end), format!("Go syntax error: {what}"));
         }
         let ctx = Ctx::new(*input, root);
         ctx.routes(f);
@@ -1509,46 +1507,6 @@ fn param_list_names(list: Node<'_>) -> Vec<Node<'_>> {
     for decl in named_children(Some(list)) {
         let mut cursor = decl.walk();
         out.extend(decl.children_by_field_name("name", &mut cursor));
-    }
-    out
-}
-
-/// The first ERROR or MISSING node, as a range (its first line) and what it is.
-fn first_syntax_error(root: Node<'_>, src: &str) -> Option<(Loc, String)> {
-    let mut stack = vec![root];
-    while let Some(n) = stack.pop() {
-        if n.is_missing() {
-            let loc = Loc::of(n);
-            return Some((loc, format!("missing `{}`", n.kind())));
-        }
-        if n.is_error() {
-            let text = src.get(n.byte_range()).unwrap_or("");
-            let first_line = text.lines().next().unwrap_or("");
-            let end = n.start_byte() + first_line.len();
-            let loc = Loc {
-                start: n.start_byte(),
-                end: end.max(n.start_byte()),
-            };
-            let what = if first_line.trim().is_empty() {
-                "unexpected input".to_owned()
-            } else {
-                format!("cannot parse `{}`", short(first_line))
-            };
-            return Some((loc, what));
-        }
-        let mut cursor = n.walk();
-        let kids: Vec<Node<'_>> = n.children(&mut cursor).filter(|k| k.has_error()).collect();
-        stack.extend(kids.into_iter().rev());
-    }
-    None
-}
-
-/// The first line of `s`, at most 60 characters.
-pub(super) fn short(s: &str) -> String {
-    let line = s.trim().lines().next().unwrap_or("");
-    let mut out: String = line.chars().take(60).collect();
-    if line.chars().count() > 60 || s.trim().lines().nth(1).is_some() {
-        out.push('…');
     }
     out
 }

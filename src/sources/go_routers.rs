@@ -817,7 +817,7 @@ impl<'t> Pkg<'_, 't> {
         let method_span = reg.method_loc.map(|l| ctx.span(l)).unwrap_or(span);
         ctx.refuel();
         let v = ctx.eval(reg.handler, &Env::default(), 0);
-        let handler_text = super::go_mux::short(ctx.text(reg.handler));
+        let handler_text = super::syntax::short(ctx.text(reg.handler));
         let plain_func = matches!(v, Val::Unknown(_))
             && matches!(
                 reg.handler.kind(),

@@ -25,6 +25,7 @@ pub mod python;
 pub mod spring_config;
 pub mod spring_dsl;
 pub mod spring_mvc;
+pub mod syntax;
 pub mod traefik;
 
 use rayon::prelude::*;

@@ -210,7 +210,7 @@ impl Module {
         };
         let root = tree.root_node();
         if root.has_error()
-            && let Some((start, end, what)) = first_syntax_error(root, input.text)
+            && let Some((start, end, what)) = super::syntax::first_error(root, input.text)
         {
             m.problems.push(super::Problem {
                 span: input.span(start, end),
@@ -720,35 +720,6 @@ fn unescape(s: &str) -> String {
         }
     }
     out
-}
-
-/// The first ERROR or MISSING node: its range (first line) and what it is.
-fn first_syntax_error(root: Node<'_>, src: &str) -> Option<(usize, usize, String)> {
-    let mut stack = vec![root];
-    while let Some(n) = stack.pop() {
-        if n.is_missing() {
-            return Some((
-                n.start_byte(),
-                n.end_byte(),
-                format!("missing `{}`", n.kind()),
-            ));
-        }
-        if n.is_error() {
-            let text = src.get(n.byte_range()).unwrap_or("");
-            let first = text.lines().next().unwrap_or("");
-            let what = if first.trim().is_empty() {
-                "unexpected input".to_owned()
-            } else {
-                let short: String = first.trim().chars().take(60).collect();
-                format!("cannot parse `{short}`")
-            };
-            return Some((n.start_byte(), n.start_byte() + first.len(), what));
-        }
-        let mut cursor = n.walk();
-        let kids: Vec<Node<'_>> = n.children(&mut cursor).filter(|k| k.has_error()).collect();
-        stack.extend(kids.into_iter().rev());
-    }
-    None
 }
 
 /// A framework object: (module index, name).

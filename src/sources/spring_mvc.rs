@@ -16,6 +16,7 @@
 //! Not read: Kotlin controllers (no Kotlin grammar in the build), mappings inherited from an
 //! interface or a superclass, custom meta-annotations, functional `RouterFunction` routes.
 
+use super::syntax::short;
 use tree_sitter::{Node, Parser};
 
 use super::{Dialect, EndpointFact, Facts, Framework, Input, Owner};
@@ -50,7 +51,7 @@ pub fn extract(input: Input<'_>) -> Facts {
     };
     let root = tree.root_node();
     if root.has_error()
-        && let Some((start, end, what)) = first_syntax_error(root, input.text)
+        && let Some((start, end, what)) = super::syntax::first_error(root, input.text)
     {
         facts.problem(input.span(start, end), format!("Java syntax error: {what}"));
     }
@@ -549,44 +550,6 @@ fn glob_of(s: &str) -> String {
             _ if depth > 0 => {}
             c => out.push(c),
         }
-    }
-    out
-}
-
-/// The first ERROR or MISSING node: its first line's byte range and what it is.
-fn first_syntax_error(root: Node<'_>, src: &str) -> Option<(usize, usize, String)> {
-    let mut stack = vec![root];
-    while let Some(n) = stack.pop() {
-        if n.is_missing() {
-            return Some((
-                n.start_byte(),
-                n.end_byte(),
-                format!("missing `{}`", n.kind()),
-            ));
-        }
-        if n.is_error() {
-            let text = src.get(n.byte_range()).unwrap_or("");
-            let first_line = text.lines().next().unwrap_or("");
-            let what = if first_line.trim().is_empty() {
-                "unexpected input".to_owned()
-            } else {
-                format!("cannot parse `{}`", short(first_line))
-            };
-            return Some((n.start_byte(), n.start_byte() + first_line.len(), what));
-        }
-        let mut cursor = n.walk();
-        let kids: Vec<Node<'_>> = n.children(&mut cursor).filter(|k| k.has_error()).collect();
-        stack.extend(kids.into_iter().rev());
-    }
-    None
-}
-
-/// The first line of `s`, at most 60 characters.
-fn short(s: &str) -> String {
-    let line = s.trim().lines().next().unwrap_or("");
-    let mut out: String = line.chars().take(60).collect();
-    if line.chars().count() > 60 || s.trim().lines().nth(1).is_some() {
-        out.push('…');
     }
     out
 }

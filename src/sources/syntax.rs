@@ -1,0 +1,43 @@
+//! What the tree-sitter readers (Go, Java, Python) share about a file that does not parse: the
+//! first ERROR or MISSING node, as a range on its first line and a sentence.
+
+use tree_sitter::Node;
+
+/// The first ERROR or MISSING node of a tree, depth first: its byte range (an error's first
+/// line) and what it is (`missing `)``, ``cannot parse `x := ``).
+pub fn first_error(root: Node<'_>, src: &str) -> Option<(usize, usize, String)> {
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if n.is_missing() {
+            return Some((
+                n.start_byte(),
+                n.end_byte(),
+                format!("missing `{}`", n.kind()),
+            ));
+        }
+        if n.is_error() {
+            let text = src.get(n.byte_range()).unwrap_or("");
+            let first_line = text.lines().next().unwrap_or("");
+            let what = if first_line.trim().is_empty() {
+                "unexpected input".to_owned()
+            } else {
+                format!("cannot parse `{}`", short(first_line))
+            };
+            return Some((n.start_byte(), n.start_byte() + first_line.len(), what));
+        }
+        let mut cursor = n.walk();
+        let kids: Vec<Node<'_>> = n.children(&mut cursor).filter(|k| k.has_error()).collect();
+        stack.extend(kids.into_iter().rev());
+    }
+    None
+}
+
+/// The first line of a snippet, at most 60 characters, `…` when cut.
+pub fn short(s: &str) -> String {
+    let line = s.trim().lines().next().unwrap_or("");
+    let mut out: String = line.chars().take(60).collect();
+    if line.chars().count() > 60 || s.trim().lines().nth(1).is_some() {
+        out.push('…');
+    }
+    out
+}
