@@ -130,33 +130,45 @@ pub fn walk(roots: &[PathBuf], base: &Path, include: &[String], exclude: &[Strin
                     .iter()
                     .any(|g| crate::config::glob_match(g, &display))
             });
-        for entry in builder.build().flatten() {
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
-                continue;
-            }
-            let path = entry.into_path();
-            if path
-                .file_name()
-                .is_some_and(|n| PROJECT_MARKERS.contains(&n.to_string_lossy().as_ref()))
-            {
-                let display = display_path(&path, base);
-                projects.push(
-                    display
-                        .rsplit_once('/')
-                        .map(|(d, _)| d)
-                        .unwrap_or("")
-                        .to_owned(),
-                );
-            }
-            if extension_kind(&path).is_none() {
-                continue;
-            }
-            let display = display_path(&path, base);
-            if !crate::config::path_selected(&display, include, exclude) {
-                continue;
-            }
-            out.push(Candidate { path, display });
-        }
+        // Walked in parallel; the order is fixed by the sort below.
+        let found = std::sync::Mutex::new((Vec::new(), Vec::new()));
+        builder.build_parallel().run(|| {
+            let found = &found;
+            Box::new(move |entry| {
+                let Ok(entry) = entry else {
+                    return ignore::WalkState::Continue;
+                };
+                if !entry.file_type().is_some_and(|t| t.is_file()) {
+                    return ignore::WalkState::Continue;
+                }
+                let path = entry.into_path();
+                let project = path
+                    .file_name()
+                    .is_some_and(|n| PROJECT_MARKERS.contains(&n.to_string_lossy().as_ref()))
+                    .then(|| {
+                        let display = display_path(&path, base);
+                        display
+                            .rsplit_once('/')
+                            .map(|(d, _)| d)
+                            .unwrap_or("")
+                            .to_owned()
+                    });
+                let candidate = extension_kind(&path).and_then(|_| {
+                    let display = display_path(&path, base);
+                    crate::config::path_selected(&display, include, exclude)
+                        .then_some(Candidate { path, display })
+                });
+                if project.is_some() || candidate.is_some() {
+                    let mut f = found.lock().unwrap_or_else(|e| e.into_inner());
+                    f.0.extend(candidate);
+                    f.1.extend(project);
+                }
+                ignore::WalkState::Continue
+            })
+        });
+        let (c, p) = found.into_inner().unwrap_or_else(|e| e.into_inner());
+        out.extend(c);
+        projects.extend(p);
     }
     out.sort_by(|a, b| a.display.cmp(&b.display));
     out.dedup_by(|a, b| a.display == b.display);
