@@ -61,6 +61,8 @@ pub fn sniff(text: &str) -> bool {
         "Blueprint",
         "include_router",
         "register_blueprint",
+        // Settings modules whose field defaults prefixes are read from.
+        "BaseSettings",
     ]
     .iter()
     .any(|t| text.contains(t))
@@ -160,6 +162,12 @@ struct Module {
     /// The directory the module's relative imports start from.
     package_dir: String,
     consts: HashMap<String, Ex>,
+    /// String fields of classes defined here (`class Settings(BaseSettings): API_V1_STR: str
+    /// = "/api/v1"`), by class name.
+    class_fields: HashMap<String, HashMap<String, Ex>>,
+    /// Names bound to an instance of a class called without arguments (`settings =
+    /// Settings()`): its fields are their defaults.
+    instances: HashMap<String, String>,
     imports: HashMap<String, Import>,
     objects: BTreeMap<String, Kind>,
     decls: Vec<Decl>,
@@ -192,6 +200,8 @@ impl Module {
             key,
             package_dir,
             consts: HashMap::new(),
+            class_fields: HashMap::new(),
+            instances: HashMap::new(),
             imports: HashMap::new(),
             objects: BTreeMap::new(),
             decls: Vec::new(),
@@ -249,6 +259,7 @@ impl Reader<'_> {
             "assignment" => self.assignment(n, m),
             "decorated_definition" => self.decorated(n, m),
             "call" => self.call(n, m),
+            "class_definition" => self.class_fields(n, m),
             _ => {}
         }
         let mut cursor = n.walk();
@@ -333,6 +344,40 @@ impl Reader<'_> {
         }
     }
 
+    /// The string fields a class body assigns (pydantic `BaseSettings` defaults, plain class
+    /// constants).
+    fn class_fields(&self, n: Node<'_>, m: &mut Module) {
+        let (Some(name), Some(body)) =
+            (n.child_by_field_name("name"), n.child_by_field_name("body"))
+        else {
+            return;
+        };
+        let mut fields = HashMap::new();
+        let mut cursor = body.walk();
+        for stmt in body.named_children(&mut cursor) {
+            let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment") else {
+                continue;
+            };
+            let (Some(left), Some(right)) = (
+                a.child_by_field_name("left"),
+                a.child_by_field_name("right"),
+            ) else {
+                continue;
+            };
+            if left.kind() == "identifier"
+                && matches!(right.kind(), "string" | "concatenated_string")
+            {
+                let ex = self.expr(right);
+                if !matches!(ex, Ex::Unknown(_)) {
+                    fields.insert(self.text(left).to_owned(), ex);
+                }
+            }
+        }
+        if !fields.is_empty() {
+            m.class_fields.insert(self.text(name).to_owned(), fields);
+        }
+    }
+
     fn assignment(&self, n: Node<'_>, m: &mut Module) {
         let (Some(left), Some(right)) = (
             n.child_by_field_name("left"),
@@ -348,6 +393,18 @@ impl Reader<'_> {
             && let Some(kind) = self.constructor(right)
         {
             m.objects.insert(name, kind);
+            return;
+        }
+        // `settings = Settings()`: an instance whose fields keep their class defaults.
+        if right.kind() == "call"
+            && let Some(f) = right
+                .child_by_field_name("function")
+                .filter(|f| f.kind() == "identifier")
+            && right
+                .child_by_field_name("arguments")
+                .is_some_and(|a| a.named_child_count() == 0)
+        {
+            m.instances.insert(name, self.text(f).to_owned());
             return;
         }
         if matches!(
@@ -739,6 +796,8 @@ enum Target<'a> {
     Module(usize),
     Object(ObjKey),
     Const(usize, &'a Ex),
+    /// An instance of a class of a module (`settings`): its fields are the class defaults.
+    Instance(usize, &'a str),
 }
 
 impl<'a> Set<'a> {
@@ -791,6 +850,12 @@ impl<'a> Set<'a> {
             Target::Object((m, k.0.clone()))
         } else if let Some(c) = module.consts.get(first) {
             Target::Const(m, c)
+        } else if let Some(class) = module
+            .instances
+            .get(first)
+            .filter(|c| module.class_fields.contains_key(c.as_str()))
+        {
+            Target::Instance(m, class)
         } else {
             match module.imports.get(first)? {
                 Import::Module(r) => Target::Module(self.module(m, r)?),
@@ -814,6 +879,10 @@ impl<'a> Set<'a> {
             }
         };
         for part in rest {
+            if let Target::Instance(i, class) = target {
+                target = Target::Const(i, self.modules[i].class_fields.get(class)?.get(part)?);
+                continue;
+            }
             let Target::Module(i) = target else {
                 return None;
             };
@@ -1380,5 +1449,67 @@ def x(): ...
         assert!(sniff("from fastapi import FastAPI"));
         assert!(sniff("from flask import Flask"));
         assert!(!sniff("import os\nprint(1)"));
+    }
+
+    #[test]
+    fn a_prefix_from_a_pydantic_settings_default_resolves() {
+        let config = r#"
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file="../.env")
+    API_V1_STR: str = "/api/v1"
+    SECRET_KEY: str
+    PROJECT_NAME: str
+
+
+settings = Settings()  # type: ignore
+"#;
+        let api = r#"
+from fastapi import APIRouter
+
+from app.api.routes import items
+from app.core.config import settings
+
+api_router = APIRouter()
+api_router.include_router(items.router)
+"#;
+        let items = r#"
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/items", tags=["items"])
+
+
+@router.get("/")
+def read_items():
+    return []
+
+
+@router.delete("/{id}")
+def delete_item(id: str):
+    return None
+"#;
+        let main = r#"
+from fastapi import FastAPI
+
+from app.api.main import api_router
+from app.core.config import settings
+
+app = FastAPI(title=settings.PROJECT_NAME, openapi_url=f"{settings.API_V1_STR}/openapi.json")
+app.include_router(api_router, prefix=settings.API_V1_STR)
+"#;
+        assert_eq!(
+            run(&[
+                ("backend/app/core/config.py", config),
+                ("backend/app/api/main.py", api),
+                ("backend/app/api/routes/items.py", items),
+                ("backend/app/main.py", main),
+            ]),
+            [
+                "backend/app/api/routes/items.py GET /api/v1/items/ ~ \"/\"",
+                "backend/app/api/routes/items.py DELETE /api/v1/items/{id} ~ \"/{id}\"",
+            ]
+        );
     }
 }
