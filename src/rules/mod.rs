@@ -28,6 +28,7 @@ mod trailing_slash;
 mod unbound_route;
 mod unreachable_endpoint;
 mod unresolved_call;
+mod unresolved_endpoint;
 mod unused_suppression;
 
 use crate::finding::{Finding, Label, RequestInfo, Severity};
@@ -133,6 +134,7 @@ pub static RULES: &[&dyn Rule] = &[
     &proxy_pass_slash::ProxyPassSlash,
     &strip_prefix_count::StripPrefixCount,
     &unresolved_call::UnresolvedCall,
+    &unresolved_endpoint::UnresolvedEndpoint,
     &dead_route::DeadRoute,
     &unreachable_endpoint::UnreachableEndpoint,
     &error_shape_divergence::ErrorShapeDivergence,
