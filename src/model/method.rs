@@ -30,6 +30,20 @@ impl Method {
         Method::Query,
     ];
 
+    /// The methods a handler registered for every method is listed with (Express `app.all`,
+    /// a Spring mapping without `method =`, a Next.js API route): TRACE and CONNECT are left
+    /// out (servers refuse TRACE by default; CONNECT is not sent to an application), and so is
+    /// QUERY, which frameworks do not route yet.
+    pub const ANY_HANDLED: [Method; 7] = [
+        Method::Get,
+        Method::Head,
+        Method::Post,
+        Method::Put,
+        Method::Patch,
+        Method::Delete,
+        Method::Options,
+    ];
+
     /// Parses a method name, case-insensitively (`get`, `GET`, `Get`).
     pub fn parse(s: &str) -> Option<Method> {
         let m = match s.trim().to_ascii_uppercase().as_str() {

@@ -7,7 +7,6 @@ use crate::model::graph::Endpoint;
 use crate::model::method::Method;
 use crate::model::path::{PatSeg, Pattern};
 use crate::sources::Dialect;
-use crate::sources::spring_mvc::ANY_METHODS;
 
 declare_rule! {
     /// ## What it finds
@@ -88,7 +87,7 @@ struct Handler<'g> {
 impl Handler<'_> {
     /// A mapping without a method answers them all.
     fn any_method(&self) -> bool {
-        ANY_METHODS.iter().all(|m| self.methods.contains(m))
+        Method::ANY_HANDLED.iter().all(|m| self.methods.contains(m))
     }
 }
 

@@ -1113,15 +1113,7 @@ mod tests {
 
     /// Reads files of one package; lists `METHOD pattern [fw]` endpoints and routes by file.
     fn run(files: &[(&str, &str)]) -> Vec<String> {
-        let inputs: Vec<Input<'_>> = files
-            .iter()
-            .enumerate()
-            .map(|(i, (path, text))| Input {
-                file: FileId(i as u32),
-                path,
-                text,
-            })
-            .collect();
+        let inputs = crate::sources::test_inputs(files);
         let facts = super::super::go_mux::extract_set(&inputs);
         let mut out = Vec::new();
         for (f, (path, _)) in facts.iter().zip(files) {

@@ -37,17 +37,6 @@ const MAX_DEPTH: usize = 256;
 const UNKNOWN_PREFIX: &str = "\u{0}";
 /// Optional segments expand to at most this many path variants.
 const MAX_VARIANTS: usize = 16;
-/// The methods an "any method" handler (`app.all`, a Next.js API route) is listed with.
-const ANY_METHODS: [Method; 7] = [
-    Method::Get,
-    Method::Head,
-    Method::Post,
-    Method::Put,
-    Method::Patch,
-    Method::Delete,
-    Method::Options,
-];
-
 /// Byte offsets in a file.
 type Pos = (u32, u32);
 
@@ -312,7 +301,7 @@ fn verb_methods(verb: &str) -> Option<Vec<Method>> {
         "delete" | "del" => vec![Method::Delete],
         "head" => vec![Method::Head],
         "options" => vec![Method::Options],
-        "all" => ANY_METHODS.to_vec(),
+        "all" => Method::ANY_HANDLED.to_vec(),
         _ => return None,
     })
 }
@@ -1471,7 +1460,7 @@ impl<'s> Reader<'s> {
                 "Delete" => vec![Method::Delete],
                 "Head" => vec![Method::Head],
                 "Options" => vec![Method::Options],
-                "All" => ANY_METHODS.to_vec(),
+                "All" => Method::ANY_HANDLED.to_vec(),
                 _ => continue,
             };
             let (paths, span) = match arg {
@@ -2337,7 +2326,7 @@ fn file_routes(inputs: &[Input<'_>], modules: &[Module], out: &mut [Facts]) {
             }
             FileRoute::NextPages(segs) => {
                 if let Some(at) = m.default_export {
-                    for method in ANY_METHODS {
+                    for method in Method::ANY_HANDLED {
                         emit(&segs, method, at, Framework::NextJs);
                     }
                 }
@@ -2347,7 +2336,7 @@ fn file_routes(inputs: &[Input<'_>], modules: &[Module], out: &mut [Facts]) {
                     match method {
                         Some(x) => emit(&segs, x, at, Framework::Nuxt),
                         None => {
-                            for x in ANY_METHODS {
+                            for x in Method::ANY_HANDLED {
                                 emit(&segs, x, at, Framework::Nuxt);
                             }
                         }
@@ -2377,15 +2366,7 @@ mod tests {
 
     /// Every endpoint of a file set: `file: METHOD /pattern [framework] (span text)`.
     fn run(files: &[(&str, &str)]) -> Vec<String> {
-        let inputs: Vec<Input<'_>> = files
-            .iter()
-            .enumerate()
-            .map(|(i, (path, text))| Input {
-                file: FileId(i as u32),
-                path,
-                text,
-            })
-            .collect();
+        let inputs = crate::sources::test_inputs(files);
         let facts = extract_set(&inputs);
         assert_eq!(facts.len(), inputs.len());
         let mut out = Vec::new();

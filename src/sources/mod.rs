@@ -734,6 +734,21 @@ impl SourceKind {
     }
 }
 
+/// The inputs of a set of `(path, text)` files, numbered in order: what the set-extractor tests
+/// hand to `extract_set`.
+#[cfg(test)]
+pub(crate) fn test_inputs<'a>(files: &'a [(&'a str, &'a str)]) -> Vec<Input<'a>> {
+    files
+        .iter()
+        .enumerate()
+        .map(|(i, (path, text))| Input {
+            file: FileId(i as u32),
+            path,
+            text,
+        })
+        .collect()
+}
+
 /// The real-world corpus beside the repository (`../shared/corpus`), for the sources' tests.
 #[cfg(test)]
 pub(crate) mod corpus {

@@ -1193,20 +1193,11 @@ fn common_prefix(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source_file::FileId;
 
     /// Reads a set of files; one line per endpoint (`file METHOD /pattern [lenient]`) and per
     /// unresolved endpoint (`file ? why`), then the problems.
     fn run(files: &[(&str, &str)]) -> Vec<String> {
-        let inputs: Vec<Input<'_>> = files
-            .iter()
-            .enumerate()
-            .map(|(i, (path, text))| Input {
-                file: FileId(i as u32),
-                path,
-                text,
-            })
-            .collect();
+        let inputs = crate::sources::test_inputs(files);
         let facts = extract_set(&inputs);
         let mut out = Vec::new();
         for (f, (path, text)) in facts.iter().zip(files) {

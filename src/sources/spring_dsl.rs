@@ -5,7 +5,7 @@
 //! so both follow one set of gateway semantics. Kotlin's DSL is not read. Syntax errors are
 //! left to the Spring MVC reader of the same file.
 
-use tree_sitter::{Node, Parser};
+use tree_sitter::Node;
 
 use super::spring_config::gateway::{self, Def, RouteSpec};
 use super::{Facts, Input};
@@ -17,22 +17,16 @@ const UNKNOWN: &str = "${java-expression}";
 
 /// Reads the `RouteLocatorBuilder` routes of one Java file.
 pub fn extract(input: Input<'_>) -> Facts {
-    let mut facts = Facts::default();
+    super::java::read_with(input, &[read])
+}
+
+/// Reads the `RouteLocatorBuilder` routes of one parsed Java file.
+pub fn read(input: Input<'_>, root: Node<'_>, facts: &mut Facts) {
     if !input.text.contains(".route(") {
-        return facts;
+        return;
     }
-    let mut parser = Parser::new();
-    if parser
-        .set_language(&tree_sitter_java::LANGUAGE.into())
-        .is_err()
-    {
-        return facts;
-    }
-    let Some(tree) = parser.parse(input.text, None) else {
-        return facts;
-    };
     let mut specs = Vec::new();
-    collect(&input, tree.root_node(), &mut specs);
+    collect(&input, root, &mut specs);
     for (i, spec) in specs.iter_mut().enumerate() {
         if spec.id.is_empty() {
             spec.id = format!("#{}", i + 1);
@@ -46,7 +40,6 @@ pub fn extract(input: Input<'_>) -> Facts {
             facts.problem(span, m);
         }
     }
-    facts
 }
 
 /// Every `.route(…)` call whose last argument is a lambda, in source order.

@@ -9,7 +9,7 @@
 //! - `*` is one segment (or a wildcard within one: `*.json`), `**` and `{*rest}` the rest of
 //!   the path, `{id}` and `{id:regex}` one segment;
 //! - a mapping without `method` (plain `@RequestMapping`) answers every method: it becomes one
-//!   endpoint per method of [`ANY_METHODS`];
+//!   endpoint per method of [`Method::ANY_HANDLED`];
 //! - controllers in a file that uses Reactor (`Mono`, `Flux`) or `org.springframework.web.reactive`
 //!   are WebFlux; the others Spring MVC. Both answer a method miss with 405.
 //!
@@ -17,44 +17,19 @@
 //! interface or a superclass, custom meta-annotations, functional `RouterFunction` routes.
 
 use super::syntax::short;
-use tree_sitter::{Node, Parser};
+use tree_sitter::Node;
 
 use super::{Dialect, EndpointFact, Facts, Framework, Input, Owner};
 use crate::model::method::Method;
 use crate::model::path::{PatSeg, Pattern};
 
-/// The methods a mapping without a `method` attribute answers, one endpoint each. Spring
-/// matches every method then; TRACE and CONNECT are left out (servlet containers refuse TRACE
-/// by default, CONNECT is not a request a client sends to a controller).
-pub const ANY_METHODS: [Method; 7] = [
-    Method::Get,
-    Method::Head,
-    Method::Post,
-    Method::Put,
-    Method::Patch,
-    Method::Delete,
-    Method::Options,
-];
-
 /// Reads the controller endpoints of one Java file.
 pub fn extract(input: Input<'_>) -> Facts {
-    let mut facts = Facts::default();
-    let mut parser = Parser::new();
-    if parser
-        .set_language(&tree_sitter_java::LANGUAGE.into())
-        .is_err()
-    {
-        return facts;
-    }
-    let Some(tree) = parser.parse(input.text, None) else {
-        return facts;
-    };
-    let root = tree.root_node();
-    if root.has_error()
-        && let Some((start, end, what)) = super::syntax::first_error(root, input.text)
-    {
-        facts.problem(input.span(start, end), format!("Java syntax error: {what}"));
-    }
+    super::java::read_with(input, &[read])
+}
+
+/// Reads the controller endpoints of one parsed Java file.
+pub fn read(input: Input<'_>, root: Node<'_>, facts: &mut Facts) {
     let cx = Ctx {
         input,
         constants: constants(root, input.text),
@@ -68,13 +43,12 @@ pub fn extract(input: Input<'_>) -> Facts {
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
         if n.kind() == "class_declaration" {
-            cx.class(n, &mut facts);
+            cx.class(n, facts);
         }
         let mut cursor = n.walk();
         let kids: Vec<Node<'_>> = n.named_children(&mut cursor).collect();
         stack.extend(kids.into_iter().rev());
     }
-    facts
 }
 
 /// Whether the file uses Reactor or the reactive web stack (then it is a WebFlux app).
@@ -176,7 +150,7 @@ impl Ctx<'_> {
                 }
             }
             if methods.is_empty() {
-                methods = ANY_METHODS.to_vec();
+                methods = Method::ANY_HANDLED.to_vec();
             }
             for (cp, _) in &class.paths {
                 for (mp, at) in &mapping.paths {
@@ -583,7 +557,7 @@ mod tests {
         out.into_iter()
             .map(|(k, ms)| {
                 let path = k.split(' ').next().unwrap_or("").to_owned();
-                let ms = if ms.len() == ANY_METHODS.len() {
+                let ms = if ms.len() == Method::ANY_HANDLED.len() {
                     "ANY".to_owned()
                 } else {
                     ms.join(",")

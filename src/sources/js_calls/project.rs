@@ -595,19 +595,10 @@ pub(crate) fn resolve_module(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source_file::FileId;
 
     /// Every call of a set of files: `path METHOD url-or-why`.
     fn calls(files: &[(&str, &str)]) -> Vec<String> {
-        let inputs: Vec<Input<'_>> = files
-            .iter()
-            .enumerate()
-            .map(|(i, (path, text))| Input {
-                file: FileId(i as u32),
-                path,
-                text,
-            })
-            .collect();
+        let inputs = crate::sources::test_inputs(files);
         let facts = extract_set(&inputs);
         let mut out = Vec::new();
         for (f, (path, _)) in facts.iter().zip(files) {
