@@ -15,7 +15,8 @@ use crate::config::{Config, EndpointSource};
 use crate::model::method::MethodSet;
 use crate::source_file::FileId;
 use crate::sources::{
-    CallUrl, ComponentKind, Dialect, ErrorShapeKind, Facts, Framework, Owner, RouteFact, Target,
+    CallUrl, ComponentKind, Dialect, ErrorShapeKind, Facts, Framework, Owner, RouteFact,
+    ShapeOwner, Target,
 };
 
 /// The facts of one file, with where they came from.
@@ -528,17 +529,16 @@ pub fn build(files: &[FileFacts], config: &Config) -> Graph {
         let owner = b.owner_of(f);
         for shape in &f.facts.error_shapes {
             let ids: Vec<ComponentId> = match &shape.owner {
-                Owner::File => vec![
+                ShapeOwner::File => vec![
                     b.graph
                         .find(&owner)
                         .unwrap_or_else(|| b.component(&owner, Role::Service)),
                 ],
-                // `istio-*`: every Istio proxy (an EnvoyFilter without a workload selector).
-                Owner::Named(n) if n == "istio-*" => (0..b.graph.components.len())
+                ShapeOwner::EveryIstioProxy => (0..b.graph.components.len())
                     .map(ComponentId)
                     .filter(|c| b.graph.component(*c).kind.starts_with("Istio"))
                     .collect(),
-                Owner::Named(n) => b.graph.find(n).into_iter().collect(),
+                ShapeOwner::Named(n) => b.graph.find(n).into_iter().collect(),
             };
             for id in ids {
                 let errors = &mut b.graph.components[id.0].errors;

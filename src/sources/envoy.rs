@@ -40,7 +40,7 @@ pub fn extract(input: Input<'_>) -> Facts {
     let mut order = 0u32;
     input.for_each_document(&mut facts, |root, facts| {
         document(input, root, facts, &mut order);
-        if let Some(shape) = super::local_reply::shape(input, root, super::Owner::File) {
+        if let Some(shape) = super::local_reply::shape(input, root, super::ShapeOwner::File) {
             facts.error_shapes.push(shape);
         }
     });

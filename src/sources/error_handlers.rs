@@ -7,7 +7,7 @@
 use regex::Regex;
 use std::sync::LazyLock;
 
-use super::{ErrorBody, ErrorShapeFact, ErrorShapeKind, Input, Owner};
+use super::{ErrorBody, ErrorShapeFact, ErrorShapeKind, Input, ShapeOwner};
 
 /// RFC 9457 members Spring's `ProblemDetail` always writes.
 const PROBLEM_MEMBERS: [&str; 3] = ["status", "title", "type"];
@@ -35,7 +35,7 @@ fn fact(input: Input<'_>, body: ErrorBody, start: usize, end: usize) -> ErrorSha
         body,
         status: None,
         span: input.span(start, end),
-        owner: Owner::File,
+        owner: ShapeOwner::File,
     }
 }
 

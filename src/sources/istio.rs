@@ -80,8 +80,8 @@ pub fn envoy_filter(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
         .and_then(|l| l.get("istio"))
         .and_then(Node::as_str)
     {
-        Some(sel) => Owner::Named(format!("istio-{sel}")),
-        None => Owner::Named("istio-*".to_owned()),
+        Some(sel) => super::ShapeOwner::Named(format!("istio-{sel}")),
+        None => super::ShapeOwner::EveryIstioProxy,
     };
     if let Some(shape) = super::local_reply::shape(input, spec, owner) {
         facts.error_shapes.push(shape);

@@ -2,7 +2,7 @@
 //! manager): the body Envoy answers its own 404/405 with once it is configured. Reads one
 //! config tree; knows nothing of which proxy it applies to.
 
-use super::{ErrorBody, ErrorShapeFact, ErrorShapeKind, Input, Owner};
+use super::{ErrorBody, ErrorShapeFact, ErrorShapeKind, Input, ShapeOwner};
 use crate::tree::Node;
 
 /// How deep a `local_reply_config` is searched for under a patch.
@@ -11,7 +11,7 @@ const MAX_DEPTH: usize = 12;
 /// The error shape a `local_reply_config` found anywhere under `node` gives 404s: a mapper for
 /// 404 (or without a status filter) with a `body_format_override`, else the config's
 /// `body_format`. `None` when there is none, or it sets no body format.
-pub fn shape(input: Input<'_>, node: &Node, owner: Owner) -> Option<ErrorShapeFact> {
+pub fn shape(input: Input<'_>, node: &Node, owner: ShapeOwner) -> Option<ErrorShapeFact> {
     let (key, config) = find(node, 0)?;
     let mapper_format = config
         .get("mappers")
@@ -112,7 +112,7 @@ mod tests {
             .next()?
             .result
             .ok()?;
-        shape(input, &doc, Owner::File).map(|s| {
+        shape(input, &doc, ShapeOwner::File).map(|s| {
             (
                 s.body,
                 text[s.span.start as usize..s.span.end as usize].to_owned(),

@@ -483,10 +483,19 @@ pub struct ErrorShapeFact {
     pub status: Option<u16>,
     /// The media type key or handler that states it.
     pub span: Span,
-    /// The component it belongs to: the file's, or one the file names (an `EnvoyFilter`
-    /// selects the gateway workloads it patches: `istio-ingressgateway`; `istio-*` for every
-    /// Istio proxy).
-    pub owner: Owner,
+    pub owner: ShapeOwner,
+}
+
+/// Which components an error shape belongs to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ShapeOwner {
+    /// The component that owns the file.
+    File,
+    /// A component the file names (an `EnvoyFilter` selecting `istio: ingressgateway` names
+    /// `istio-ingressgateway`, an alias of the Istio Gateway with that selector).
+    Named(String),
+    /// Every Istio proxy: an `EnvoyFilter` without a workload selector.
+    EveryIstioProxy,
 }
 
 /// A file (or part of one) that could not be read.

@@ -3,7 +3,7 @@
 //! `.json`/`.html` page). Reads one file's directives; knows nothing of the services.
 
 use super::nginx::{Directive, parse};
-use super::{ErrorBody, ErrorShapeFact, ErrorShapeKind, Input, Owner};
+use super::{ErrorBody, ErrorShapeFact, ErrorShapeKind, Input, ShapeOwner};
 
 /// The error shapes one nginx file installs for 404/405, at each `error_page` directive.
 pub fn shapes(input: Input<'_>) -> Vec<ErrorShapeFact> {
@@ -36,7 +36,7 @@ pub fn shapes(input: Input<'_>) -> Vec<ErrorShapeFact> {
             body,
             status: None,
             span: input.span(page.name.start, page.name.end),
-            owner: Owner::File,
+            owner: ShapeOwner::File,
         });
     }
     out

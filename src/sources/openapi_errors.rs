@@ -3,7 +3,7 @@
 //! `$ref`s followed. It reads one document and compares nothing.
 
 use super::openapi::resolve_pointer;
-use super::{ErrorBody, ErrorShapeFact, ErrorShapeKind, Facts, Input, Owner};
+use super::{ErrorBody, ErrorShapeFact, ErrorShapeKind, Facts, Input, ShapeOwner};
 use crate::tree::Node;
 
 /// How many `$ref` hops a response or schema may take.
@@ -92,7 +92,7 @@ pub fn read(input: Input<'_>, root: &Node, facts: &mut Facts) {
                         body,
                         status: exact,
                         span: input.span(at.range.start, at.range.end),
-                        owner: Owner::File,
+                        owner: ShapeOwner::File,
                     });
                 }
             }
