@@ -83,17 +83,21 @@ pub fn findings_of(rel: &str) -> (i32, Vec<String>) {
     (code, summarize(&v))
 }
 
-/// The routes `routelint routes --format json` extracts from a fixture, one line each:
-/// `component | methods | match | rewrite | destination | path:line` (endpoints left out).
-pub fn routes_of(rel: &str) -> Vec<String> {
+/// `routelint routes --format json` over a fixture.
+fn routes_json(rel: &str) -> Value {
     let run = routelint(&[
         "routes",
         "--format",
         "json",
         fixture(rel).to_str().unwrap_or(""),
     ]);
-    let v: Value = serde_json::from_str(&run.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", run.stdout));
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", run.stdout))
+}
+
+/// The routes `routelint routes --format json` extracts from a fixture, one line each:
+/// `component | methods | match | rewrite | destination | path:line` (endpoints left out).
+pub fn routes_of(rel: &str) -> Vec<String> {
+    let v = routes_json(rel);
     let mut out = Vec::new();
     for c in v["components"].as_array().expect("components") {
         for r in c["routes"].as_array().expect("routes") {
@@ -137,14 +141,7 @@ pub fn trace_of(rel: &str, method: &str, path: &str) -> (i32, String) {
 /// The endpoints `routelint routes --format json` finds in a fixture, one line each:
 /// `component | METHOD /path | path:line`, in the order the command lists them.
 pub fn endpoints_of(rel: &str) -> Vec<String> {
-    let run = routelint(&[
-        "routes",
-        "--format",
-        "json",
-        fixture(rel).to_str().unwrap_or(""),
-    ]);
-    let v: Value = serde_json::from_str(&run.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", run.stdout));
+    let v = routes_json(rel);
     let mut out = Vec::new();
     for c in v["components"].as_array().expect("components") {
         for r in c["routes"].as_array().expect("routes") {
