@@ -205,6 +205,7 @@ pub enum ExtKind {
     Env,
     Python,
     Java,
+    Kotlin,
     /// `.properties` (Spring Boot configuration).
     Properties,
     /// nginx: `*.conf`, `*.conf.template`, files under `sites-available/`, `sites-enabled/`.
@@ -250,6 +251,7 @@ pub fn extension_kind(path: &Path) -> Option<ExtKind> {
         "vue" | "svelte" | "astro" | "html" | "htm" => Some(ExtKind::Markup),
         "py" => Some(ExtKind::Python),
         "java" => Some(ExtKind::Java),
+        "kt" => Some(ExtKind::Kotlin),
         "properties" => Some(ExtKind::Properties),
         "conf" => Some(ExtKind::Nginx),
         _ => None,
@@ -283,6 +285,7 @@ pub fn classify(path: &str, ext: ExtKind, text: &str) -> Result<SourceKind, Skip
         ),
         ExtKind::Python => relevant(crate::sources::python::sniff(text), SourceKind::Python),
         ExtKind::Java => relevant(crate::sources::java::sniff(text), SourceKind::Java),
+        ExtKind::Kotlin => relevant(crate::sources::kotlin::sniff(text), SourceKind::Kotlin),
         ExtKind::Properties => relevant(
             crate::sources::spring_config::sniff(name, text),
             SourceKind::SpringConfig,

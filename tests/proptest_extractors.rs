@@ -4,7 +4,7 @@ use proptest::prelude::*;
 use routelint::source_file::FileId;
 use routelint::sources::{Facts, Input, SourceKind};
 
-const KINDS: [(SourceKind, &str); 13] = [
+const KINDS: [(SourceKind, &str); 18] = [
     (SourceKind::Kubernetes, "deploy/x.yaml"),
     (SourceKind::Kubernetes, "deploy/kustomization.yaml"),
     (SourceKind::OpenApi, "spec/openapi.yaml"),
@@ -18,6 +18,14 @@ const KINDS: [(SourceKind, &str); 13] = [
     (SourceKind::Envoy, "envoy/envoy.json"),
     (SourceKind::Apisix, "apisix/apisix.yaml"),
     (SourceKind::Python, "svc/app/main.py"),
+    (SourceKind::Java, "svc/src/main/java/A.java"),
+    (SourceKind::Kotlin, "svc/src/main/kotlin/A.kt"),
+    (SourceKind::Nginx, "nginx/nginx.conf"),
+    (
+        SourceKind::SpringConfig,
+        "gw/src/main/resources/application.yml",
+    ),
+    (SourceKind::Compose, "docker-compose.yml"),
 ];
 
 fn spans_in_bounds(facts: &Facts, len: usize) -> bool {

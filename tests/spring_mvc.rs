@@ -106,3 +106,22 @@ fn spec_drift_both_ways_and_silent_when_the_shapes_agree() {
     assert_eq!(f, Vec::<String>::new());
     assert_eq!(code, 0);
 }
+
+#[test]
+fn kotlin_controllers_are_endpoints_too() {
+    const CTRL: &str = "orders-service/src/main/kotlin/com/example/orders/OrderController.kt";
+    assert_eq!(
+        endpoints_of("kotlin-orders"),
+        [
+            format!("orders-service | PUT /api/orders/{{id}}/status | {CTRL}:17"),
+            format!("orders-service | GET /api/orders/{{id}} | {CTRL}:11"),
+            format!("orders-service | POST /api/orders | {CTRL}:14"),
+        ]
+    );
+    let (code, f) = findings_of("kotlin-orders");
+    assert_eq!(code, 1);
+    assert_eq!(
+        f,
+        ["method-not-allowed 405 web/src/orders.js:5:42 DELETE /api/orders/{id}"]
+    );
+}

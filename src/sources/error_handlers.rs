@@ -145,7 +145,7 @@ fn block_from(text: &str, start: usize) -> &str {
 /// `Exception`), or one that extends `ResponseEntityExceptionHandler` (problem details).
 pub fn java(input: Input<'_>) -> Vec<ErrorShapeFact> {
     static CLASS: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?s)class\s+(\w+)[^{]*?(?:implements\s+[^{]*\bErrorWebExceptionHandler\b|extends\s+(?:Abstract|Default)ErrorWebExceptionHandler\b|extends\s+ResponseEntityExceptionHandler\b)")
+        Regex::new(r"(?s)class\s+(\w+)[^{]*?(?:implements\s+[^{]*\bErrorWebExceptionHandler\b|extends\s+(?:Abstract|Default)ErrorWebExceptionHandler\b|extends\s+ResponseEntityExceptionHandler\b|\)?\s*:\s*[^{]*\b(?:(?:Abstract|Default)?ErrorWebExceptionHandler|ResponseEntityExceptionHandler)\b)")
             .expect("valid regex")
     });
     static ADVICE: LazyLock<Regex> =
@@ -386,6 +386,18 @@ public class GlobalExceptionHandler implements ErrorWebExceptionHandler {
         assert_eq!(
             one(java, &with_record).map(|x| x.1),
             Some(s(&["code", "errors", "message", "status"]))
+        );
+    }
+
+    #[test]
+    fn the_seeds_kotlin_error_web_exception_handler() {
+        let text = "@Component\n@Order(-2)\nclass GlobalExceptionHandler(\n    private val objectMapper: ObjectMapper\n) : ErrorWebExceptionHandler {\n    override fun handle(exchange: ServerWebExchange, ex: Throwable): Mono<Void> {\n        exchange.response.headers.contentType = MediaType.APPLICATION_JSON\n        return exchange.response.writeWith(Jackson2JsonEncoder(objectMapper).encode(...))\n    }\n}";
+        assert_eq!(
+            one(java, text).map(|x| (x.0, x.2)),
+            Some((
+                Some("application/json".into()),
+                "GlobalExceptionHandler".into()
+            ))
         );
     }
 

@@ -16,6 +16,7 @@ pub mod js_calls;
 pub mod js_routes;
 pub mod k8s;
 pub mod kong;
+pub mod kotlin;
 pub mod local_reply;
 pub mod nginx;
 pub mod nginx_errors;
@@ -635,6 +636,8 @@ pub enum SourceKind {
     Java,
     /// Python sources (FastAPI, Flask).
     Python,
+    /// Kotlin sources (Spring controllers).
+    Kotlin,
     /// docker-compose files: service names for the directories they build.
     Compose,
 }
@@ -656,6 +659,7 @@ impl SourceKind {
             SourceKind::BuildFile => "build-file",
             SourceKind::Java => "java",
             SourceKind::Python => "python",
+            SourceKind::Kotlin => "kotlin",
             SourceKind::Compose => "compose",
         }
     }
@@ -670,7 +674,7 @@ impl SourceKind {
     /// The error handlers a file of this kind installs ([`error_handlers`]).
     fn error_handlers(self, input: Input<'_>) -> Vec<ErrorShapeFact> {
         match self {
-            SourceKind::Java => error_handlers::java(input),
+            SourceKind::Java | SourceKind::Kotlin => error_handlers::java(input),
             SourceKind::SpringConfig => error_handlers::spring_config(input),
             SourceKind::Python => error_handlers::python(input),
             SourceKind::Go => error_handlers::go(input),
@@ -696,6 +700,7 @@ impl SourceKind {
             SourceKind::BuildFile => spring_config::extract_build(input),
             SourceKind::Java => java::extract(input),
             SourceKind::Python => python::extract(input),
+            SourceKind::Kotlin => kotlin::extract(input),
             SourceKind::Compose => compose::extract(input),
         }
     }

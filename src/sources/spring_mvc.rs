@@ -22,6 +22,7 @@ use tree_sitter::Node;
 use super::{Dialect, EndpointFact, Facts, Framework, Input, Owner};
 use crate::model::method::Method;
 use crate::model::path::{PatSeg, Pattern};
+use crate::source_file::Span;
 
 /// Reads the controller endpoints of one Java file.
 pub fn extract(input: Input<'_>) -> Facts {
@@ -52,7 +53,7 @@ pub fn read(input: Input<'_>, root: Node<'_>, facts: &mut Facts) {
 }
 
 /// Whether the file uses Reactor or the reactive web stack (then it is a WebFlux app).
-fn is_reactive(text: &str) -> bool {
+pub(crate) fn is_reactive(text: &str) -> bool {
     text.contains("import reactor.core.publisher")
         || text.contains("import org.springframework.web.reactive")
 }
@@ -142,39 +143,24 @@ impl Ctx<'_> {
                     continue;
                 }
             };
-            // Spring combines the method conditions of the class and the method (a union).
-            let mut methods = class.methods.clone();
-            for m in &mapping.methods {
-                if !methods.contains(m) {
-                    methods.push(*m);
-                }
-            }
-            if methods.is_empty() {
-                methods = Method::ANY_HANDLED.to_vec();
-            }
-            for (cp, _) in &class.paths {
-                for (mp, at) in &mapping.paths {
-                    let full = join(cp, mp);
-                    let pattern = match pattern(&full) {
-                        Ok(p) => p,
-                        Err(why) => {
-                            facts.unresolved_endpoints.push((span, why));
-                            continue;
-                        }
-                    };
-                    for m in &methods {
-                        facts.endpoints.push(EndpointFact {
-                            owner: Owner::File,
-                            method: *m,
-                            pattern: pattern.clone(),
-                            span: self.input.span(at.start_byte(), at.end_byte()),
-                            method_span: span,
-                            operation_id: name.clone(),
-                            dialect: Dialect::Framework(self.framework),
-                        });
-                    }
-                }
-            }
+            let class_paths: Vec<String> = class.paths.iter().map(|(p, _)| p.clone()).collect();
+            let paths: Vec<(String, Span)> = mapping
+                .paths
+                .iter()
+                .map(|(p, at)| (p.clone(), self.input.span(at.start_byte(), at.end_byte())))
+                .collect();
+            emit(
+                &Handler {
+                    class_paths: &class_paths,
+                    class_methods: &class.methods,
+                    paths: &paths,
+                    methods: &mapping.methods,
+                    operation: name.clone(),
+                    method_span: span,
+                    framework: self.framework,
+                },
+                facts,
+            );
         }
     }
 
@@ -350,7 +336,7 @@ fn annotations_of(decl: Node<'_>) -> Vec<Node<'_>> {
 }
 
 /// `org.springframework.web.bind.annotation.GetMapping` → `GetMapping`.
-fn simple_name(name: &str) -> &str {
+pub(crate) fn simple_name(name: &str) -> &str {
     name.rsplit('.').next().unwrap_or(name).trim()
 }
 
@@ -446,6 +432,57 @@ fn string_value(lit: &str) -> Option<String> {
         }
     }
     Some(out)
+}
+
+/// A handler method's mapping, read from Java or Kotlin, with its class's.
+pub struct Handler<'h> {
+    pub class_paths: &'h [String],
+    pub class_methods: &'h [Method],
+    /// The method mapping's paths, each with where it is written.
+    pub paths: &'h [(String, Span)],
+    pub methods: &'h [Method],
+    pub operation: Option<String>,
+    /// The mapping annotation.
+    pub method_span: Span,
+    pub framework: Framework,
+}
+
+/// The endpoints of a handler: every class path joined with every method path, for the union
+/// of the class's and the method's methods (every method when neither names one), as Spring
+/// combines them.
+pub fn emit(h: &Handler<'_>, facts: &mut Facts) {
+    let mut methods = h.class_methods.to_vec();
+    for m in h.methods {
+        if !methods.contains(m) {
+            methods.push(*m);
+        }
+    }
+    if methods.is_empty() {
+        methods = Method::ANY_HANDLED.to_vec();
+    }
+    for cp in h.class_paths {
+        for (mp, at) in h.paths {
+            let full = join(cp, mp);
+            let pattern = match pattern(&full) {
+                Ok(p) => p,
+                Err(why) => {
+                    facts.unresolved_endpoints.push((h.method_span, why));
+                    continue;
+                }
+            };
+            for m in &methods {
+                facts.endpoints.push(EndpointFact {
+                    owner: Owner::File,
+                    method: *m,
+                    pattern: pattern.clone(),
+                    span: *at,
+                    method_span: h.method_span,
+                    operation_id: h.operation.clone(),
+                    dialect: Dialect::Framework(h.framework),
+                });
+            }
+        }
+    }
 }
 
 /// Joins a class-level and a method-level path as Spring combines them: each gets a leading
