@@ -15,7 +15,7 @@ use crate::model::topology::{self, FileFacts};
 use crate::rules::{self, Context};
 use crate::sim::Sim;
 use crate::source_file::{FileId, SourceMap};
-use crate::sources::{Facts, Input, Problem, SourceKind};
+use crate::sources::{ClientSettings, Facts, Input, Problem, SourceKind};
 
 /// What to check.
 #[derive(Debug, Default)]
@@ -130,7 +130,11 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
         .iter()
         .map(|f| sources.add(f.cand.display.clone(), &f.cand.path, f.text.clone()))
         .collect();
-    let facts = extract_all(&files, &ids, &walked.projects);
+    let client = ClientSettings {
+        env: opts.config.client.env.clone(),
+        page_base: opts.config.client.page_base.clone(),
+    };
+    let facts = extract_all(&files, &ids, &walked.projects, &client);
 
     let mut summary = Summary {
         files: files.len(),
@@ -217,7 +221,12 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
 
 /// Runs every extractor: kinds whose names cross files read all their files at once, the others
 /// one file at a time; all in parallel. Files with bad bytes are not handed to an extractor.
-fn extract_all(files: &[Read], ids: &[FileId], projects: &[String]) -> Vec<FileFacts> {
+fn extract_all(
+    files: &[Read],
+    ids: &[FileId],
+    projects: &[String],
+    client: &ClientSettings,
+) -> Vec<FileFacts> {
     let mut by_kind: BTreeMap<SourceKind, Vec<usize>> = BTreeMap::new();
     for (i, f) in files.iter().enumerate() {
         if f.bad_bytes.is_none() {
@@ -235,7 +244,7 @@ fn extract_all(files: &[Read], ids: &[FileId], projects: &[String]) -> Vec<FileF
         .map(|(kind, idx)| {
             let inputs: Vec<Input<'_>> = idx.iter().map(|&i| input(i)).collect();
             let facts = if kind.cross_file() {
-                extract_set_guarded(kind, &inputs)
+                extract_set_guarded(kind, &inputs, client)
             } else {
                 inputs
                     .par_iter()
@@ -274,8 +283,12 @@ fn extract_all(files: &[Read], ids: &[FileId], projects: &[String]) -> Vec<FileF
 
 /// [`SourceKind::extract_set`] with the same guard as [`extract_guarded`]: a panic while
 /// reading the set falls back to reading each file alone, each guarded.
-fn extract_set_guarded(kind: SourceKind, inputs: &[Input<'_>]) -> Vec<Facts> {
-    match std::panic::catch_unwind(|| kind.extract_set(inputs)) {
+fn extract_set_guarded(
+    kind: SourceKind,
+    inputs: &[Input<'_>],
+    client: &ClientSettings,
+) -> Vec<Facts> {
+    match std::panic::catch_unwind(|| kind.extract_set_with(inputs, client)) {
         Ok(f) if f.len() == inputs.len() => f,
         _ => inputs
             .par_iter()

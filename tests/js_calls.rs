@@ -44,7 +44,7 @@ src/api/posts.ts:12:10        PATCH   /blog/api/posts/{id}  [http.request]
 src/api/posts.ts:12:10        POST    /blog/api/posts  [http.request]
 src/views/PostList.vue:7:31   POST    /blog/api/newsletter  [form]
 src/views/PostList.vue:20:31  GET     /blog/api/tags  [http.get]
-src/views/PostList.vue:22:15  GET     ? (the URL starts with `import.meta.env.VITE_UPLOADS_URL`, which is an environment variable no `.env` file of the repository sets)  [fetch]
+src/views/PostList.vue:22:15  GET     ? (the URL starts with `import.meta.env.VITE_UPLOADS_URL`, which is an environment variable no `.env` file of the repository (nor `[client] env` in routelint.toml) sets)  [fetch]
 src/views/PostList.vue:24:15  GET     https://status.example.com/api/summary  [fetch]
 src/views/PostList.vue:28:21  DELETE  /blog/api/posts/{id}  [deletePost]
 8 calls, 1 unresolved
@@ -164,4 +164,20 @@ fn duplicated_prefix_names_the_prefix_a_base_or_wrapper_adds_twice() {
     let (code, findings) = common::findings_of("rules/duplicated-prefix/silent");
     assert_eq!(findings, Vec::<String>::new());
     assert_eq!(code, 0);
+}
+
+#[test]
+fn routelint_toml_supplies_env_values_and_the_page_base_the_repository_lacks() {
+    let run = routelint(&[
+        "calls",
+        fixture("frontends/client-config").to_str().unwrap_or(""),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "src/api.js:3:39  GET     /shop/api/orders  [fetch]\n\
+         src/api.js:5:36  GET     /shop/api/cart  [fetch]\n\
+         src/api.js:6:41  POST    /shop/api/cart/checkout  [fetch]\n\
+         3 calls, 0 unresolved\n"
+    );
 }

@@ -499,6 +499,16 @@ pub enum ShapeOwner {
     EveryIstioProxy,
 }
 
+/// What `routelint.toml` tells the client-call reader (`[client]`): used only where the
+/// repository itself says nothing (no `.env` value, no `<base href>`).
+#[derive(Clone, Debug, Default)]
+pub struct ClientSettings {
+    /// Values of environment variables base URLs are built from.
+    pub env: std::collections::BTreeMap<String, String>,
+    /// The path the app's pages are served under: relative URLs resolve against it.
+    pub page_base: Option<String>,
+}
+
 /// A file (or part of one) that could not be read.
 #[derive(Clone, Debug)]
 pub struct Problem {
@@ -709,22 +719,27 @@ impl SourceKind {
     /// order. Languages whose names cross files (imports, packages, routers included from
     /// another module) resolve them here; the other kinds read each file alone, in parallel.
     pub fn extract_set(self, inputs: &[Input<'_>]) -> Vec<Facts> {
+        self.extract_set_with(inputs, &ClientSettings::default())
+    }
+
+    /// [`SourceKind::extract_set`] with the configuration's client settings.
+    pub fn extract_set_with(self, inputs: &[Input<'_>], client: &ClientSettings) -> Vec<Facts> {
         if !self.cross_file() {
             return inputs.par_iter().map(|i| self.extract(*i)).collect();
         }
-        let mut out = self.extract_set_routes(inputs);
+        let mut out = self.extract_set_routes(inputs, client);
         for (facts, input) in out.iter_mut().zip(inputs) {
             facts.error_shapes.extend(self.error_handlers(*input));
         }
         out
     }
 
-    fn extract_set_routes(self, inputs: &[Input<'_>]) -> Vec<Facts> {
+    fn extract_set_routes(self, inputs: &[Input<'_>], client: &ClientSettings) -> Vec<Facts> {
         match self {
             SourceKind::Go => go_mux::extract_set(inputs),
             SourceKind::Python => python::extract_set(inputs),
             SourceKind::JavaScript => {
-                let calls = js_calls::extract_set(inputs);
+                let calls = js_calls::extract_set_with(inputs, client);
                 let routes = js_routes::extract_set(inputs);
                 calls
                     .into_iter()

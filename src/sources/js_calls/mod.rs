@@ -92,7 +92,13 @@ pub fn sniff(path: &str, text: &str) -> bool {
 
 /// Reads every JS/TS file together (imports followed across files).
 pub fn extract_set(inputs: &[Input<'_>]) -> Vec<Facts> {
-    on_pool(|| project::extract_set(inputs))
+    extract_set_with(inputs, &super::ClientSettings::default())
+}
+
+/// [`extract_set`] with `routelint.toml`'s `[client]` values: environment variables no `.env`
+/// file sets, and the page base where no `<base href>` says it.
+pub fn extract_set_with(inputs: &[Input<'_>], client: &super::ClientSettings) -> Vec<Facts> {
+    on_pool(|| project::extract_set(inputs, client))
 }
 
 /// Stack of each thread of [`POOL`]: files whose allowance fits are read on it directly.
@@ -3410,7 +3416,7 @@ impl<'a, 's> Reader<'a, 's> {
                 Some(v) => Value::Known(vec![Part::Lit(v.clone())]),
                 None => self.unknown(
                     expr,
-                    "which is an environment variable no `.env` file of the repository sets",
+                    "which is an environment variable no `.env` file of the repository (nor `[client] env` in routelint.toml) sets",
                 ),
             };
         }
@@ -4393,7 +4399,7 @@ mod tests {
         let got = seen("a.js", file);
         assert_eq!(
             got[0].url,
-            "unresolved: the base URL of `ext` is `import.meta.env.VITE_API`, which is an environment variable no `.env` file of the repository sets"
+            "unresolved: the base URL of `ext` is `import.meta.env.VITE_API`, which is an environment variable no `.env` file of the repository (nor `[client] env` in routelint.toml) sets"
         );
         assert_eq!(
             (got[1].origin.as_deref(), got[1].url.as_str()),

@@ -26,13 +26,17 @@ const EXTENSIONS: [&str; 9] = [
 ];
 
 /// Reads every JS/TS (markup, `.env`) file together.
-pub fn extract_set(inputs: &[Input<'_>]) -> Vec<Facts> {
+pub fn extract_set(inputs: &[Input<'_>], client: &super::super::ClientSettings) -> Vec<Facts> {
     let index: HashMap<&str, usize> = inputs
         .iter()
         .enumerate()
         .map(|(i, input)| (input.path, i))
         .collect();
-    let vars = markup::env_vars(inputs);
+    // `.env` files first; the configuration fills names none of them sets.
+    let mut vars = markup::env_vars(inputs);
+    for (k, v) in &client.env {
+        vars.entry(k.clone()).or_insert_with(|| v.clone());
+    }
     // Script text of each file (markup blanked around its scripts) and the path to parse it as.
     let scripts: Vec<Option<(String, String)>> = inputs
         .par_iter()
@@ -232,7 +236,12 @@ pub fn extract_set(inputs: &[Input<'_>]) -> Vec<Facts> {
             }
         }
         let project = project_of(inputs[i].path);
-        if let Some((_, base)) = bases.iter().find(|(p, _)| *p == project) {
+        let base = bases
+            .iter()
+            .find(|(p, _)| *p == project)
+            .map(|(_, b)| b.as_str())
+            .or(client.page_base.as_deref());
+        if let Some(base) = base {
             for &call in &out.relative {
                 if let Some(c) = out.facts.calls.get_mut(call) {
                     rebase(c, base);
@@ -599,7 +608,7 @@ mod tests {
     /// Every call of a set of files: `path METHOD url-or-why`.
     fn calls(files: &[(&str, &str)]) -> Vec<String> {
         let inputs = crate::sources::test_inputs(files);
-        let facts = extract_set(&inputs);
+        let facts = extract_set(&inputs, &crate::sources::ClientSettings::default());
         let mut out = Vec::new();
         for (f, (path, _)) in facts.iter().zip(files) {
             assert!(f.problems.is_empty(), "{path}: {:?}", f.problems);
