@@ -64,3 +64,17 @@ fn gorilla_service_post_to_a_get_route_is_405_and_a_trailing_slash_404() {
     );
     assert_eq!(code, 1);
 }
+
+#[test]
+fn a_trailing_slash_finding_says_the_router_does_not_redirect() {
+    let run = common::routelint(&[
+        "check",
+        common::fixture("gorilla-service").to_str().unwrap_or(""),
+    ]);
+    assert!(
+        run.stdout
+            .contains("note: gorilla/mux without `StrictSlash(true)` does not redirect"),
+        "{}",
+        run.stdout
+    );
+}

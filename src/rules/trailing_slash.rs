@@ -70,6 +70,9 @@ impl Check for TrailingSlash {
                             .push(cx.step_label(step, format!("declared {with}")));
                     }
                     f.help = Some(format!("call '{fixed}' instead"));
+                    if let Some(why) = no_redirect(&cx.graph.component(hop.component).kind) {
+                        f.notes.push(why.to_owned());
+                    }
                     f.notes.extend(cx.rest_of_chain(d, link));
                     if link.culprit == 0
                         && let Some(rep) = replace_in_source(
@@ -88,4 +91,26 @@ impl Check for TrailingSlash {
             }
         }
     }
+}
+
+/// Why a router that fails a slash mismatch does not redirect it instead, by component kind.
+/// (FastAPI's 307, Flask's 308 and gorilla's `StrictSlash(true)` redirect and keep the method:
+/// routelint models those as matches, so they never reach this rule.)
+fn no_redirect(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "Spring MVC" | "Spring WebFlux" => {
+            "Spring 6 does not redirect or match the other form: trailing-slash matching is off by default"
+        }
+        "Express" => {
+            "Express with `strict routing` treats `/x` and `/x/` as different paths and does not redirect"
+        }
+        "Fastify" => {
+            "Fastify treats `/x` and `/x/` as different routes unless `ignoreTrailingSlash` is set"
+        }
+        "chi" => "chi does not redirect unless `middleware.RedirectSlashes` is used",
+        "gorilla/mux" => "gorilla/mux without `StrictSlash(true)` does not redirect",
+        "echo" | "gin" => "the router matches the path exactly here and does not redirect",
+        "NestJS" => "NestJS on Express in strict mode does not redirect",
+        _ => return None,
+    })
 }
