@@ -61,19 +61,29 @@ fi
 cargo build --release --quiet
 count=$(find "$dest/src" -type f | wc -l)
 bytes=$(du -sb "$dest/src" | cut -f1)
-now() { date +%s.%N; }
-t0=$(now)
-./target/release/routelint calls "$dest" >/tmp/routelint-js-calls.out
-t1=$(now)
-rg -c 'fetch\(|axios' "$dest" >/dev/null || true
-t2=$(now)
-python3 - "$count" "$bytes" "$t0" "$t1" "$t2" <<'PY'
-import sys
-n, b, t0, t1, t2 = int(sys.argv[1]), int(sys.argv[2]), *map(float, sys.argv[3:])
-rl, rg = t1 - t0, t2 - t1
-print(f"tree: {n} files, {b / 1e6:.1f} MB")
-print(f"routelint calls: {rl:.3f} s  ({n / rl:,.0f} files/s, {b / 1e6 / rl:.1f} MB/s)")
-print(f"ripgrep:         {rg:.3f} s  ({n / rg:,.0f} files/s, {b / 1e6 / rg:.1f} MB/s)")
-print(f"ratio: {rl / rg:.2f}x ripgrep (target: within 3x)")
+# Both commands run in turns, RUNS times each (default 11), after one warm-up run each; the
+# medians are compared (a shared machine's noise moves single runs by 20%).
+python3 - "$count" "$bytes" "$dest" "${RUNS:-11}" <<'PY'
+import statistics, subprocess, sys, time
+n, b, dest, runs = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+commands = {
+    "routelint calls": ["./target/release/routelint", "calls", dest],
+    "ripgrep": ["rg", "-c", r"fetch\(|axios", dest],
+}
+times = {name: [] for name in commands}
+for i in range(runs + 1):
+    for name, cmd in commands.items():
+        t0 = time.perf_counter()
+        out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        elapsed = time.perf_counter() - t0
+        if i > 0:
+            times[name].append(elapsed)
+        if name == "routelint calls" and i == 0:
+            last = out.stdout.decode().strip().splitlines()[-1:]
+print(f"tree: {n} files, {b / 1e6:.1f} MB; {runs} runs each, medians")
+med = {name: statistics.median(t) for name, t in times.items()}
+for name, t in med.items():
+    print(f"{name + ':':17} {t:.3f} s  (min {min(times[name]):.3f} s; {n / t:,.0f} files/s, {b / 1e6 / t:.1f} MB/s)")
+print(f"ratio: {med['routelint calls'] / med['ripgrep']:.2f}x ripgrep (target: within 3x)")
+print(*last)
 PY
-tail -1 /tmp/routelint-js-calls.out

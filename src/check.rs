@@ -1,6 +1,7 @@
 //! `routelint check` as a library call: discover, extract in parallel, build the graph, trace
 //! every call, run the rules. Returns findings and counts; prints nothing.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -15,7 +16,7 @@ use crate::model::topology::{self, FileFacts};
 use crate::rules::{self, Context};
 use crate::sim::Sim;
 use crate::source_file::{FileId, SourceMap};
-use crate::sources::{ClientSettings, Facts, Input, Problem, SourceKind};
+use crate::sources::{ClientSettings, Facts, Input, Keep, Module, Problem, SourceKind};
 
 /// What to check.
 #[derive(Debug, Default)]
@@ -84,12 +85,42 @@ pub enum CheckError {
     NoInputs(String),
 }
 
+/// A file read and kept for the extractors.
 struct Read {
     cand: Candidate,
-    text: Arc<str>,
+    text: Arc<String>,
     kind: SourceKind,
-    /// Where the text stops being valid UTF-8 or holds binary bytes, if it does.
-    bad_bytes: Option<(usize, &'static str)>,
+    bad_bytes: BadBytes,
+}
+
+/// Where a text stops being valid UTF-8 or holds binary bytes, and which, if it does.
+type BadBytes = Option<(usize, &'static str)>;
+
+/// What the read phase kept of a file ([`Keep`]).
+enum Kept {
+    Text(Read),
+    /// Only the modules it imports: read again if an extractor needs it.
+    Imports {
+        cand: Candidate,
+        kind: SourceKind,
+        specs: Vec<String>,
+    },
+}
+
+impl Kept {
+    fn kind(&self) -> SourceKind {
+        match self {
+            Kept::Text(r) => r.kind,
+            Kept::Imports { kind, .. } => *kind,
+        }
+    }
+
+    fn display(&self) -> &str {
+        match self {
+            Kept::Text(r) => &r.cand.display,
+            Kept::Imports { cand, .. } => &cand.display,
+        }
+    }
 }
 
 /// Runs the whole pipeline.
@@ -100,31 +131,33 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
         }
     }
     let base = discover::base_of(&opts.roots);
+    // Files are read and classified as the walk finds them.
     let walked = discover::walk(
         &opts.roots,
         &base,
         &opts.config.include,
         &opts.config.exclude,
+        |cand| Some(read_one(cand)),
     );
-    let read: Vec<Result<Read, Option<Skip>>> = walked
-        .candidates
-        .clone()
-        .into_par_iter()
-        .map(read_one)
-        .collect();
     let mut templated = 0;
-    let mut files: Vec<Read> = Vec::new();
-    for r in read {
+    let mut kept: Vec<Kept> = Vec::new();
+    for r in walked.found {
         match r {
-            Ok(r) => files.push(r),
+            Ok(r) => kept.push(r),
             Err(Some(Skip::Templated)) => templated += 1,
             Err(_) => {}
         }
     }
-    if files.is_empty() {
+    if kept.is_empty() {
         let roots: Vec<String> = opts.roots.iter().map(|r| r.display().to_string()).collect();
         return Err(CheckError::NoInputs(roots.join(", ")));
     }
+    let mut files_by_kind: BTreeMap<&'static str, usize> = BTreeMap::new();
+    for k in &kept {
+        *files_by_kind.entry(k.kind().label()).or_default() += 1;
+    }
+    let read_files = kept.len();
+    let files = load_needed(kept);
     let mut sources = SourceMap::default();
     let ids: Vec<FileId> = files
         .iter()
@@ -137,7 +170,8 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
     let facts = extract_all(&files, &ids, &walked.projects, &client);
 
     let mut summary = Summary {
-        files: files.len(),
+        files: read_files,
+        files_by_kind,
         templated,
         ..Summary::default()
     };
@@ -145,9 +179,6 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
         .iter()
         .map(|f| f.facts.unresolved_endpoints.len())
         .sum();
-    for f in &files {
-        *summary.files_by_kind.entry(f.kind.label()).or_default() += 1;
-    }
     let problems: Vec<Problem> = facts
         .iter()
         .flat_map(|f| f.facts.problems.iter().cloned())
@@ -321,46 +352,128 @@ fn extract_guarded(kind: SourceKind, input: Input<'_>) -> Facts {
     }
 }
 
-fn read_one(cand: Candidate) -> Result<Read, Option<Skip>> {
-    let ext = discover::extension_kind(&cand.path).ok_or(None)?;
-    // One open and one fstat per file: the size check and the read share the handle.
-    let mut file = std::fs::File::open(&cand.path).map_err(|_| None)?;
-    let len = file.metadata().map_err(|_| None)?.len();
-    if len > discover::MAX_FILE_BYTES {
-        return Err(None);
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(|_| None)?;
-    let (text, mut bad): (String, Option<(usize, &'static str)>) = match String::from_utf8(bytes) {
-        Ok(s) => (s, None),
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            (
-                String::from_utf8_lossy(e.as_bytes()).into_owned(),
-                Some((at, "the file is not valid UTF-8")),
-            )
+/// The files whose text an extractor needs: every file kept as text, and the files kept as
+/// imports that [`SourceKind::needed`] asks for, read again (in parallel). A file that cannot
+/// be read again is left out.
+fn load_needed(kept: Vec<Kept>) -> Vec<Read> {
+    let mut wanted = vec![true; kept.len()];
+    // The kinds with files kept as imports, each with all its files.
+    let mut by_kind: BTreeMap<SourceKind, Vec<usize>> = kept
+        .iter()
+        .filter(|k| matches!(k, Kept::Imports { .. }))
+        .map(|k| (k.kind(), Vec::new()))
+        .collect();
+    for (i, k) in kept.iter().enumerate() {
+        if let Some(idx) = by_kind.get_mut(&k.kind()) {
+            idx.push(i);
         }
-    };
-    let is_kustomization = cand.path.file_name().is_some_and(|n| {
-        matches!(
-            n.to_str(),
-            Some("kustomization.yaml" | "kustomization.yml" | "Kustomization")
-        )
-    });
-    let kind = if is_kustomization {
-        SourceKind::Kubernetes
-    } else {
-        discover::classify(&cand.display, ext, &text).map_err(Some)?
-    };
-    if bad.is_none()
-        && let Some(at) = text.find('\0')
-    {
-        bad = Some((at, "the file holds binary data (a NUL byte)"));
     }
-    Ok(Read {
-        cand,
-        text: Arc::from(text),
-        kind,
-        bad_bytes: bad,
+    for (kind, idx) in &by_kind {
+        let modules: Vec<(&str, Module<'_>)> = idx
+            .iter()
+            .map(|&i| {
+                let m = match &kept[i] {
+                    Kept::Text(r) => Module::Text(r.text.as_str()),
+                    Kept::Imports { specs, .. } => Module::Imports(specs),
+                };
+                (kept[i].display(), m)
+            })
+            .collect();
+        for (&i, need) in idx.iter().zip(kind.needed(&modules)) {
+            wanted[i] = need;
+        }
+    }
+    kept.into_par_iter()
+        .zip(wanted)
+        .filter_map(|(k, want)| match k {
+            Kept::Text(r) => Some(r),
+            Kept::Imports { cand, kind, .. } if want => {
+                let mut buf = Vec::new();
+                let (text, bad_bytes) = read_text(&cand.path, &mut buf)?;
+                Some(Read {
+                    text: Arc::new(text.into_owned()),
+                    cand,
+                    kind,
+                    bad_bytes,
+                })
+            }
+            Kept::Imports { .. } => None,
+        })
+        .collect()
+}
+
+/// The largest read buffer a thread keeps between files.
+const MAX_KEPT_BUFFER: usize = 4 << 20;
+
+thread_local! {
+    /// The read buffer of this thread: most files' texts are not kept, so most files cost no
+    /// allocation (holding every text would cost a page fault per 4 KiB).
+    static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A file's text read into `buf` (borrowed when it is valid UTF-8, else with the bad bytes
+/// replaced) and where its bytes go bad, if they do. `None` when it cannot be read or is
+/// larger than [`discover::MAX_FILE_BYTES`].
+fn read_text<'b>(path: &std::path::Path, buf: &'b mut Vec<u8>) -> Option<(Cow<'b, str>, BadBytes)> {
+    let file = std::fs::File::open(path).ok()?;
+    buf.clear();
+    // A buffer with room for most files: no size query, one read and one at the end.
+    buf.reserve(64 * 1024);
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(file, discover::MAX_FILE_BYTES + 1),
+        buf,
+    )
+    .ok()?;
+    if buf.len() as u64 > discover::MAX_FILE_BYTES {
+        return None;
+    }
+    let (text, bad) = match std::str::from_utf8(buf) {
+        Ok(s) => (Cow::Borrowed(s), None),
+        Err(e) => (
+            String::from_utf8_lossy(buf),
+            Some((e.valid_up_to(), "the file is not valid UTF-8")),
+        ),
+    };
+    let bad = bad.or_else(|| {
+        memchr::memchr(0, text.as_bytes()).map(|at| (at, "the file holds binary data (a NUL byte)"))
+    });
+    Some((text, bad))
+}
+
+fn read_one(cand: Candidate) -> Result<Kept, Option<Skip>> {
+    let ext = discover::extension_kind(&cand.path).ok_or(None)?;
+    BUFFER.with_borrow_mut(|buffer| {
+        let (text, bad_bytes) = read_text(&cand.path, buffer).ok_or(None)?;
+        let is_kustomization = cand.path.file_name().is_some_and(|n| {
+            matches!(
+                n.to_str(),
+                Some("kustomization.yaml" | "kustomization.yml" | "Kustomization")
+            )
+        });
+        let kind = if is_kustomization {
+            SourceKind::Kubernetes
+        } else {
+            discover::classify(&cand.display, ext, &text).map_err(Some)?
+        };
+        // A file with bad bytes is kept: its problem is reported.
+        let keep = if bad_bytes.is_none() {
+            kind.keep(&cand.display, &text)
+        } else {
+            Keep::Text
+        };
+        let kept = match keep {
+            Keep::Text => Kept::Text(Read {
+                text: Arc::new(text.into_owned()),
+                cand,
+                kind,
+                bad_bytes,
+            }),
+            Keep::Imports(specs) => Kept::Imports { cand, kind, specs },
+        };
+        // A huge file's room is not held for the rest of the walk.
+        if buffer.capacity() > MAX_KEPT_BUFFER {
+            *buffer = Vec::new();
+        }
+        Ok(kept)
     })
 }

@@ -58,11 +58,12 @@ pub fn base_of(roots: &[PathBuf]) -> PathBuf {
 /// are globs over display paths (`routelint.toml`): a file is listed when it matches
 /// `include` (or `include` is empty) and does not match `exclude`; a glob that matches a
 /// directory covers what is below it, and excluded directories are not entered.
-/// What a walk found: the files to read, and the project directories (those holding a
-/// `package.json`, `pom.xml`, `go.mod`…) as displayed, `/`-separated (`""` for the base).
+/// What a walk found: what the visitor made of each file it kept, in display-path order, and
+/// the project directories (those holding a `package.json`, `pom.xml`, `go.mod`…) as
+/// displayed, `/`-separated (`""` for the base).
 #[derive(Debug, Default)]
-pub struct Walk {
-    pub candidates: Vec<Candidate>,
+pub struct Walk<T> {
+    pub found: Vec<T>,
     pub projects: Vec<String>,
 }
 
@@ -94,13 +95,24 @@ pub fn project_of(display: &str, projects: &[String]) -> Option<String> {
     }
 }
 
-pub fn walk(roots: &[PathBuf], base: &Path, include: &[String], exclude: &[String]) -> Walk {
+///
+/// `visit` runs on the walker's threads as each candidate is found, so reading files overlaps
+/// walking directories; it returns `None` for a file it drops.
+pub fn walk<T: Send>(
+    roots: &[PathBuf],
+    base: &Path,
+    include: &[String],
+    exclude: &[String],
+    visit: impl Fn(Candidate) -> Option<T> + Sync,
+) -> Walk<T> {
     let mut out = Vec::new();
     let mut projects = Vec::new();
     let excluded_dirs: std::sync::Arc<(PathBuf, Vec<String>)> =
         std::sync::Arc::new((base.to_path_buf(), exclude.to_vec()));
     for root in roots {
-        let mut builder = ignore::WalkBuilder::new(root);
+        // Absolute from the start: each file's display path is then a prefix strip.
+        let root = std::path::absolute(root).unwrap_or_else(|_| root.clone());
+        let mut builder = ignore::WalkBuilder::new(&root);
         let excluded = excluded_dirs.clone();
         builder
             // Hidden entries are skipped below, except `.env*` files (frontend build values).
@@ -132,6 +144,7 @@ pub fn walk(roots: &[PathBuf], base: &Path, include: &[String], exclude: &[Strin
             });
         // Walked in parallel; the order is fixed by the sort below.
         let found = std::sync::Mutex::new((Vec::new(), Vec::new()));
+        let visit = &visit;
         builder.build_parallel().run(|| {
             let found = &found;
             Box::new(move |entry| {
@@ -155,8 +168,11 @@ pub fn walk(roots: &[PathBuf], base: &Path, include: &[String], exclude: &[Strin
                     });
                 let candidate = extension_kind(&path).and_then(|_| {
                     let display = display_path(&path, base);
-                    crate::config::path_selected(&display, include, exclude)
-                        .then_some(Candidate { path, display })
+                    if !crate::config::path_selected(&display, include, exclude) {
+                        return None;
+                    }
+                    let key = display.clone();
+                    Some((key, visit(Candidate { path, display })?))
                 });
                 if project.is_some() || candidate.is_some() {
                     let mut f = found.lock().unwrap_or_else(|e| e.into_inner());
@@ -170,19 +186,23 @@ pub fn walk(roots: &[PathBuf], base: &Path, include: &[String], exclude: &[Strin
         out.extend(c);
         projects.extend(p);
     }
-    out.sort_by(|a, b| a.display.cmp(&b.display));
-    out.dedup_by(|a, b| a.display == b.display);
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out.dedup_by(|a, b| a.0 == b.0);
     projects.sort();
     projects.dedup();
     Walk {
-        candidates: out,
+        found: out.into_iter().map(|(_, t)| t).collect(),
         projects,
     }
 }
 
 /// A path relative to the base, `/`-separated.
 fn display_path(path: &Path, base: &Path) -> String {
-    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let abs = if path.is_absolute() {
+        std::borrow::Cow::Borrowed(path)
+    } else {
+        std::borrow::Cow::Owned(std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
+    };
     let rel = abs.strip_prefix(base).unwrap_or(&abs);
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy())

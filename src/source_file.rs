@@ -40,7 +40,7 @@ pub struct SourceFile {
     pub display: String,
     /// Path on disk.
     pub path: PathBuf,
-    pub text: Arc<str>,
+    pub text: Arc<String>,
     /// Byte offsets of line starts, computed the first time a location is asked for (most
     /// files read never are).
     line_starts: std::sync::OnceLock<Vec<u32>>,
@@ -65,7 +65,7 @@ impl SourceFile {
         })
     }
 
-    pub fn new(id: FileId, display: String, path: PathBuf, text: Arc<str>) -> Self {
+    pub fn new(id: FileId, display: String, path: PathBuf, text: Arc<String>) -> Self {
         let line_starts = std::sync::OnceLock::new();
         SourceFile {
             id,
@@ -134,7 +134,7 @@ pub struct SourceMap {
 }
 
 impl SourceMap {
-    pub fn add(&mut self, display: String, path: &Path, text: Arc<str>) -> FileId {
+    pub fn add(&mut self, display: String, path: &Path, text: Arc<String>) -> FileId {
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
         self.files
             .push(SourceFile::new(id, display, path.to_path_buf(), text));

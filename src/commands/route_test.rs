@@ -80,7 +80,7 @@ pub fn run(args: &TestArgs, analysis: &Analysis) -> u8 {
         FileId(0),
         args.file.display().to_string(),
         args.file.clone(),
-        Arc::from(text),
+        Arc::new(text.to_owned()),
     );
     let cases = match parse_suite(&file, &analysis.graph) {
         Ok(cases) => cases,
@@ -1225,7 +1225,9 @@ mod tests {
             FileId(0),
             "t.yaml".into(),
             Path::new("t.yaml").to_path_buf(),
-            Arc::from("tests:\n  - request: {url: /x}\n    expect: {stauts: 200}\n"),
+            Arc::new(String::from(
+                "tests:\n  - request: {url: /x}\n    expect: {stauts: 200}\n",
+            )),
         );
         let graph = Graph::default();
         let errors = parse_suite(&file, &graph).err().unwrap_or_default();

@@ -312,6 +312,12 @@ pub fn go(input: Input<'_>) -> Vec<ErrorShapeFact> {
     vec![fact(input, body, whole.start, whole.end)]
 }
 
+/// Whether a JS/TS file may hold [`express`]'s handler: a cheap byte test.
+pub fn express_sniff(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memmem::find(bytes, b".use(").is_some() && memchr::memmem::find(bytes, b"404").is_some()
+}
+
 /// Express: a final middleware that answers 404 itself
 /// (`app.use((req, res) => res.status(404).json({...}))`).
 pub fn express(input: Input<'_>) -> Vec<ErrorShapeFact> {
@@ -320,6 +326,9 @@ pub fn express(input: Input<'_>) -> Vec<ErrorShapeFact> {
             .expect("valid regex")
     });
     let text = input.text;
+    if !express_sniff(text) {
+        return Vec::new();
+    }
     let Some(m) = NOT_FOUND.find(text) else {
         return Vec::new();
     };

@@ -16,7 +16,6 @@
 //! reported by `js_calls`, which reads every JS/TS file: they are not reported twice here.
 
 use std::collections::{HashMap, HashSet};
-use std::thread;
 
 use oxc_allocator::Allocator;
 use oxc_ast::ast as js;
@@ -26,7 +25,7 @@ use rayon::prelude::*;
 use regex::Regex;
 use std::sync::LazyLock;
 
-use super::js_calls::{STACK_LIMIT, source_type, stack_allowance};
+use super::js_calls::{Index, on_pool, resolve_module, source_type, with_arena, with_stack};
 use super::{Dialect, EndpointFact, Facts, Framework, Input, Owner};
 use crate::model::method::Method;
 use crate::model::path::{PatSeg, Pattern};
@@ -149,9 +148,15 @@ struct Module {
     uri_versioning: Option<String>,
 }
 
+/// Whether a file declares routes by its path alone (Next.js and Nuxt file routes, a
+/// `next.config.*`).
+pub fn sniff_path(path: &str) -> bool {
+    file_route(path).is_some() || file_name(path).starts_with("next.config.")
+}
+
 /// Whether a JS/TS file may declare server routes (a cheap check before parsing).
 pub fn sniff(path: &str, text: &str) -> bool {
-    if file_route(path).is_some() || file_name(path).starts_with("next.config.") {
+    if sniff_path(path) {
         return true;
     }
     // One pass each (the regex crate searches all the words at once): this runs on every
@@ -168,21 +173,24 @@ pub fn sniff(path: &str, text: &str) -> bool {
         LazyLock::new(|| Regex::new(r"\.(?:get|post|route)\(").expect("valid regex"));
     // Registrations on an app or router imported from another module; a module exporting a
     // function that registers routes on the app it is given.
-    WORDS.is_match(text) || (EXPORTS.is_match(text) && REGISTERS.is_match(text))
+    WORDS.is_match(text) || (REGISTERS.is_match(text) && EXPORTS.is_match(text))
 }
 
 /// Reads the server routes of every JS/TS file together (routers imported across modules).
 pub fn extract_set(inputs: &[Input<'_>]) -> Vec<Facts> {
-    let modules: Vec<Module> = inputs
-        .par_iter()
-        .map(|i| {
-            if sniff(i.path, i.text) {
-                parse(*i)
-            } else {
-                Module::default()
-            }
-        })
-        .collect();
+    // On the reader pool, whose threads have the stack most files need.
+    let modules: Vec<Module> = on_pool(|| {
+        inputs
+            .par_iter()
+            .map(|i| {
+                if sniff(i.path, i.text) {
+                    parse(*i)
+                } else {
+                    Module::default()
+                }
+            })
+            .collect()
+    });
     let mut out: Vec<Facts> = inputs.iter().map(|_| Facts::default()).collect();
     code_routes(inputs, &modules, &mut out);
     nest_routes(inputs, &modules, &mut out);
@@ -193,29 +201,18 @@ pub fn extract_set(inputs: &[Input<'_>]) -> Vec<Facts> {
     out
 }
 
-/// Parses one file on a thread with a stack sized for its text. A file too large, or one
-/// the parser fails on, reads as saying nothing (`js_calls` reports those files).
+/// Parses one file with a stack sized for its text. A file too large, or one the parser
+/// fails on, reads as saying nothing (`js_calls` reports those files).
 fn parse(input: Input<'_>) -> Module {
-    let stack = stack_allowance(input.text);
-    if stack > STACK_LIMIT {
-        return Module::default();
-    }
-    let outcome = thread::scope(|scope| {
-        thread::Builder::new()
-            .name("routelint-js-routes".into())
-            .stack_size(stack)
-            .spawn_scoped(scope, move || parse_here(input))
-            .map(|handle| handle.join())
-    });
-    match outcome {
-        Ok(Ok(module)) => module,
-        _ => Module::default(),
-    }
+    with_stack(input.text, || parse_here(input)).unwrap_or_default()
 }
 
 fn parse_here(input: Input<'_>) -> Module {
-    let allocator = Allocator::default();
-    let parsed = Parser::new(&allocator, input.text, source_type(input.path)).parse();
+    with_arena(|allocator| parse_in(allocator, input))
+}
+
+fn parse_in(allocator: &Allocator, input: Input<'_>) -> Module {
+    let parsed = Parser::new(allocator, input.text, source_type(input.path)).parse();
     if parsed.panicked {
         return Module::default();
     }
@@ -1516,35 +1513,6 @@ fn join(prefix: &str, path: &str) -> String {
     }
 }
 
-/// The file a relative specifier names, among the inputs.
-fn resolve_spec(from: &str, spec: &str, index: &HashMap<&str, usize>) -> Option<usize> {
-    let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
-    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
-    for seg in spec.split('/') {
-        match seg {
-            "." | "" => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    let base = parts.join("/");
-    const EXTS: [&str; 8] = ["js", "ts", "mjs", "cjs", "jsx", "tsx", "mts", "cts"];
-    let stem = EXTS
-        .iter()
-        .find_map(|e| base.strip_suffix(&format!(".{e}")))
-        .unwrap_or(&base);
-    let mut cands = vec![base.clone()];
-    for e in EXTS {
-        cands.push(format!("{stem}.{e}"));
-    }
-    for e in EXTS {
-        cands.push(format!("{base}/index.{e}"));
-    }
-    cands.iter().find_map(|c| index.get(c.as_str()).copied())
-}
-
 /// `http://users-service:3000/api` → (`users-service`, 3000, `/api`).
 fn parse_target(url: &str) -> Option<(String, Option<u16>, String)> {
     let rest = ["http://", "https://", "ws://", "wss://"]
@@ -1687,7 +1655,7 @@ fn reg_router(r: &Reg) -> &str {
 struct Joiner<'x, 'i> {
     inputs: &'x [Input<'i>],
     modules: &'x [Module],
-    index: HashMap<&'x str, usize>,
+    index: Index<'x>,
     /// Registrations made on a router another module exports (`@name` receivers), by the
     /// router they resolve to, with the file they are written in.
     foreign: HashMap<Node, Vec<(usize, &'x Reg)>>,
@@ -1714,7 +1682,7 @@ impl Joiner<'_, '_> {
                 self.resolve(file, imp, hops + 1)
             }
             Child::Import { spec, name } => {
-                let target = resolve_spec(self.inputs[file].path, spec, &self.index)?;
+                let target = resolve_module(self.inputs[file].path, spec, &self.index)?;
                 let tm = &self.modules[target];
                 let local = tm
                     .exports

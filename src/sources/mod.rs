@@ -618,6 +618,25 @@ impl Facts {
     }
 }
 
+/// What the read phase keeps of a file once it is classified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Keep {
+    /// Its text: an extractor reads it.
+    Text,
+    /// Only the module specifiers it imports. Nothing in the file is read unless a module
+    /// that is read needs it ([`SourceKind::needed`]); then it is read again from disk. Most
+    /// modules of a large frontend are such: holding every text would cost more than
+    /// reading the few needed twice.
+    Imports(Vec<String>),
+}
+
+/// A file of a kind read across files, as the read phase left it.
+#[derive(Debug, Clone, Copy)]
+pub enum Module<'a> {
+    Text(&'a str),
+    Imports(&'a [String]),
+}
+
 /// The kinds of file routelint reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SourceKind {
@@ -728,9 +747,9 @@ impl SourceKind {
             return inputs.par_iter().map(|i| self.extract(*i)).collect();
         }
         let mut out = self.extract_set_routes(inputs, client);
-        for (facts, input) in out.iter_mut().zip(inputs) {
-            facts.error_shapes.extend(self.error_handlers(*input));
-        }
+        out.par_iter_mut()
+            .zip(inputs.par_iter())
+            .for_each(|(facts, input)| facts.error_shapes.extend(self.error_handlers(*input)));
         out
     }
 
@@ -751,6 +770,23 @@ impl SourceKind {
                     .collect()
             }
             _ => inputs.par_iter().map(|i| self.extract_routes(*i)).collect(),
+        }
+    }
+
+    /// What the read phase keeps of a file of this kind.
+    pub fn keep(self, path: &str, text: &str) -> Keep {
+        match self {
+            SourceKind::JavaScript => js_calls::keep(path, text),
+            _ => Keep::Text,
+        }
+    }
+
+    /// Of the files of this kind (`(display path, what was kept)`), those whose text the
+    /// extractors need; the others need not be read.
+    pub fn needed(self, modules: &[(&str, Module<'_>)]) -> Vec<bool> {
+        match self {
+            SourceKind::JavaScript => js_calls::needed(modules),
+            _ => vec![true; modules.len()],
         }
     }
 

@@ -32,7 +32,22 @@ pub(crate) fn skipped(path: &str, text: &str) -> bool {
     let test_dir = ["__tests__", "e2e", "cypress", "__mocks__"]
         .iter()
         .any(|d| path.split('/').any(|seg| seg == *d));
-    test_name || test_dir || text.lines().any(|l| l.len() > MINIFIED_LINE)
+    test_name || test_dir || minified(text)
+}
+
+/// Whether a line of the text is longer than [`MINIFIED_LINE`] bytes: from each line start,
+/// the last newline within the next `MINIFIED_LINE + 1` bytes starts the next window, so a
+/// file of short lines takes a step per window, not per line.
+fn minified(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    while bytes.len() - start > MINIFIED_LINE {
+        match memchr::memrchr(b'\n', &bytes[start..=start + MINIFIED_LINE]) {
+            Some(i) => start += i + 1,
+            None => return true,
+        }
+    }
+    false
 }
 
 /// The script of a markup file, blanked in place, and the path to parse it as; `None` for
@@ -197,4 +212,41 @@ pub(crate) fn env_vars(inputs: &[Input<'_>]) -> HashMap<String, String> {
         }
     }
     vars
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_minified_bundle_is_a_file_with_one_line_over_the_limit() {
+        let line = |n: usize| "x".repeat(n);
+        let table: &[(String, bool)] = &[
+            (line(MINIFIED_LINE), false),
+            (line(MINIFIED_LINE + 1), true),
+            ("ab\n".repeat(4 * MINIFIED_LINE), false),
+            (
+                format!("{}\n{}", "a\n".repeat(10), line(MINIFIED_LINE)),
+                false,
+            ),
+            (
+                format!("{}\n{}", "a\n".repeat(10), line(MINIFIED_LINE + 1)),
+                true,
+            ),
+            (
+                format!("{}\n{}\nshort\n", line(10), line(MINIFIED_LINE + 1)),
+                true,
+            ),
+            (
+                format!("{}\n{}\n", line(MINIFIED_LINE), line(MINIFIED_LINE)),
+                false,
+            ),
+            (format!("{}\r\n", line(MINIFIED_LINE - 1)).repeat(3), false),
+        ];
+        for (i, (text, want)) in table.iter().enumerate() {
+            assert_eq!(minified(text), *want, "row {i}");
+            let naive = text.split('\n').any(|l| l.len() > MINIFIED_LINE);
+            assert_eq!(naive, *want, "row {i} (by lines)");
+        }
+    }
 }

@@ -24,6 +24,8 @@
 
 mod markup;
 mod project;
+pub(crate) use project::{Index, resolve_module};
+pub use project::{keep, needed};
 
 use std::collections::{HashMap, HashSet};
 use std::thread;
@@ -32,6 +34,7 @@ use oxc_allocator::Allocator;
 use oxc_ast::ast as js;
 use oxc_parser::Parser;
 use oxc_span::{GetSpan, SourceType};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{CallFact, CallUrl, Facts, Input};
 use crate::model::method::Method;
@@ -54,8 +57,10 @@ type Branch = Option<(u32, bool)>;
 const MAX_WRAPPER_DEPTH: usize = 4;
 /// Stack for the parser thread before the per-byte allowance.
 const STACK_BASE: usize = 16 << 20;
+/// The stack allowance of a byte that opens a nested construct, the most any byte gets.
+const MAX_BYTE_WEIGHT: usize = 2048;
 /// Files whose stack allowance exceeds this are not parsed.
-pub(crate) const STACK_LIMIT: usize = 1 << 30;
+const STACK_LIMIT: usize = 1 << 30;
 
 /// axios request methods, the HTTP method each sends, and whether a `data` argument comes
 /// between the URL and the config.
@@ -163,48 +168,60 @@ pub(crate) struct FileOut {
 
 /// Reads one file on a thread with a stack sized for it.
 pub(crate) fn read_file(input: Input<'_>, env: &Env<'_>, summary: bool) -> FileOut {
-    let stack = stack_allowance(input.text);
-    if stack <= POOL_STACK && BIG_STACK.with(std::cell::Cell::get) {
-        // A reader thread of `POOL` has the stack already: no thread to start.
-        let run = std::panic::AssertUnwindSafe(|| extract_here(input, env, summary));
-        return std::panic::catch_unwind(run).unwrap_or_else(|_| FileOut {
-            facts: problem_only(input, "the JavaScript parser failed on this file"),
-            ..FileOut::default()
-        });
+    with_stack(input.text, || extract_here(input, env, summary)).unwrap_or_else(|err| FileOut {
+        facts: problem_only(input, err.message(input.text.len())),
+        ..FileOut::default()
+    })
+}
+
+/// Why [`with_stack`] did not run to the end.
+pub(crate) enum StackError {
+    TooLarge,
+    Panicked,
+    Spawn(std::io::Error),
+}
+
+impl StackError {
+    fn message(&self, len: usize) -> String {
+        match self {
+            StackError::TooLarge => {
+                format!("JavaScript file too large to read safely ({len} bytes)")
+            }
+            StackError::Panicked => "the JavaScript parser failed on this file".to_owned(),
+            StackError::Spawn(err) => format!("could not start the JavaScript reader: {err}"),
+        }
     }
+}
+
+/// Runs `read`, which parses `text`, with a stack large enough for it: here when this is a
+/// thread of the reader pool and the text's allowance fits its stack (a short text needs no
+/// count), else on a thread of its own sized for the text.
+pub(crate) fn with_stack<T: Send>(
+    text: &str,
+    read: impl FnOnce() -> T + Send,
+) -> Result<T, StackError> {
+    let short = text
+        .len()
+        .saturating_mul(MAX_BYTE_WEIGHT)
+        .saturating_add(STACK_BASE)
+        <= POOL_STACK;
+    if BIG_STACK.with(std::cell::Cell::get) && (short || stack_allowance(text) <= POOL_STACK) {
+        return std::panic::catch_unwind(std::panic::AssertUnwindSafe(read))
+            .map_err(|_| StackError::Panicked);
+    }
+    let stack = stack_allowance(text);
     if stack > STACK_LIMIT {
-        return FileOut {
-            facts: problem_only(
-                input,
-                format!(
-                    "JavaScript file too large to read safely ({} bytes)",
-                    input.text.len()
-                ),
-            ),
-            ..FileOut::default()
-        };
+        return Err(StackError::TooLarge);
     }
-    let outcome = thread::scope(|scope| {
+    thread::scope(|scope| {
         thread::Builder::new()
             .name("routelint-js".into())
             .stack_size(stack)
-            .spawn_scoped(scope, move || extract_here(input, env, summary))
+            .spawn_scoped(scope, read)
             .map(|handle| handle.join())
-    });
-    match outcome {
-        Ok(Ok(out)) => out,
-        Ok(Err(_)) => FileOut {
-            facts: problem_only(input, "the JavaScript parser failed on this file"),
-            ..FileOut::default()
-        },
-        Err(err) => FileOut {
-            facts: problem_only(
-                input,
-                format!("could not start the JavaScript reader: {err}"),
-            ),
-            ..FileOut::default()
-        },
-    }
+    })
+    .map_err(StackError::Spawn)?
+    .map_err(|_| StackError::Panicked)
 }
 
 /// Reads one JS/TS file alone (imports stay unresolved).
@@ -250,7 +267,7 @@ fn problem_only(input: Input<'_>, message: impl Into<String>) -> Facts {
 pub(crate) fn stack_allowance(text: &str) -> usize {
     text.bytes().fold(STACK_BASE, |total, b| {
         let weight = match b {
-            b'(' | b'[' | b'{' | b'<' => 2048,
+            b'(' | b'[' | b'{' | b'<' => MAX_BYTE_WEIGHT,
             b'=' | b'?' | b':' | b'!' | b'-' | b'+' | b'~' | b'*' | b'>' | b'&' | b'|' | b'/'
             | b'%' | b'^' | b'@' | b'#' => 640,
             b if b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80 => 160,
@@ -270,10 +287,30 @@ pub(crate) fn source_type(path: &str) -> SourceType {
     }
 }
 
+thread_local! {
+    /// This thread's parser arena, emptied before each file; its largest chunk is kept, so
+    /// most files allocate nothing for their tree.
+    static ARENA: std::cell::RefCell<Allocator> = std::cell::RefCell::new(Allocator::default());
+}
+
+/// Runs `read` with an empty arena: this thread's, or a new one while that one is in use.
+pub(crate) fn with_arena<T>(read: impl FnOnce(&Allocator) -> T) -> T {
+    ARENA.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut arena) => {
+            arena.reset();
+            read(&arena)
+        }
+        Err(_) => read(&Allocator::default()),
+    })
+}
+
 /// Parses and reads on the current thread.
 fn extract_here(input: Input<'_>, env: &Env<'_>, summary: bool) -> FileOut {
-    let allocator = Allocator::default();
-    let parsed = Parser::new(&allocator, input.text, source_type(input.path)).parse();
+    with_arena(|allocator| extract_in(allocator, input, env, summary))
+}
+
+fn extract_in(allocator: &Allocator, input: Input<'_>, env: &Env<'_>, summary: bool) -> FileOut {
+    let parsed = Parser::new(allocator, input.text, source_type(input.path)).parse();
     let mut out = FileOut::default();
     if let Some(error) = parsed.diagnostics.errors().next() {
         let len = input.text.len();
@@ -736,7 +773,7 @@ impl Opaque<'_> {
     }
 }
 
-type Scope<'a> = HashMap<&'a str, Binding<'a>>;
+type Scope<'a> = FxHashMap<&'a str, Binding<'a>>;
 
 /// Where an evaluation stands: the scopes it may see (`scopes[..limit]`) and its depth.
 #[derive(Clone, Copy)]
@@ -969,13 +1006,15 @@ struct Reader<'a, 's> {
     env: &'s Env<'s>,
     pass: Pass,
     /// Values of the imported names.
-    imports: HashMap<&'a str, Val>,
+    imports: FxHashMap<&'a str, Val>,
     /// Wrappers by the span start of their function.
-    wrappers: HashMap<u32, Wrapper>,
+    wrappers: FxHashMap<u32, Wrapper>,
+    /// The functions whose wrapper a wrappers pass looked up (hit or miss).
+    consulted: std::cell::RefCell<FxHashSet<u32>>,
     /// Functions being walked (span starts), innermost last.
     functions: Vec<u32>,
     /// Names of `HttpClient`s injected into Angular classes (`this.http`).
-    http_clients: HashSet<&'a str>,
+    http_clients: FxHashSet<&'a str>,
     /// Functions whose inner call is a wrapper's (the call sites report it), by call index.
     wrapper_calls: Vec<(usize, u32)>,
     /// Wrappers of other modules this file calls.
@@ -989,10 +1028,12 @@ struct Reader<'a, 's> {
     /// The branch a conditional (by span start) is read with, while emitting one branch.
     choice: std::cell::Cell<Option<(u32, bool)>>,
     scopes: Vec<Scope<'a>>,
+    /// Closed scopes' tables, emptied, for the next scopes opened.
+    spare_scopes: Vec<Scope<'a>>,
     /// Names assigned somewhere in the file (a `let` holding one is not a constant).
-    reassigned: HashSet<&'a str>,
+    reassigned: FxHashSet<&'a str>,
     /// `X.defaults.baseURL = value` assignments by `X`.
-    base_assignments: HashMap<&'a str, Vec<&'a js::Expression<'a>>>,
+    base_assignments: FxHashMap<&'a str, Vec<&'a js::Expression<'a>>>,
     calls: Vec<CallFact>,
     too_deep: Option<js::Span>,
 }
@@ -1003,10 +1044,11 @@ impl<'a, 's> Reader<'a, 's> {
             input,
             env,
             pass: Pass::Collect,
-            imports: HashMap::new(),
-            wrappers: HashMap::new(),
+            imports: FxHashMap::default(),
+            wrappers: FxHashMap::default(),
+            consulted: std::cell::RefCell::new(FxHashSet::default()),
             functions: Vec::new(),
-            http_clients: HashSet::new(),
+            http_clients: FxHashSet::default(),
             wrapper_calls: Vec::new(),
             used: HashSet::new(),
             angular: Vec::new(),
@@ -1014,8 +1056,9 @@ impl<'a, 's> Reader<'a, 's> {
             choice: std::cell::Cell::new(None),
             relative: Vec::new(),
             scopes: Vec::new(),
-            reassigned: HashSet::new(),
-            base_assignments: HashMap::new(),
+            spare_scopes: Vec::new(),
+            reassigned: FxHashSet::default(),
+            base_assignments: FxHashMap::default(),
             calls: Vec::new(),
             too_deep: None,
         }
@@ -1024,27 +1067,54 @@ impl<'a, 's> Reader<'a, 's> {
     fn read(&mut self, program: &'a js::Program<'a>) {
         self.prepare(program);
         self.pass = Pass::Extract;
-        self.scopes.clear();
+        self.clear_scopes();
         self.block(&program.body, 0);
     }
 
     /// The passes before extraction: names, then wrappers (up to `MAX_WRAPPER_DEPTH` rounds).
     fn prepare(&mut self, program: &'a js::Program<'a>) {
         self.pass = Pass::Collect;
-        self.scopes.clear();
+        self.clear_scopes();
         self.block(&program.body, 0);
         self.pass = Pass::Wrappers;
         for _ in 0..MAX_WRAPPER_DEPTH {
             let before = self.wrappers.clone();
-            self.scopes.clear();
+            self.consulted.borrow_mut().clear();
+            self.clear_scopes();
             self.block(&program.body, 0);
-            if self.wrappers == before {
+            // Another round reads the same unless a wrapper this round looked up has changed
+            // since (a wrapper of a wrapper found later in the file).
+            let consulted = self.consulted.borrow();
+            if !consulted
+                .iter()
+                .any(|func| self.wrappers.get(func) != before.get(func))
+            {
                 break;
             }
         }
     }
 
     // -- scopes ------------------------------------------------------------------------------
+
+    /// Opens a scope, reusing the table of one closed before (most functions bind a few
+    /// names: allocating a table for each cost more than reading them).
+    fn push_scope(&mut self) {
+        let scope = self.spare_scopes.pop().unwrap_or_default();
+        self.scopes.push(scope);
+    }
+
+    fn pop_scope(&mut self) {
+        if let Some(mut scope) = self.scopes.pop() {
+            scope.clear();
+            self.spare_scopes.push(scope);
+        }
+    }
+
+    fn clear_scopes(&mut self) {
+        while !self.scopes.is_empty() {
+            self.pop_scope();
+        }
+    }
 
     fn bind(&mut self, name: &'a str, binding: Binding<'a>) {
         if let Some(scope) = self.scopes.last_mut() {
@@ -1363,16 +1433,16 @@ impl<'a, 's> Reader<'a, 's> {
     }
 
     fn block(&mut self, stmts: &'a [js::Statement<'a>], depth: usize) {
-        self.scopes.push(Scope::default());
+        self.push_scope();
         self.declare_statements(stmts, depth);
         for stmt in stmts {
             self.statement(stmt, depth + 1);
         }
-        self.scopes.pop();
+        self.pop_scope();
     }
 
     fn function(&mut self, f: &'a js::Function<'a>, depth: usize) {
-        self.scopes.push(Scope::default());
+        self.push_scope();
         self.functions.push(f.span.start);
         self.declare_params(&f.params, f.span.start, depth);
         self.param_defaults(&f.params, depth);
@@ -1383,11 +1453,11 @@ impl<'a, 's> Reader<'a, 's> {
             }
         }
         self.functions.pop();
-        self.scopes.pop();
+        self.pop_scope();
     }
 
     fn arrow(&mut self, f: &'a js::ArrowFunctionExpression<'a>, depth: usize) {
-        self.scopes.push(Scope::default());
+        self.push_scope();
         self.functions.push(f.span.start);
         self.declare_params(&f.params, f.span.start, depth);
         self.param_defaults(&f.params, depth);
@@ -1400,7 +1470,7 @@ impl<'a, 's> Reader<'a, 's> {
             self.expression(expr, depth + 1);
         }
         self.functions.pop();
-        self.scopes.pop();
+        self.pop_scope();
     }
 
     fn param_defaults(&mut self, params: &'a js::FormalParameters<'a>, depth: usize) {
@@ -1523,7 +1593,7 @@ impl<'a, 's> Reader<'a, 's> {
             js::Statement::LabeledStatement(s) => self.statement(&s.body, d),
             js::Statement::SwitchStatement(s) => {
                 self.expression(&s.discriminant, d);
-                self.scopes.push(Scope::default());
+                self.push_scope();
                 for case in &s.cases {
                     self.declare_statements(&case.consequent, d);
                 }
@@ -1535,17 +1605,17 @@ impl<'a, 's> Reader<'a, 's> {
                         self.statement(stmt, d);
                     }
                 }
-                self.scopes.pop();
+                self.pop_scope();
             }
             js::Statement::TryStatement(s) => {
                 self.block(&s.block.body, d);
                 if let Some(handler) = &s.handler {
-                    self.scopes.push(Scope::default());
+                    self.push_scope();
                     if let Some(param) = &handler.param {
                         self.declare_pattern(&param.pattern, Opaque::Other, d);
                     }
                     self.block(&handler.body.body, d);
-                    self.scopes.pop();
+                    self.pop_scope();
                 }
                 if let Some(finalizer) = &s.finalizer {
                     self.block(&finalizer.body, d);
@@ -1609,7 +1679,7 @@ impl<'a, 's> Reader<'a, 's> {
     }
 
     fn for_statement(&mut self, s: &'a js::ForStatement<'a>, depth: usize) {
-        self.scopes.push(Scope::default());
+        self.push_scope();
         match &s.init {
             Some(js::ForStatementInit::VariableDeclaration(var)) => {
                 self.declare_var(var, depth);
@@ -1633,7 +1703,7 @@ impl<'a, 's> Reader<'a, 's> {
             self.expression(update, depth);
         }
         self.statement(&s.body, depth);
-        self.scopes.pop();
+        self.pop_scope();
     }
 
     fn for_each(
@@ -1644,7 +1714,7 @@ impl<'a, 's> Reader<'a, 's> {
         depth: usize,
     ) {
         self.expression(right, depth);
-        self.scopes.push(Scope::default());
+        self.push_scope();
         match left {
             js::ForStatementLeft::VariableDeclaration(var) => {
                 for declarator in &var.declarations {
@@ -1658,7 +1728,7 @@ impl<'a, 's> Reader<'a, 's> {
             }
         }
         self.statement(body, depth);
-        self.scopes.pop();
+        self.pop_scope();
     }
 
     fn expression(&mut self, expr: &'a js::Expression<'a>, depth: usize) {
@@ -2231,6 +2301,7 @@ impl<'a, 's> Reader<'a, 's> {
 
     /// A call of a function of this file that wraps a request.
     fn wrapper_client(&self, name: &str, func: u32) -> Option<Client<'a>> {
+        self.consulted.borrow_mut().insert(func);
         let wrapper = self.wrappers.get(&func)?;
         Some(Client::Wrapper {
             name: name.to_owned(),
@@ -2975,8 +3046,8 @@ impl<'a, 's> Reader<'a, 's> {
     /// Records what the module exports, as owned values (imports stay links).
     fn summarise(&mut self, program: &'a js::Program<'a>, out: &mut FileOut) {
         self.pass = Pass::Extract;
-        self.scopes.clear();
-        self.scopes.push(Scope::default());
+        self.clear_scopes();
+        self.push_scope();
         self.declare_statements(&program.body, 0);
         let resolve = self.env.resolve;
         for stmt in &program.body {
@@ -3210,6 +3281,7 @@ impl<'a, 's> Reader<'a, 's> {
     }
 
     fn wrapper_val(&self, func: u32, expr: &'a js::Expression<'a>) -> Val {
+        self.consulted.borrow_mut().insert(func);
         match self.wrappers.get(&func) {
             Some(w) => Val::Wrapper(Box::new(w.clone())),
             None => Val::Unknown(self.opaque_unknown(&self.source(expr.span()))),
@@ -4360,22 +4432,49 @@ mod tests {
             const Articles = { get: slug => requests.get(`/articles/${slug}`) };\n\
             function api(path, opts) { return fetch('/svc' + path, opts); }\n\
             requests.put('/user', {}); Articles.get(s); api('/x', { method: 'PATCH' }); api('/y');";
+        // `requests.get` inside `Articles.get` is reported where `Articles.get` is called.
+        assert_clients(
+            src,
+            &[
+                ("requests.put", Some(Put), "/api/user"),
+                ("Articles.get", Some(Get), "/api/articles/{s}"),
+                ("api", Some(Patch), "/svc/x"),
+                ("api", Some(Get), "/svc/y"),
+            ],
+        );
+    }
+
+    /// Asserts the calls of a script: client, method and URL (or why not), in order.
+    fn assert_clients(src: &str, want: &[(&str, Option<Method>, &str)]) {
         let got: Vec<(String, Option<Method>, String)> = seen("a.js", src)
             .into_iter()
             .map(|c| (c.client, c.method, c.url))
             .collect();
-        // `requests.get` inside `Articles.get` is reported where `Articles.get` is called.
-        let want = [
-            ("requests.put", Some(Put), "/api/user"),
-            ("Articles.get", Some(Get), "/api/articles/{s}"),
-            ("api", Some(Patch), "/svc/x"),
-            ("api", Some(Get), "/svc/y"),
-        ];
         let want: Vec<(String, Option<Method>, String)> = want
             .iter()
             .map(|(c, m, u)| ((*c).to_owned(), *m, (*u).to_owned()))
             .collect();
-        assert_eq!(got, want);
+        assert_eq!(got, want, "{src}");
+    }
+
+    #[test]
+    fn wrappers_declared_before_the_wrappers_they_call_are_found_in_later_rounds() {
+        // Each round finds one more level: `c` calls `b`, which calls `a`, each declared
+        // before the function it calls.
+        let src = "function c(id) { return b(`/c/${id}`); }\n\
+            function b(p) { return a(`/b${p}`); }\n\
+            function a(p, init) { return fetch(`/api${p}`, init); }\n\
+            const Articles = { get: slug => requests.get(`/articles/${slug}`) };\n\
+            const requests = { get: url => superagent.get(`/v2${url}`) };\n\
+            c(x); Articles.get(s); a('/plain', { method: 'DELETE' });";
+        assert_clients(
+            src,
+            &[
+                ("c", Some(Get), "/api/b/c/{x}"),
+                ("Articles.get", Some(Get), "/v2/articles/{s}"),
+                ("a", Some(Delete), "/api/plain"),
+            ],
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! and the files they import, transitively) and once for the calls (only files that may send
 //! requests, by a byte prefilter). Import cycles are cut at a fixed depth and read as unknown.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
@@ -13,7 +14,10 @@ use rayon::prelude::*;
 use super::markup;
 use super::{Env, FileOut, Link, Part, Slot, Unknown, Val, read_file, val_at};
 use crate::model::path::Piece;
-use crate::sources::{CallFact, CallUrl, Facts, Input};
+use crate::sources::{CallFact, CallUrl, Facts, Input, Keep, Module};
+
+/// The project's files by display path.
+pub(crate) type Index<'x> = rustc_hash::FxHashMap<&'x str, usize>;
 
 /// The module a specifier of one file names.
 type Resolver<'x> = dyn Fn(&str) -> Option<usize> + Sync + 'x;
@@ -21,13 +25,16 @@ type Resolver<'x> = dyn Fn(&str) -> Option<usize> + Sync + 'x;
 /// How many links one export may chain through before it reads as unknown (cycles).
 const MAX_LINK_DEPTH: usize = 12;
 /// Extensions a specifier without one may name, in the order bundlers try them.
-const EXTENSIONS: [&str; 9] = [
-    "", ".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".vue", ".svelte",
+const EXTENSIONS: [&str; 11] = [
+    "", ".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts", ".vue", ".svelte",
 ];
+/// Script extensions a specifier may carry for a file with another one (TypeScript's ESM
+/// imports name `./api.js` for `api.ts`).
+const SCRIPT_EXTENSIONS: [&str; 8] = [".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx"];
 
 /// Reads every JS/TS (markup, `.env`) file together.
 pub fn extract_set(inputs: &[Input<'_>], client: &super::super::ClientSettings) -> Vec<Facts> {
-    let index: HashMap<&str, usize> = inputs
+    let index: Index<'_> = inputs
         .iter()
         .enumerate()
         .map(|(i, input)| (input.path, i))
@@ -58,7 +65,7 @@ pub fn extract_set(inputs: &[Input<'_>], client: &super::super::ClientSettings) 
         .par_iter()
         .map(|i| markup::skipped(i.path, i.text))
         .collect();
-    let mut candidates: Vec<bool> = (0..inputs.len())
+    let sends: Vec<bool> = (0..inputs.len())
         .into_par_iter()
         .map(|i| !skipped[i] && script_input(i).is_some_and(|s| may_send(s.text)))
         .collect();
@@ -70,54 +77,26 @@ pub fn extract_set(inputs: &[Input<'_>], client: &super::super::ClientSettings) 
             Box::new(move |spec: &str| resolve_module(&from, spec, index)) as Box<Resolver<'_>>
         })
         .collect();
-    // A file importing a module that may send requests likely calls its functions: read it.
-    let promoted: Vec<usize> = (0..inputs.len())
+    let imports: Vec<Vec<usize>> = (0..inputs.len())
         .into_par_iter()
-        .filter(|&i| !candidates[i] && !skipped[i])
-        .filter(|&i| {
-            script_input(i).is_some_and(|s| {
-                scan_imports(s.text)
-                    .iter()
-                    .filter_map(|spec| resolvers[i](spec))
-                    .any(|d| candidates[d])
-            })
+        .map(|i| {
+            let specs = script_input(i)
+                .map(|s| scan_imports(s.text))
+                .unwrap_or_default();
+            resolved(&specs, resolvers[i].as_ref())
         })
         .collect();
-    for i in promoted {
-        candidates[i] = true;
-    }
+    let plan = Plan::new(&skipped, &sends, &imports);
+    let candidates = plan.candidates;
 
     // Pass 1: summaries of the candidates and of what they import, transitively, in
     // dependency order (found by a byte scan of the import specifiers, not by parsing), each
     // module read with the exports of the modules it imports already known.
-    let mut deps: Vec<Option<Vec<usize>>> = (0..inputs.len()).map(|_| None).collect();
-    let mut frontier: Vec<usize> = (0..inputs.len()).filter(|i| candidates[*i]).collect();
-    while !frontier.is_empty() {
-        let found: Vec<(usize, Vec<usize>)> = frontier
-            .par_iter()
-            .map(|&i| {
-                let specs = script_input(i)
-                    .map(|s| scan_imports(s.text))
-                    .unwrap_or_default();
-                let mut d: Vec<usize> = specs.iter().filter_map(|s| resolvers[i](s)).collect();
-                d.sort_unstable();
-                d.dedup();
-                (i, d)
-            })
-            .collect();
-        frontier.clear();
-        for (i, d) in found {
-            for &dep in &d {
-                if deps[dep].is_none() && !frontier.contains(&dep) && !candidates[dep] {
-                    frontier.push(dep);
-                }
-            }
-            deps[i] = Some(d);
-        }
-        frontier.retain(|f| deps[*f].is_none());
-        frontier.sort_unstable();
-        frontier.dedup();
-    }
+    let deps: Vec<Option<Vec<usize>>> = imports
+        .into_iter()
+        .zip(&plan.reached)
+        .map(|(d, &reached)| reached.then_some(d))
+        .collect();
     // Only modules another module imports need a summary.
     let mut needed = vec![false; inputs.len()];
     let mut stack: Vec<usize> = deps.iter().flatten().flatten().copied().collect();
@@ -267,22 +246,135 @@ pub fn extract_set(inputs: &[Input<'_>], client: &super::super::ClientSettings) 
     outs.into_iter().map(|o| o.facts).collect()
 }
 
+/// Which modules are read for calls, and which must be known to read them.
+struct Plan {
+    /// Modules that may send requests, and modules importing one of them (they likely call
+    /// its functions).
+    candidates: Vec<bool>,
+    /// The candidates and every module they import, transitively.
+    reached: Vec<bool>,
+}
+
+impl Plan {
+    /// `sends`: the module may send a request by its bytes; `imports`: the project modules
+    /// each one imports.
+    fn new(skipped: &[bool], sends: &[bool], imports: &[Vec<usize>]) -> Plan {
+        let candidates: Vec<bool> = (0..sends.len())
+            .map(|i| {
+                sends[i] || (!skipped[i] && imports[i].iter().any(|&d| sends.get(d) == Some(&true)))
+            })
+            .collect();
+        let mut reached = vec![false; sends.len()];
+        let mut stack: Vec<usize> = (0..sends.len()).filter(|&i| candidates[i]).collect();
+        while let Some(i) = stack.pop() {
+            if !std::mem::replace(&mut reached[i], true) {
+                stack.extend(imports.get(i).into_iter().flatten().copied());
+            }
+        }
+        Plan {
+            candidates,
+            reached,
+        }
+    }
+}
+
+/// The project modules named by some specifiers, sorted, each once.
+fn resolved(specs: &[String], resolve: &Resolver<'_>) -> Vec<usize> {
+    let mut d: Vec<usize> = specs.iter().filter_map(|s| resolve(s)).collect();
+    d.sort_unstable();
+    d.dedup();
+    d
+}
+
+/// What reading a JS/TS file must keep of it: its text when it may send a request, declare
+/// server routes or an error handler (or is markup or `.env`); else only the modules it
+/// imports, enough to tell later whether a module that is read needs it.
+pub fn keep(path: &str, text: &str) -> Keep {
+    use crate::sources::{error_handlers, js_routes};
+    if markup::is_env(path)
+        || markup::is_markup(path)
+        || may_send(text)
+        || js_routes::sniff(path, text)
+        || error_handlers::express_sniff(text)
+    {
+        Keep::Text
+    } else {
+        Keep::Imports(scan_imports(text))
+    }
+}
+
+/// Of a project's modules, those a read needs (`true`): every module kept as text, and the
+/// modules kept as imports that a module read for calls imports (transitively), or that
+/// import one (they are read for calls themselves). The others need not be read at all.
+pub fn needed(modules: &[(&str, Module<'_>)]) -> Vec<bool> {
+    let index: Index<'_> = modules
+        .iter()
+        .enumerate()
+        .map(|(i, (path, _))| (*path, i))
+        .collect();
+    let skipped: Vec<bool> = modules
+        .par_iter()
+        .map(|(path, m)| match m {
+            Module::Text(text) => markup::skipped(path, text),
+            Module::Imports(_) => markup::skipped(path, ""),
+        })
+        .collect();
+    let scripts: Vec<Option<Cow<'_, str>>> = modules
+        .par_iter()
+        .map(|(path, m)| match m {
+            Module::Text(text) => match markup::script_of(path, text) {
+                Some((_, script)) => Some(Cow::Owned(script)),
+                None if markup::is_env(path) || markup::is_markup(path) => None,
+                None => Some(Cow::Borrowed(*text)),
+            },
+            Module::Imports(_) => None,
+        })
+        .collect();
+    let sends: Vec<bool> = (0..modules.len())
+        .into_par_iter()
+        .map(|i| !skipped[i] && scripts[i].as_deref().is_some_and(may_send))
+        .collect();
+    let imports: Vec<Vec<usize>> = modules
+        .par_iter()
+        .enumerate()
+        .map(|(i, (path, m))| {
+            let specs = match m {
+                Module::Text(_) => scripts[i].as_deref().map(scan_imports).unwrap_or_default(),
+                Module::Imports(specs) => specs.to_vec(),
+            };
+            resolved(&specs, &|spec: &str| resolve_module(path, spec, &index))
+        })
+        .collect();
+    let plan = Plan::new(&skipped, &sends, &imports);
+    modules
+        .iter()
+        .zip(plan.reached)
+        .map(|((_, m), reached)| reached || matches!(m, Module::Text(_)))
+        .collect()
+}
+
 /// The module specifiers a script names (`from '…'`, `require('…')`, `import('…')`), by a
 /// byte-level scan that may also see specifiers in comments (harmless: extra order only).
 fn scan_imports(text: &str) -> Vec<String> {
+    // The regex finds where a specifier's quote opens; the specifier is read by hand (a
+    // capture group would cost a slower search).
     static RE: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(
-            r#"(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*|\bimport\s+)["']([^"'\n]+)["']"#,
-        )
-        .ok()
+        regex::Regex::new(r#"(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*|\bimport\s+)["']"#)
+            .ok()
     });
     let Some(re) = RE.as_ref() else {
         return Vec::new();
     };
-    re.captures_iter(text)
-        .filter_map(|c| c.get(1))
-        .map(|m| m.as_str().to_owned())
+    re.find_iter(text)
+        .filter_map(|m| {
+            let rest = &text[m.end()..];
+            let len = rest.find(['"', '\'', '\n'])?;
+            let spec = &rest[..len];
+            let closed = rest[len..].starts_with(['"', '\'']);
+            (closed && !spec.is_empty()).then_some(spec)
+        })
         .filter(|s| s.starts_with('.') || s.starts_with("@/") || s.starts_with("~/"))
+        .map(str::to_owned)
         .collect()
 }
 
@@ -316,23 +408,31 @@ fn levels(deps: &[Option<Vec<usize>>]) -> Vec<Vec<usize>> {
     out
 }
 
+/// Client names.
+const MARKERS: &str = r"fetch|axios|[hH]ttp|ajax|\$\.get|\$\.post|superagent|XMLHttpRequest|ky\.|'ky'|createClient|request";
+
 /// Whether a script may send a request or call a wrapper another module declares: a cheap
 /// byte test before parsing.
 pub(crate) fn may_send(text: &str) -> bool {
-    /// Client names.
-    const MARKERS: &str = r"fetch|axios|[hH]ttp|ajax|\$\.get|\$\.post|superagent|XMLHttpRequest|ky\.|'ky'|createClient|request";
-    /// A string that starts a path (a call to an imported wrapper).
-    const PATHS: &str = r#"['"`]/|`\$\{"#;
     static CLIENTS: std::sync::LazyLock<Option<regex::bytes::Regex>> =
         std::sync::LazyLock::new(|| regex::bytes::Regex::new(MARKERS).ok());
-    // With an import, clients or paths in one pass over the bytes.
-    static EITHER: std::sync::LazyLock<Option<regex::bytes::Regex>> =
-        std::sync::LazyLock::new(|| regex::bytes::Regex::new(&format!("{MARKERS}|{PATHS}")).ok());
     let bytes = text.as_bytes();
+    if CLIENTS.as_ref().is_none_or(|re| re.is_match(bytes)) {
+        return true;
+    }
     let imports = memchr::memmem::find(bytes, b"import").is_some()
         || memchr::memmem::find(bytes, b"require(").is_some();
-    let re = if imports { &EITHER } else { &CLIENTS };
-    re.as_ref().is_none_or(|re| re.is_match(bytes))
+    imports && starts_a_path(bytes)
+}
+
+/// Whether a string literal starts with `/` or a template literal with `${`: a path, or a
+/// base URL and a path (a call to an imported wrapper).
+fn starts_a_path(bytes: &[u8]) -> bool {
+    memchr::memchr3_iter(b'\'', b'"', b'`', bytes).any(|i| match bytes.get(i + 1) {
+        Some(b'/') => true,
+        Some(b'$') => bytes[i] == b'`' && bytes.get(i + 2) == Some(&b'{'),
+        _ => false,
+    })
 }
 
 /// The project directory a file belongs to for interceptors: the part of its path before
@@ -543,11 +643,7 @@ impl Linker<'_> {
 }
 
 /// The project file a specifier names from `from` (both `/`-separated display paths).
-pub(crate) fn resolve_module(
-    from: &str,
-    spec: &str,
-    index: &HashMap<&str, usize>,
-) -> Option<usize> {
+pub(crate) fn resolve_module(from: &str, spec: &str, index: &Index<'_>) -> Option<usize> {
     let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
     let joined = if spec.starts_with("./") || spec.starts_with("../") || spec == "." || spec == ".."
     {
@@ -580,22 +676,27 @@ pub(crate) fn resolve_module(
         }
     }
     let base = segments.join("/");
-    let stems = [
-        base.clone(),
-        base.strip_suffix(".js")
-            .map(str::to_owned)
-            .unwrap_or_default(),
-    ];
-    for stem in stems.iter().filter(|s| !s.is_empty()) {
-        for ext in EXTENSIONS {
-            if let Some(&i) = index.get(format!("{stem}{ext}").as_str()) {
-                return Some(i);
-            }
+    let stem = SCRIPT_EXTENSIONS
+        .iter()
+        .find_map(|e| base.strip_suffix(e))
+        .filter(|s| !s.is_empty());
+    // One buffer for every name tried.
+    let mut probe = String::with_capacity(base.len() + 16);
+    let mut find = |stem: &str, index_file: bool, ext: &str| {
+        probe.clear();
+        probe.push_str(stem);
+        if index_file {
+            probe.push_str("/index");
         }
-        for ext in EXTENSIONS.iter().skip(1) {
-            if let Some(&i) = index.get(format!("{stem}/index{ext}").as_str()) {
-                return Some(i);
-            }
+        probe.push_str(ext);
+        index.get(probe.as_str()).copied()
+    };
+    for stem in [Some(base.as_str()), stem].into_iter().flatten() {
+        if let Some(i) = EXTENSIONS.iter().find_map(|ext| find(stem, false, ext)) {
+            return Some(i);
+        }
+        if let Some(i) = EXTENSIONS[1..].iter().find_map(|ext| find(stem, true, ext)) {
+            return Some(i);
         }
     }
     None
@@ -624,6 +725,96 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn only_modules_that_send_and_what_they_need_are_kept_as_text() {
+        let files: &[(&str, &str)] = &[
+            // Imported by the client (needed), and importing the prefix (needed through it).
+            (
+                "src/api/config.ts",
+                "import { PREFIX } from './prefix';\nexport const API = PREFIX;\n",
+            ),
+            ("src/api/prefix.ts", "export const PREFIX = '/blog/api';\n"),
+            (
+                "src/api/client.ts",
+                "import axios from 'axios';\nimport { API } from './config';\n\
+                 export const http = axios.create({ baseURL: API });\n",
+            ),
+            (
+                "src/api/posts.ts",
+                "import { http } from './client';\nexport const getPost = (id: string) => http.get(`/posts/${id}`);\n",
+            ),
+            // Calls a module that sends: read for calls itself.
+            (
+                "src/views/Posts.ts",
+                "import { getPost } from '../api/posts';\nexport function load(slug: string) { return getPost(slug); }\n",
+            ),
+            // A test importing it is not read; nor are modules no read module imports.
+            (
+                "src/views/Posts.test.ts",
+                "import { load } from './Posts';\nimport { getPost } from '../api/posts';\n",
+            ),
+            (
+                "src/util/math.ts",
+                "export const clamp = (v: number) => Math.max(0, v);\n",
+            ),
+            (
+                "src/util/format.ts",
+                "import { clamp } from './math';\nexport const pct = (v: number) => clamp(v) + '%';\n",
+            ),
+        ];
+        let kept: Vec<Keep> = files.iter().map(|(p, t)| keep(p, t)).collect();
+        let specs = |v: &[&str]| Keep::Imports(v.iter().map(|s| (*s).to_owned()).collect());
+        assert_eq!(
+            kept,
+            [
+                specs(&["./prefix"]),
+                specs(&[]),
+                Keep::Text,
+                Keep::Text,
+                specs(&["../api/posts"]),
+                specs(&["./Posts", "../api/posts"]),
+                specs(&[]),
+                specs(&["./math"]),
+            ]
+        );
+        let modules: Vec<(&str, Module<'_>)> = files
+            .iter()
+            .zip(&kept)
+            .map(|((path, text), k)| {
+                let m = match k {
+                    Keep::Text => Module::Text(text),
+                    Keep::Imports(specs) => Module::Imports(specs),
+                };
+                (*path, m)
+            })
+            .collect();
+        assert_eq!(
+            needed(&modules),
+            [true, true, true, true, true, false, false, false]
+        );
+        // Read with only the needed modules, the calls are those of reading them all.
+        let needed_files: Vec<(&str, &str)> = files
+            .iter()
+            .zip(needed(&modules))
+            .filter(|(_, n)| *n)
+            .map(|(f, _)| *f)
+            .collect();
+        let all = calls(files);
+        assert_eq!(calls(&needed_files), all);
+        assert_eq!(all, ["src/views/Posts.ts GET /blog/api/posts/{slug}"]);
+    }
+
+    #[test]
+    fn specifiers_are_read_by_hand_after_the_keyword() {
+        let text = "import a from './a';\nimport { b } from \"../b\";\nconst c = require('./c');\n\
+                    const d = await import('@/d');\nimport './side-effect';\nimport x from 'react';\n\
+                    const broken = require('./e\n');\nexport * from '~/f';\n";
+        assert_eq!(
+            scan_imports(text),
+            ["./a", "../b", "./c", "@/d", "./side-effect", "~/f"]
+        );
     }
 
     #[test]
@@ -775,7 +966,7 @@ mod tests {
             "app/src/c.tsx",
             "app/src/d/e.mjs",
         ];
-        let index: HashMap<&str, usize> = files.iter().enumerate().map(|(i, f)| (*f, i)).collect();
+        let index: Index<'_> = files.iter().enumerate().map(|(i, f)| (*f, i)).collect();
         let table = [
             ("src/x.ts", "./a", Some(0)),
             ("src/x.ts", "./a.js", Some(0)),
