@@ -53,6 +53,25 @@ src/views/PostList.vue:28:21  DELETE  /blog/api/posts/{id}  [deletePost]
 }
 
 #[test]
+fn vue2_plugin_calls() {
+    // axios as a Vue plugin: the base set on `Vue.axios.defaults` in one module applies to
+    // `this.$http` in a component (which repeats it: `/recipes/api/recipes/api/…`); a
+    // `slug = ""` default and a condition in a wrapper's argument give their paths.
+    let expected = "\
+src/common/api.service.js:38:29   GET     /recipes/api/recipes/feed  [ApiService.query]
+src/common/api.service.js:38:29   GET     /recipes/api/recipes  [ApiService.query]
+src/common/api.service.js:44:30   PUT     /recipes/api/recipes/{slug}  [ApiService.update]
+src/common/api.service.js:53:27   GET     /recipes/api/tags/  [ApiService.get]
+src/store/recipe.module.js:5:47   GET     /recipes/api/recipes/{slug}  [RecipesService.get]
+src/store/recipe.module.js:9:34   DELETE  /recipes/api/recipes/{slug}  [RecipesService.destroy]
+src/store/recipe.module.js:15:28  POST    /recipes/api/users/login  [ApiService.post]
+src/views/Profile.vue:17:30       POST    /recipes/api/recipes/api/profiles/{username}/follow  [this.$http.post]
+8 calls, 0 unresolved
+";
+    assert_eq!(calls_of("vue2-plugin"), expected);
+}
+
+#[test]
 fn angular_app_calls() {
     let expected = "\
 src/app/core/services/articles.service.ts:17:7   GET     /api/articles/feed  [this.http.get]

@@ -27,6 +27,7 @@ mod project;
 pub(crate) use project::{Index, resolve_module};
 pub use project::{keep, needed};
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::thread;
 
@@ -145,6 +146,9 @@ pub(crate) struct Env<'s> {
     pub file: usize,
 }
 
+/// A value given to `axios.defaults.baseURL` and where; `Err` says why it is not known.
+pub(crate) type ModuleBase = Result<(Vec<Part>, crate::source_file::Span), String>;
+
 /// What reading one file gives the project pass.
 #[derive(Default)]
 pub(crate) struct FileOut {
@@ -164,6 +168,11 @@ pub(crate) struct FileOut {
     pub interceptor: Option<Vec<Part>>,
     /// Calls whose URL is relative to the page's base (call index).
     pub relative: Vec<usize>,
+    /// Calls of the axios module with no base URL in this file (call index): the app's
+    /// `axios.defaults.baseURL` applies.
+    pub module_default_calls: Vec<usize>,
+    /// `axios.defaults.baseURL` (or a Vue plugin's) values this file sets.
+    pub module_bases: Vec<ModuleBase>,
 }
 
 /// Reads one file on a thread with a stack sized for it.
@@ -340,6 +349,8 @@ fn extract_in(allocator: &Allocator, input: Input<'_>, env: &Env<'_>, summary: b
     out.used = std::mem::take(&mut reader.used);
     out.interceptor = reader.interceptor.take();
     out.relative = std::mem::take(&mut reader.relative);
+    out.module_default_calls = std::mem::take(&mut reader.module_default_calls);
+    out.module_bases = std::mem::take(&mut reader.module_bases);
     if let Some(span) = reader.too_deep {
         out.facts.problem(
             input.span(span.start as usize, span.end as usize),
@@ -430,6 +441,11 @@ pub(crate) struct Wrapper {
     file: usize,
     /// The URL expression inside the wrapper (where its prefix is written).
     span: crate::source_file::Span,
+    /// Constant defaults of its parameters (`slug = ""`), by index: what a call that does not
+    /// pass one sends.
+    defaults: Vec<(usize, Vec<Part>)>,
+    /// Its request is the axios module's with no base in its file ([`Request`]).
+    module_defaults: bool,
 }
 
 /// Where a wrapper's request method comes from.
@@ -556,7 +572,7 @@ fn axios_absolute(parts: &[Part]) -> bool {
 
 /// axios `combineURLs`: the base without one or two trailing slashes, `/`, the URL without
 /// leading slashes; an empty URL leaves the base alone.
-fn axios_join(base: Vec<Part>, url: Vec<Part>) -> Vec<Part> {
+pub(crate) fn axios_join(base: Vec<Part>, url: Vec<Part>) -> Vec<Part> {
     let mut url = normalize(url);
     if url.is_empty() {
         return base;
@@ -810,8 +826,9 @@ enum Client<'a> {
     Fetch {
         name: &'a str,
     },
+    /// The axios module, or axios as a Vue plugin (`Vue.axios`, `this.$http`).
     Axios {
-        name: &'a str,
+        name: Cow<'a, str>,
         verb: Option<&'static str>,
     },
     Instance {
@@ -988,6 +1005,9 @@ struct Request<'a> {
     own: Option<(Vec<Part>, crate::source_file::Span)>,
     /// Where an owned base is written.
     base_at: Option<crate::source_file::Span>,
+    /// Sent by the axios module (or a Vue plugin alias) with no base URL in this file: a
+    /// `defaults.baseURL` another module of the app sets applies.
+    module_defaults: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -1009,6 +1029,8 @@ struct Reader<'a, 's> {
     imports: FxHashMap<&'a str, Val>,
     /// Wrappers by the span start of their function.
     wrappers: FxHashMap<u32, Wrapper>,
+    /// Default values of functions' parameters, by the function's span start.
+    param_defaults: FxHashMap<u32, Vec<(usize, &'a js::Expression<'a>)>>,
     /// The functions whose wrapper a wrappers pass looked up (hit or miss).
     consulted: std::cell::RefCell<FxHashSet<u32>>,
     /// Functions being walked (span starts), innermost last.
@@ -1025,6 +1047,10 @@ struct Reader<'a, 's> {
     interceptor: Option<Vec<Part>>,
     /// Calls whose URL is relative to the page (`api/owners`), by index.
     relative: Vec<usize>,
+    /// Calls of the axios module with no base in this file, by index.
+    module_default_calls: Vec<usize>,
+    /// `defaults.baseURL` values this file gives the axios module (`Err`: not a constant).
+    module_bases: Vec<ModuleBase>,
     /// The branch a conditional (by span start) is read with, while emitting one branch.
     choice: std::cell::Cell<Option<(u32, bool)>>,
     scopes: Vec<Scope<'a>>,
@@ -1032,8 +1058,8 @@ struct Reader<'a, 's> {
     spare_scopes: Vec<Scope<'a>>,
     /// Names assigned somewhere in the file (a `let` holding one is not a constant).
     reassigned: FxHashSet<&'a str>,
-    /// `X.defaults.baseURL = value` assignments by `X`.
-    base_assignments: FxHashMap<&'a str, Vec<&'a js::Expression<'a>>>,
+    /// `X.defaults.baseURL = value` assignments by `X` (`Vue.axios` for a plugin's).
+    base_assignments: FxHashMap<String, Vec<&'a js::Expression<'a>>>,
     calls: Vec<CallFact>,
     too_deep: Option<js::Span>,
 }
@@ -1047,6 +1073,7 @@ impl<'a, 's> Reader<'a, 's> {
             imports: FxHashMap::default(),
             wrappers: FxHashMap::default(),
             consulted: std::cell::RefCell::new(FxHashSet::default()),
+            param_defaults: FxHashMap::default(),
             functions: Vec::new(),
             http_clients: FxHashSet::default(),
             wrapper_calls: Vec::new(),
@@ -1055,6 +1082,8 @@ impl<'a, 's> Reader<'a, 's> {
             interceptor: None,
             choice: std::cell::Cell::new(None),
             relative: Vec::new(),
+            module_default_calls: Vec::new(),
+            module_bases: Vec::new(),
             scopes: Vec::new(),
             spare_scopes: Vec::new(),
             reassigned: FxHashSet::default(),
@@ -1410,6 +1439,14 @@ impl<'a, 's> Reader<'a, 's> {
         for (index, param) in params.items.iter().enumerate() {
             if let js::BindingPattern::BindingIdentifier(id) = &param.pattern {
                 self.bind(id.name.as_str(), Binding::Param { func, index });
+                if let Some(init) = &param.initializer
+                    && self.pass == Pass::Collect
+                {
+                    self.param_defaults
+                        .entry(func)
+                        .or_default()
+                        .push((index, init));
+                }
                 continue;
             }
             self.declare_pattern(&param.pattern, Opaque::Param, depth);
@@ -1892,13 +1929,41 @@ impl<'a, 's> Reader<'a, 's> {
         if self.pass == Pass::Wrappers {
             self.note_interceptor(call);
         }
-        if matches!(self.pass, Pass::Wrappers | Pass::Extract)
-            && let Some(request) = self.request(call)
-        {
-            self.emit(request);
+        if matches!(self.pass, Pass::Wrappers | Pass::Extract) {
+            match self.wrapper_branches(call) {
+                // One request per branch of a condition in what a wrapper is passed.
+                Some(at) => {
+                    for yes in [true, false] {
+                        self.choice.set(Some((at, yes)));
+                        if let Some(request) = self.request(call) {
+                            self.emit(request);
+                        }
+                    }
+                    self.choice.set(None);
+                }
+                None => {
+                    if let Some(request) = self.request(call) {
+                        self.emit(request);
+                    }
+                }
+            }
         }
         self.expression(&call.callee, depth);
         self.arguments(&call.arguments, depth);
+    }
+
+    /// The conditional (by span start) in the arguments of a wrapper call whose branches give
+    /// different values (`api.get('articles' + (feed ? '/feed' : ''))`).
+    fn wrapper_branches(&self, call: &'a js::CallExpression<'a>) -> Option<u32> {
+        let c = call
+            .arguments
+            .iter()
+            .filter_map(|a| a.as_expression())
+            .find_map(|e| first_conditional(e, 0))?;
+        if self.eval_top(&c.consequent) == self.eval_top(&c.alternate) {
+            return None;
+        }
+        matches!(self.client(&call.callee), Some(Client::Wrapper { .. })).then_some(c.span.start)
     }
 
     /// An Angular interceptor's `req.clone({ url: ... })`.
@@ -1940,6 +2005,24 @@ impl<'a, 's> Reader<'a, 's> {
     }
 
     fn assignment(&mut self, a: &'a js::AssignmentExpression<'a>, depth: usize) {
+        if self.pass == Pass::Extract
+            && a.operator == js::AssignmentOperator::Assign
+            && let Some(owner) = defaults_base_owner(&a.left)
+            && (owner == "axios" || vue_plugin_name(&owner))
+        {
+            let mut fuel = EVAL_FUEL;
+            let parts = self.parts(&a.right, self.here(), &mut fuel);
+            let at = a.right.span();
+            let base = if parts.iter().all(|p| matches!(p, Part::Lit(_))) {
+                Ok((parts, self.input.span(at.start as usize, at.end as usize)))
+            } else {
+                Err(format!(
+                    "`{owner}.defaults.baseURL` is `{}`, which is not a constant",
+                    self.source(a.right.span())
+                ))
+            };
+            self.module_bases.push(base);
+        }
         if self.pass == Pass::Collect {
             self.note_targets(&a.left, depth);
             if a.operator == js::AssignmentOperator::Assign
@@ -2072,7 +2155,10 @@ impl<'a, 's> Reader<'a, 's> {
                     config,
                     level,
                 }),
-                Some((_, Binding::Axios)) => Some(Client::Axios { name, verb: None }),
+                Some((_, Binding::Axios)) => Some(Client::Axios {
+                    name: name.into(),
+                    verb: None,
+                }),
                 Some((_, Binding::Import(from))) => self.imported_client(name, from, &[], None),
                 Some((_, Binding::Function(f))) => self.wrapper_client(name, f.span.start),
                 Some((_, Binding::Value { init, .. })) => match init.get_inner_expression() {
@@ -2084,13 +2170,17 @@ impl<'a, 's> Reader<'a, 's> {
                     }
                     _ => None,
                 },
-                Some((_, Binding::Param { .. })) if name == "$http" => {
-                    Some(Client::Axios { name, verb: None })
+                Some((_, Binding::Param { .. })) if matches!(name, "$http" | "$axios") => {
+                    Some(Client::Axios {
+                        name: name.into(),
+                        verb: None,
+                    })
                 }
                 Some(_) => None,
-                None if name == "axios" || name == "$http" => {
-                    Some(Client::Axios { name, verb: None })
-                }
+                None if name == "axios" || name == "$http" => Some(Client::Axios {
+                    name: name.into(),
+                    verb: None,
+                }),
                 None if matches!(name, "fetch" | "$fetch" | "ofetch" | "ky") => {
                     Some(Client::Fetch { name })
                 }
@@ -2100,6 +2190,17 @@ impl<'a, 's> Reader<'a, 's> {
         let m = callee.as_member_expression()?;
         let prop = m.static_property_name()?;
         let object = m.object().get_inner_expression();
+        if let Some(owner) = vue_plugin(object) {
+            // Nuxt's axios module adds `$get`… returning the data.
+            let verb = match prop.strip_prefix('$').unwrap_or(prop) {
+                "request" => "request",
+                p => verb_of(p, Lib::Axios)?,
+            };
+            return Some(Client::Axios {
+                name: owner.into(),
+                verb: Some(verb),
+            });
+        }
         if let Some(field) = this_field(object)
             && (self.http_clients.contains(field)
                 || (self.http_clients.is_empty() && field.to_ascii_lowercase().contains("http")))
@@ -2163,7 +2264,12 @@ impl<'a, 's> Reader<'a, 's> {
         let lib = match binding {
             Some((_, Binding::Import(from))) => lib_of(from)?,
             Some((_, Binding::Axios | Binding::Instance { .. })) => Lib::Axios,
-            Some((_, Binding::Param { .. })) if name == "$http" => Lib::Axios,
+            // `$http` (AngularJS) or `$axios` (Nuxt) given to a function, destructured or not.
+            Some((_, Binding::Param { .. } | Binding::Opaque(Opaque::Param)))
+                if matches!(name, "$http" | "$axios") =>
+            {
+                Lib::Axios
+            }
             Some((_, Binding::Value { init, .. }))
                 if is_require_of(init, "superagent") || name == "superagent" =>
             {
@@ -2177,10 +2283,10 @@ impl<'a, 's> Reader<'a, 's> {
                 _ => return None,
             },
         };
-        let verb = if prop == "request" && lib == Lib::Axios {
-            "request"
-        } else {
-            verb_of(prop, lib)?
+        let verb = match prop {
+            "request" if lib == Lib::Axios => "request",
+            _ if name == "$axios" => verb_of(prop.strip_prefix('$').unwrap_or(prop), lib)?,
+            _ => verb_of(prop, lib)?,
         };
         match binding {
             Some((level, Binding::Instance { config })) => Some(Client::Instance {
@@ -2190,7 +2296,7 @@ impl<'a, 's> Reader<'a, 's> {
                 level,
             }),
             _ if lib == Lib::Axios => Some(Client::Axios {
-                name,
+                name: name.into(),
                 verb: Some(verb),
             }),
             _ => Some(Client::Lib { name, verb, lib }),
@@ -2229,9 +2335,12 @@ impl<'a, 's> Reader<'a, 's> {
             && path.is_empty()
         {
             return match (lib, prop) {
-                (Lib::Axios, None) => Some(Client::Axios { name, verb: None }),
+                (Lib::Axios, None) => Some(Client::Axios {
+                    name: name.into(),
+                    verb: None,
+                }),
                 (Lib::Axios, Some(p)) => Some(Client::Axios {
-                    name,
+                    name: name.into(),
                     verb: Some(if p == "request" {
                         "request"
                     } else {
@@ -2261,7 +2370,10 @@ impl<'a, 's> Reader<'a, 's> {
                 name: label,
                 wrapper: *w,
             }),
-            Val::Axios if prop.is_none() => Some(Client::Axios { name, verb: None }),
+            Val::Axios if prop.is_none() => Some(Client::Axios {
+                name: name.into(),
+                verb: None,
+            }),
             Val::Instance(base, at) if prop.is_none() => Some(Client::Owned {
                 name: label,
                 verb: None,
@@ -2328,8 +2440,10 @@ impl<'a, 's> Reader<'a, 's> {
         match self.client(&call.callee)? {
             Client::Fetch { name } => self.fetch_request(name, args),
             Client::Axios { name, verb } => {
-                let base = self.assigned_base(name, format!("`{name}.defaults.baseURL`"));
-                self.axios_request(name.to_owned(), verb, args, base)
+                let base = self.assigned_base(&name, format!("`{name}.defaults.baseURL`"));
+                let mut request = self.axios_request(name.into_owned(), verb, args, base)?;
+                request.module_defaults = matches!(request.base, Base::None);
+                Some(request)
             }
             Client::Instance {
                 name,
@@ -2449,6 +2563,7 @@ impl<'a, 's> Reader<'a, 's> {
             method_alt: None,
             own: None,
             base_at: None,
+            module_defaults: false,
         }
     }
 
@@ -2502,14 +2617,17 @@ impl<'a, 's> Reader<'a, 's> {
                             }
                             url.extend(parts);
                         }
-                        None => url.push(Part::Hole {
-                            name: "param".into(),
-                            unknown: Unknown {
-                                source: name.clone(),
-                                reason: format!("whose parameter {} is not passed", index + 1),
-                                slot: None,
-                            },
-                        }),
+                        None => match w.defaults.iter().find(|(i, _)| i == index) {
+                            Some((_, parts)) => url.extend(parts.iter().cloned()),
+                            None => url.push(Part::Hole {
+                                name: "param".into(),
+                                unknown: Unknown {
+                                    source: name.clone(),
+                                    reason: format!("whose parameter {} is not passed", index + 1),
+                                    slot: None,
+                                },
+                            }),
+                        },
                     },
                     _ => url.push(part.clone()),
                 },
@@ -2538,6 +2656,7 @@ impl<'a, 's> Reader<'a, 's> {
             method_alt: None,
             own: own.map(|o| (o, w.span)),
             base_at: None,
+            module_defaults: w.module_defaults,
         })
     }
 
@@ -2582,6 +2701,7 @@ impl<'a, 's> Reader<'a, 's> {
             method_alt,
             own: None,
             base_at: None,
+            module_defaults: false,
         })
     }
 
@@ -2617,6 +2737,7 @@ impl<'a, 's> Reader<'a, 's> {
                 method_alt: None,
                 own: None,
                 base_at: None,
+                module_defaults: false,
             });
         }
         let frame = self.here();
@@ -2647,6 +2768,7 @@ impl<'a, 's> Reader<'a, 's> {
             method_alt: None,
             own: None,
             base_at: None,
+            module_defaults: false,
         })
     }
 
@@ -2684,6 +2806,7 @@ impl<'a, 's> Reader<'a, 's> {
             method_alt,
             own: None,
             base_at: None,
+            module_defaults: false,
         })
     }
 
@@ -2816,12 +2939,31 @@ impl<'a, 's> Reader<'a, 's> {
                     method_alt: None,
                     own: request.own.clone(),
                     base_at: None,
+                    module_defaults: request.module_defaults,
                 };
                 self.choice.set(*url);
                 self.emit_one(one);
                 self.choice.set(None);
             }
         }
+    }
+
+    /// The parameters of a function whose default value is a constant string, with it.
+    fn constant_defaults(&self, func: u32) -> Vec<(usize, Vec<Part>)> {
+        let Some(defaults) = self.param_defaults.get(&func) else {
+            return Vec::new();
+        };
+        defaults
+            .iter()
+            .filter_map(|&(index, init)| {
+                let mut fuel = EVAL_FUEL;
+                let parts = self.parts(init, self.here(), &mut fuel);
+                parts
+                    .iter()
+                    .all(|p| matches!(p, Part::Lit(_)))
+                    .then_some((index, parts))
+            })
+            .collect()
     }
 
     /// A method chosen by a condition (`mode === 'edit' ? 'PATCH' : 'POST'`).
@@ -2892,6 +3034,8 @@ impl<'a, 's> Reader<'a, 's> {
                     func,
                     file: self.env.file,
                     span: self.input.span(span.start as usize, span.end as usize),
+                    defaults: self.constant_defaults(func),
+                    module_defaults: request.module_defaults,
                 };
                 if self.pass == Pass::Wrappers {
                     self.wrappers.insert(func, wrapper);
@@ -2940,6 +3084,9 @@ impl<'a, 's> Reader<'a, 's> {
         self.push(url, span, &request.client, request.method, request.angular);
         if let Some(last) = self.calls.last_mut() {
             last.duplicated = duplicated;
+        }
+        if request.module_defaults && self.pass == Pass::Extract {
+            self.module_default_calls.push(self.calls.len() - 1);
         }
         if relative {
             self.relative.push(self.calls.len() - 1);
@@ -3629,6 +3776,7 @@ fn spread_request<'a>(client: String, span: js::Span) -> Request<'a> {
         method_alt: None,
         own: None,
         base_at: None,
+        module_defaults: false,
     }
 }
 
@@ -3642,8 +3790,8 @@ fn is_require_axios(call: &js::CallExpression<'_>) -> bool {
             .is_some_and(|e| e.is_specific_string_literal("axios"))
 }
 
-/// `X` in `X.defaults.baseURL = ...`.
-fn defaults_base_owner<'a>(target: &js::AssignmentTarget<'a>) -> Option<&'a str> {
+/// `X` in `X.defaults.baseURL = ...`: a name, or a Vue plugin's (`Vue.axios`).
+fn defaults_base_owner(target: &js::AssignmentTarget<'_>) -> Option<String> {
     let m = target.as_member_expression()?;
     if m.static_property_name()? != "baseURL" {
         return None;
@@ -3653,14 +3801,40 @@ fn defaults_base_owner<'a>(target: &js::AssignmentTarget<'a>) -> Option<&'a str>
         return None;
     }
     match defaults.object().get_inner_expression() {
-        js::Expression::Identifier(id) => Some(id.name.as_str()),
-        _ => None,
+        js::Expression::Identifier(id) => Some(id.name.to_string()),
+        owner => vue_plugin(owner),
     }
+}
+
+/// Whether a name is one [`vue_plugin`] gives.
+fn vue_plugin_name(name: &str) -> bool {
+    matches!(
+        name,
+        "Vue.axios" | "Vue.$http" | "Vue.http" | "this.axios" | "this.$http" | "this.$axios"
+    )
+}
+
+/// axios installed as a Vue plugin, by the name it is reached by: `Vue.axios`, `Vue.$http`
+/// (vue-axios), `Vue.http` (vue-resource, the same verbs), `this.axios`, `this.$http`,
+/// `this.$axios` (Nuxt). `this.http` is left to Angular's `HttpClient`.
+fn vue_plugin(object: &js::Expression<'_>) -> Option<String> {
+    let m = object.as_member_expression()?;
+    let prop = m.static_property_name()?;
+    let root = match m.object().get_inner_expression() {
+        js::Expression::ThisExpression(_) if matches!(prop, "axios" | "$http" | "$axios") => "this",
+        js::Expression::Identifier(id)
+            if id.name == "Vue" && matches!(prop, "axios" | "$http" | "http") =>
+        {
+            "Vue"
+        }
+        _ => return None,
+    };
+    Some(format!("{root}.{prop}"))
 }
 
 /// The prefix a base or wrapper adds in front of `own` (the URL as the caller wrote it) when
 /// `own` already starts with it: `/api` for `/api` + `/api/posts`.
-fn duplicated_prefix(
+pub(crate) fn duplicated_prefix(
     own: &[Part],
     full: &[Part],
     at: crate::source_file::Span,
@@ -4423,6 +4597,66 @@ mod tests {
                 "{src}"
             );
         }
+    }
+
+    #[test]
+    fn axios_as_a_vue_plugin_is_axios() {
+        let table = [
+            ("Vue.axios.get('/a')", "Vue.axios.get", Get, "/a"),
+            ("Vue.http.post('/b', body)", "Vue.http.post", Post, "/b"),
+            ("Vue.$http.delete('/c')", "Vue.$http.delete", Delete, "/c"),
+            ("this.axios.put('/d', x)", "this.axios.put", Put, "/d"),
+            ("this.$http.patch('/e', x)", "this.$http.patch", Patch, "/e"),
+            // Nuxt's axios module: `$get` returns the data.
+            ("this.$axios.$get('/f')", "this.$axios.get", Get, "/f"),
+            (
+                "export default { asyncData({ $axios }) { return $axios.$post('/g'); } }",
+                "$axios.post",
+                Post,
+                "/g",
+            ),
+            (
+                "Vue.axios.defaults.baseURL = '/api'; Vue.axios.get('/h')",
+                "Vue.axios.get",
+                Get,
+                "/api/h",
+            ),
+        ];
+        for (src, client, method, path) in table {
+            let got = one("a.js", src);
+            assert_eq!(
+                (got.client.as_str(), got.method, got.url.as_str()),
+                (client, Some(method), path),
+                "{src}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_wrapper_parameter_not_passed_takes_its_constant_default() {
+        assert_clients(
+            "const api = { get(resource, slug = '', v = VERSION) { return axios.get(`/${v}/${resource}/${slug}`); } };\n\
+             const VERSION = 'v2';\n\
+             api.get('tags'); api.get('posts', id);",
+            &[
+                ("api.get", Some(Get), "/v2/tags/"),
+                ("api.get", Some(Get), "/v2/posts/{id}"),
+            ],
+        );
+    }
+
+    #[test]
+    fn a_condition_in_a_wrapper_argument_gives_one_call_per_branch() {
+        assert_clients(
+            "function get(path) { return fetch(`/api/${path}`); }\n\
+             export function list(feed) { return get('articles' + (feed ? '/feed' : '')); }\n\
+             get(mine ? 'me' : 'me');",
+            &[
+                ("get", Some(Get), "/api/articles/feed"),
+                ("get", Some(Get), "/api/articles"),
+                ("get", Some(Get), "/api/me"),
+            ],
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use rayon::prelude::*;
 
 use super::markup;
-use super::{Env, FileOut, Link, Part, Slot, Unknown, Val, read_file, val_at};
+use super::{Env, FileOut, Link, ModuleBase, Part, Slot, Unknown, Val, read_file, val_at};
 use crate::model::path::Piece;
 use crate::sources::{CallFact, CallUrl, Facts, Input, Keep, Module};
 
@@ -204,6 +204,26 @@ pub fn extract_set(inputs: &[Input<'_>], client: &super::super::ClientSettings) 
         .filter_map(|i| Some((project_of(i.path), markup::base_href(i.text)?)))
         .collect();
 
+    // `axios.defaults.baseURL` set in one module of an app applies to the axios calls of
+    // every module of the app.
+    let mut module_bases: Vec<(String, ModuleBase)> = Vec::new();
+    for (i, o) in outs.iter().enumerate() {
+        for base in &o.module_bases {
+            let entry = (project_of(inputs[i].path), base.clone());
+            // The same value set twice is one base (the first place names it).
+            let same = |(p, b): &(String, ModuleBase)| {
+                *p == entry.0
+                    && match (b, &entry.1) {
+                        (Ok((x, _)), Ok((y, _))) => x == y,
+                        (x, y) => x == y,
+                    }
+            };
+            if !module_bases.iter().any(same) {
+                module_bases.push(entry);
+            }
+        }
+    }
+
     let used: HashSet<(usize, u32)> = outs.iter().flat_map(|o| o.used.iter().copied()).collect();
     for (i, out) in outs.iter_mut().enumerate() {
         for &call in &out.angular {
@@ -215,6 +235,28 @@ pub fn extract_set(inputs: &[Input<'_>], client: &super::super::ClientSettings) 
             }
         }
         let project = project_of(inputs[i].path);
+        let shared: Vec<&ModuleBase> = module_bases
+            .iter()
+            .filter(|(p, _)| *p == project)
+            .map(|(_, b)| b)
+            .collect();
+        if !shared.is_empty() {
+            for &call in &out.module_default_calls {
+                if let Some(c) = out.facts.calls.get_mut(call) {
+                    match shared.as_slice() {
+                        [Ok((base, at))] => default_base(c, base, *at),
+                        [Err(why)] => c.url = CallUrl::Unresolved { why: why.clone() },
+                        _ => {
+                            c.url = CallUrl::Unresolved {
+                                why: "the app sets `axios.defaults.baseURL` to different values in different modules".to_owned(),
+                            }
+                        }
+                    }
+                }
+            }
+            let defaulted = std::mem::take(&mut out.module_default_calls);
+            out.relative.retain(|c| !defaulted.contains(c));
+        }
         let base = bases
             .iter()
             .find(|(p, _)| *p == project)
@@ -458,15 +500,7 @@ fn intercept(call: &mut CallFact, prefix: &[Part]) {
             Part::Hole { unknown, .. }
                 if matches!(unknown.slot.as_deref(), Some(Slot::Param { .. })) =>
             {
-                for piece in path.pieces() {
-                    parts.push(match piece {
-                        Piece::Lit(l) => Part::Lit(l.clone()),
-                        Piece::Param(n) => Part::Hole {
-                            name: n.clone(),
-                            unknown: unknown_named(n),
-                        },
-                    });
-                }
+                parts.extend(parts_of(path));
             }
             other => parts.push(other.clone()),
         }
@@ -474,6 +508,33 @@ fn intercept(call: &mut CallFact, prefix: &[Part]) {
     if let Some(url) = super::finish(parts) {
         call.url = url;
     }
+}
+
+/// The app's `axios.defaults.baseURL` joined to an axios call's URL (absolute URLs keep theirs).
+fn default_base(call: &mut CallFact, base: &[Part], at: crate::source_file::Span) {
+    let CallUrl::Resolved { origin: None, path } = &call.url else {
+        return;
+    };
+    let own = parts_of(path);
+    let url = super::axios_join(base.to_vec(), own.clone());
+    call.duplicated = super::duplicated_prefix(&own, &url, at);
+    if let Some(url) = super::finish(url) {
+        call.url = url;
+    }
+}
+
+/// A path as parts, its parameters as holes.
+fn parts_of(path: &crate::model::path::ReqPath) -> Vec<Part> {
+    path.pieces()
+        .iter()
+        .map(|piece| match piece {
+            Piece::Lit(l) => Part::Lit(l.clone()),
+            Piece::Param(n) => Part::Hole {
+                name: n.clone(),
+                unknown: unknown_named(n),
+            },
+        })
+        .collect()
 }
 
 /// A relative URL (resolved against `/`) resolved against the page's `<base href>` instead.
@@ -804,6 +865,79 @@ mod tests {
         let all = calls(files);
         assert_eq!(calls(&needed_files), all);
         assert_eq!(all, ["src/views/Posts.ts GET /blog/api/posts/{slug}"]);
+    }
+
+    #[test]
+    fn an_apps_axios_default_base_applies_to_its_other_modules() {
+        let main = "import Vue from 'vue';\nimport axios from 'axios';\nimport VueAxios from 'vue-axios';\n\
+                    Vue.use(VueAxios, axios);\nVue.axios.defaults.baseURL = '/shop/api';\n";
+        let got = calls(&[
+            ("web/src/main.js", main),
+            (
+                "web/src/cart.js",
+                "import axios from 'axios';\nexport const load = () => axios.get('/cart');\n\
+                 export const ext = () => axios.get('https://cdn.example.com/x.json');\n\
+                 const own = axios.create({ baseURL: '/own' });\nexport const mine = () => own.get('/y');\n",
+            ),
+            (
+                "web/src/Cart.vue",
+                "<script>\nexport default { methods: { buy() { return this.$http.post('orders'); } } };\n</script>\n",
+            ),
+            // Another app of the repository sets two bases: its calls say so.
+            (
+                "admin/src/a.js",
+                "import axios from 'axios';\naxios.defaults.baseURL = '/a';\n",
+            ),
+            (
+                "admin/src/b.js",
+                "import axios from 'axios';\naxios.defaults.baseURL = '/b';\naxios.get('/in-b');\n",
+            ),
+            (
+                "admin/src/c.js",
+                "import axios from 'axios';\naxios.delete('/users/1');\n",
+            ),
+        ]);
+        assert_eq!(
+            got,
+            [
+                "web/src/cart.js GET /shop/api/cart",
+                "web/src/cart.js GET https://cdn.example.com/x.json",
+                "web/src/cart.js GET /own/y",
+                "web/src/Cart.vue POST /shop/api/orders",
+                "admin/src/b.js GET /b/in-b",
+                "admin/src/c.js DELETE unresolved: the app sets `axios.defaults.baseURL` to different values in different modules",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_default_base_the_url_repeats_is_a_duplicated_prefix() {
+        let files: &[(&str, &str)] = &[
+            (
+                "src/main.js",
+                "import axios from 'axios';\naxios.defaults.baseURL = '/api';\n",
+            ),
+            (
+                "src/a.js",
+                "import axios from 'axios';\naxios.get('/api/users');\n",
+            ),
+        ];
+        let inputs = crate::sources::test_inputs(files);
+        let facts = extract_set(&inputs, &crate::sources::ClientSettings::default());
+        let call = &facts[1].calls[0];
+        assert_eq!(
+            call.url,
+            CallUrl::Resolved {
+                origin: None,
+                path: crate::model::path::ReqPath::parse("/api/api/users"),
+            }
+        );
+        let (prefix, at) = call.duplicated.clone().expect("a duplicated prefix");
+        assert_eq!(prefix, "/api");
+        assert_eq!(
+            (at.file, &files[0].1[at.start as usize..at.end as usize]),
+            (inputs[0].file, "'/api'")
+        );
     }
 
     #[test]
