@@ -72,6 +72,25 @@ src/views/Profile.vue:17:30       POST    /recipes/api/recipes/api/profiles/{use
 }
 
 #[test]
+fn a_component_repeating_the_apps_axios_base_is_a_duplicated_prefix() {
+    // No backend in this fixture: the other calls cannot be traced (unresolved-call, info);
+    // the repeated base is an error on its own.
+    let (code, findings) = common::findings_of("frontends/vue2-plugin");
+    assert_eq!(code, 1);
+    let errors: Vec<&String> = findings
+        .iter()
+        .filter(|f| !f.starts_with("unresolved-call"))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "duplicated-prefix 404 src/views/Profile.vue:17:30 POST /recipes/api/recipes/api/profiles/{username}/follow"
+        ]
+    );
+    assert_eq!(findings.len(), 9, "{findings:#?}");
+}
+
+#[test]
 fn angular_app_calls() {
     let expected = "\
 src/app/core/services/articles.service.ts:17:7   GET     /api/articles/feed  [this.http.get]
