@@ -157,16 +157,17 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
         *files_by_kind.entry(k.kind().label()).or_default() += 1;
     }
     let read_files = kept.len();
-    let files = load_needed(kept);
+    let client = ClientSettings {
+        env: opts.config.client.env.clone(),
+        page_base: opts.config.client.page_base.clone(),
+        read_tests: opts.config.client.read_tests,
+    };
+    let files = load_needed(kept, &client);
     let mut sources = SourceMap::default();
     let ids: Vec<FileId> = files
         .iter()
         .map(|f| sources.add(f.cand.display.clone(), &f.cand.path, f.text.clone()))
         .collect();
-    let client = ClientSettings {
-        env: opts.config.client.env.clone(),
-        page_base: opts.config.client.page_base.clone(),
-    };
     let facts = extract_all(&files, &ids, &walked.projects, &client);
 
     let mut summary = Summary {
@@ -355,7 +356,7 @@ fn extract_guarded(kind: SourceKind, input: Input<'_>) -> Facts {
 /// The files whose text an extractor needs: every file kept as text, and the files kept as
 /// imports that [`SourceKind::needed`] asks for, read again (in parallel). A file that cannot
 /// be read again is left out.
-fn load_needed(kept: Vec<Kept>) -> Vec<Read> {
+fn load_needed(kept: Vec<Kept>, client: &ClientSettings) -> Vec<Read> {
     let mut wanted = vec![true; kept.len()];
     // The kinds with files kept as imports, each with all its files.
     let mut by_kind: BTreeMap<SourceKind, Vec<usize>> = kept
@@ -379,7 +380,7 @@ fn load_needed(kept: Vec<Kept>) -> Vec<Read> {
                 (kept[i].display(), m)
             })
             .collect();
-        for (&i, need) in idx.iter().zip(kind.needed(&modules)) {
+        for (&i, need) in idx.iter().zip(kind.needed(&modules, client)) {
             wanted[i] = need;
         }
     }

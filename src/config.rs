@@ -7,7 +7,8 @@
 //! - `include`, `exclude`: globs over root-relative, `/`-separated paths; `exclude` wins, an
 //!   empty `include` reads everything. A glob that matches a directory covers what is in it.
 //! - `[client]`: `entry` (where client requests enter), `page-base` (the path the app is served
-//!   under), `origins` (the app's own origins), `env` (values of env-based base URLs).
+//!   under), `origins` (the app's own origins), `env` (values of env-based base URLs),
+//!   `read-tests` (read test files' calls too).
 //! - `[components.NAME]`: `hosts` and `aliases` (other names for it), `paths` (its files),
 //!   `source` (`openapi`, `code` or `both`: what describes its endpoints).
 //! - `[rules]`: a rule name or code → `error`, `warning`, `info` or `off`.
@@ -83,6 +84,10 @@ pub struct ClientConfig {
     /// (`VITE_API_URL = "/blog/api"`).
     #[serde(default, deserialize_with = "de_env")]
     pub env: BTreeMap<String, String>,
+    /// Read the calls of test files and end-to-end suites too (`*.test.*`, `*.spec.*`,
+    /// `__tests__/`, `e2e/`, `cypress/`), which are skipped by default.
+    #[serde(default)]
+    pub read_tests: bool,
 }
 
 impl ClientConfig {
@@ -582,6 +587,7 @@ mod tests {
             "fail-on = \"warning\"\ninclude = [\"services/**\"]\nexclude = [\"**/testdata/**\"]\n\
              [client]\nentry = \"blog-gateway\"\npage-base = \"/app/\"\n\
              origins = [\"https://blog.example.com/\"]\nenv = { VITE_API_URL = \"/blog/api\" }\n\
+             read-tests = true\n\
              [components.blog-service]\nhosts = [\"blog.internal\"]\naliases = [\"blog\"]\n\
              paths = [\"services/blog/**\"]\nsource = \"both\"\n\
              [rules]\nmissing-prefix = \"warning\"\nRL901 = \"off\"\n\
@@ -594,6 +600,7 @@ mod tests {
         );
         assert_eq!(c.client.entry.as_deref(), Some("blog-gateway"));
         assert_eq!(c.client.page_base.as_deref(), Some("/app/"));
+        assert!(c.client.read_tests);
         assert!(c.client.is_own_origin("HTTPS://blog.example.com"));
         assert!(!c.client.is_own_origin("https://other.example.com"));
         assert_eq!(c.client.env["VITE_API_URL"], "/blog/api");

@@ -758,7 +758,7 @@ mod nginx_tests {
     use super::*;
     use crate::model::topology::{FileFacts, build};
     use crate::source_file::FileId;
-    use crate::sources::{Input, nginx};
+    use crate::sources::nginx;
 
     const CONF: &str = r#"
 server {
@@ -775,11 +775,7 @@ server {
 "#;
 
     fn outcome(method: Option<Method>, path: &str) -> String {
-        let facts = nginx::extract(Input {
-            file: FileId(0),
-            path: "nginx/nginx.conf",
-            text: CONF,
-        });
+        let facts = nginx::extract(crate::sources::test_input("nginx/nginx.conf", CONF));
         let files = [FileFacts {
             file: FileId(0),
             display: "nginx/nginx.conf".to_owned(),

@@ -1082,14 +1082,9 @@ mod tests {
 
     #[test]
     fn spring_gateway_5_drops_the_trailing_slash_leniency() {
-        use crate::source_file::FileId;
-        use crate::sources::{Input, spring_config};
+        use crate::sources::spring_config;
         let text = "spring.cloud.gateway.routes:\n  - id: a\n    uri: lb://a\n    predicates:\n      - Path=/a/{x}\n";
-        let facts = spring_config::extract(Input {
-            file: FileId(0),
-            path: "application.yml",
-            text,
-        });
+        let facts = spring_config::extract(crate::sources::test_input("application.yml", text));
         let lenient = |version: Option<(u32, u32)>| {
             let mut r = facts.routes[0].clone();
             let mut b = Builder {

@@ -89,6 +89,12 @@ impl Check for StripPrefixCount {
                     format!("{service} serves {}, not {}", ep.fact.pattern, link.before),
                 ));
             }
+            // The path the route receives, as the corrected chain forwards it.
+            let forwarded = target
+                .hops
+                .get(link.hop.saturating_sub(1))
+                .map(|h| h.path_in.to_string())
+                .unwrap_or_default();
             let zuul = rt.fact.origin.starts_with("Zuul");
             let java = rt.fact.origin.starts_with("RouteLocatorBuilder");
             f.help = Some(if zuul {
@@ -99,12 +105,7 @@ impl Check for StripPrefixCount {
             } else if java {
                 format!(
                     "use `.filters(f -> f.stripPrefix({need}))` in that route: {} becomes {}",
-                    target
-                        .hops
-                        .get(link.hop.saturating_sub(1))
-                        .map(|h| h.path_in.to_string())
-                        .unwrap_or_default(),
-                    link.after
+                    forwarded, link.after
                 )
             } else if *need == 0 {
                 format!(
@@ -114,12 +115,7 @@ impl Check for StripPrefixCount {
             } else {
                 format!(
                     "use `StripPrefix={need}` in that route's filters: {} becomes {}",
-                    target
-                        .hops
-                        .get(link.hop.saturating_sub(1))
-                        .map(|h| h.path_in.to_string())
-                        .unwrap_or_default(),
-                    link.after
+                    forwarded, link.after
                 )
             });
             f.notes.extend(cx.rest_of_chain(d, link));

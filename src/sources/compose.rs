@@ -102,7 +102,6 @@ fn join(base: &str, context: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source_file::FileId;
 
     #[test]
     fn built_services_name_their_directories() {
@@ -120,11 +119,10 @@ mod tests {
   redis:
     image: redis:7
 ";
-        let f = extract(Input {
-            file: FileId(0),
-            path: "deploy/docker-compose.yml",
+        let f = extract(crate::sources::test_input(
+            "deploy/docker-compose.yml",
             text,
-        });
+        ));
         let dirs: Vec<(&str, &str)> = f
             .component_dirs
             .iter()
@@ -154,13 +152,7 @@ mod tests {
 
     #[test]
     fn odd_compose_files_are_problems_or_nothing() {
-        let run = |text: &str| {
-            extract(Input {
-                file: FileId(0),
-                path: "compose.yaml",
-                text,
-            })
-        };
+        let run = |text: &str| extract(crate::sources::test_input("compose.yaml", text));
         assert_eq!(run("services: [a, b]\n").problems.len(), 1);
         assert!(run("version: '3'\n").is_empty());
         assert!(

@@ -740,14 +740,9 @@ fn rewrite(
 mod tests {
     use super::*;
     use crate::model::path::{ReqPath, Rewritten, Tri};
-    use crate::source_file::FileId;
 
     fn run_at(path: &str, text: &str) -> Facts {
-        extract(Input {
-            file: FileId(0),
-            path,
-            text,
-        })
+        extract(crate::sources::test_input(path, text))
     }
 
     fn run(text: &str) -> Facts {

@@ -344,16 +344,11 @@ pub fn express(input: Input<'_>) -> Vec<ErrorShapeFact> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source_file::FileId;
 
     type Read = fn(Input<'_>) -> Vec<ErrorShapeFact>;
 
     fn one(read: Read, text: &str) -> Option<(Option<String>, Vec<String>, String)> {
-        let input = Input {
-            file: FileId(0),
-            path: "x",
-            text,
-        };
+        let input = crate::sources::test_input("x", text);
         read(input).into_iter().next().map(|f| {
             (
                 f.body.media_type,

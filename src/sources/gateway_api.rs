@@ -341,15 +341,11 @@ fn method(input: Input<'_>, facts: &mut Facts, what: &str, m: Option<&Node>) -> 
 
 #[cfg(test)]
 mod tests {
-    use crate::source_file::FileId;
-    use crate::sources::{Facts, Input, Target, k8s};
+
+    use crate::sources::{Facts, Target, k8s};
 
     fn run(text: &str) -> Facts {
-        k8s::extract(Input {
-            file: FileId(0),
-            path: "deploy/routes.yaml",
-            text,
-        })
+        k8s::extract(crate::sources::test_input("deploy/routes.yaml", text))
     }
 
     const ROUTE: &str = r#"apiVersion: gateway.networking.k8s.io/v1

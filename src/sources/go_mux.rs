@@ -98,11 +98,8 @@ fn extract_package(inputs: &[Input<'_>]) -> Vec<Facts> {
             continue;
         };
         let root = tree.root_node();
-        if root.has_error()
-            && let Some((start, end, what)) = super::syntax::first_error(root, input.text)
-        {
-            f.problem(input.span(start, end), format!("Go syntax error: {what}"));
-        }
+        f.problems
+            .extend(super::syntax::problem(root, *input, "Go"));
         let ctx = Ctx::new(*input, root);
         ctx.routes(f);
         ctx.entries(f);
@@ -1695,11 +1692,7 @@ mod tests {
     use crate::source_file::FileId;
 
     fn run(src: &str) -> Facts {
-        extract(Input {
-            file: FileId(0),
-            path: "api-gateway/main.go",
-            text: src,
-        })
+        extract(crate::sources::test_input("api-gateway/main.go", src))
     }
 
     fn slice(src: &str, span: Span) -> &str {
@@ -2463,7 +2456,7 @@ func main() {
         fn any_text_is_read_without_panicking(text in "\\PC{0,400}") {
             let f = run(&text);
             proptest::prop_assert!(f.problems.len() <= 1);
-            let _ = extract_go_mod(Input { file: FileId(0), path: "go.mod", text: &text });
+            let _ = extract_go_mod(crate::sources::test_input("go.mod", &text));
         }
 
         #[test]

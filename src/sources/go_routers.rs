@@ -1108,8 +1108,6 @@ fn split_braced(path: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source_file::FileId;
-    use crate::sources::Input;
 
     /// Reads files of one package; lists `METHOD pattern [fw]` endpoints and routes by file.
     fn run(files: &[(&str, &str)]) -> Vec<String> {
@@ -1337,11 +1335,7 @@ func main() {
     r.GET("/a", a)
 }
 "#;
-        let inputs = [Input {
-            file: FileId(0),
-            path: "m.go",
-            text: src,
-        }];
+        let inputs = [crate::sources::test_input("m.go", src)];
         let f = super::super::go_mux::extract_set(&inputs);
         let e = f
             .first()
@@ -1414,11 +1408,7 @@ func main() {
     r.HandleFunc("/x", x).Methods("GET")
 }
 "#;
-        let inputs = [Input {
-            file: FileId(0),
-            path: "m.go",
-            text: src,
-        }];
+        let inputs = [crate::sources::test_input("m.go", src)];
         let f = super::super::go_mux::extract_set(&inputs);
         let e = f.first().and_then(|f| f.endpoints.first());
         assert!(e.is_some_and(|e| e.pattern.lenient_slash));

@@ -372,15 +372,11 @@ impl Ctx<'_> {
 #[cfg(test)]
 mod tests {
     use crate::model::path::{ReqPath, Rewritten};
-    use crate::source_file::FileId;
-    use crate::sources::{Facts, Input, Target, k8s};
+
+    use crate::sources::{Facts, Target, k8s};
 
     fn run(text: &str) -> Facts {
-        k8s::extract(Input {
-            file: FileId(0),
-            path: "k8s/ingress.yaml",
-            text,
-        })
+        k8s::extract(crate::sources::test_input("k8s/ingress.yaml", text))
     }
 
     #[test]

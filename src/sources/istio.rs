@@ -413,8 +413,8 @@ fn method_set(node: &Node) -> MethodSet {
 
 #[cfg(test)]
 mod tests {
-    use crate::source_file::FileId;
-    use crate::sources::{Facts, Input, Target, k8s};
+
+    use crate::sources::{Facts, Target, k8s};
 
     const VS: &str = r#"apiVersion: networking.istio.io/v1beta1
 kind: Gateway
@@ -456,11 +456,7 @@ spec:
 "#;
 
     fn run(text: &str) -> Facts {
-        k8s::extract(Input {
-            file: FileId(0),
-            path: "deploy/vs.yaml",
-            text,
-        })
+        k8s::extract(crate::sources::test_input("deploy/vs.yaml", text))
     }
 
     fn slice(text: &str, s: crate::source_file::Span) -> &str {

@@ -1,7 +1,7 @@
 //! Java sources: Spring controllers ([`super::spring_mvc`]) and Spring Cloud Gateway
 //! `RouteLocatorBuilder` routes ([`super::spring_dsl`]).
 
-use tree_sitter::{Node, Parser};
+use tree_sitter::Node;
 
 use super::{Facts, Input};
 
@@ -17,22 +17,13 @@ pub fn extract(input: Input<'_>) -> Facts {
 /// parsed), and hands the tree to each reader.
 pub fn read_with(input: Input<'_>, readers: &[Reader]) -> Facts {
     let mut facts = Facts::default();
-    let mut parser = Parser::new();
-    if parser
-        .set_language(&tree_sitter_java::LANGUAGE.into())
-        .is_err()
-    {
-        return facts;
-    }
-    let Some(tree) = parser.parse(input.text, None) else {
+    let Some(tree) = super::syntax::parse(&tree_sitter_java::LANGUAGE.into(), input.text) else {
         return facts;
     };
     let root = tree.root_node();
-    if root.has_error()
-        && let Some((start, end, what)) = super::syntax::first_error(root, input.text)
-    {
-        facts.problem(input.span(start, end), format!("Java syntax error: {what}"));
-    }
+    facts
+        .problems
+        .extend(super::syntax::problem(root, input, "Java"));
     for read in readers {
         read(input, root, &mut facts);
     }

@@ -148,15 +148,9 @@ struct Module {
     uri_versioning: Option<String>,
 }
 
-/// Whether a file declares routes by its path alone (Next.js and Nuxt file routes, a
-/// `next.config.*`).
-pub fn sniff_path(path: &str) -> bool {
-    file_route(path).is_some() || file_name(path).starts_with("next.config.")
-}
-
 /// Whether a JS/TS file may declare server routes (a cheap check before parsing).
 pub fn sniff(path: &str, text: &str) -> bool {
-    if sniff_path(path) {
+    if file_route(path).is_some() || file_name(path).starts_with("next.config.") {
         return true;
     }
     // One pass each (the regex crate searches all the words at once): this runs on every
@@ -2423,17 +2417,15 @@ const router = express.Router();
 router.get('/stats', stats).get('/files/*', rest);
 exports.admin = router;
 "#;
-        let heads = extract_set(&[Input {
-            file: FileId(0),
-            path: "app.js",
-            text: "const app = require('express')();\napp.get('/a', h);\n",
-        }]);
+        let heads = extract_set(&[crate::sources::test_input(
+            "app.js",
+            "const app = require('express')();\napp.get('/a', h);\n",
+        )]);
         assert!(heads[0].endpoints.iter().all(|e| e.pattern.lenient_slash));
-        let strict = extract_set(&[Input {
-            file: FileId(0),
-            path: "app.js",
-            text: "const app = require('express')();\napp.set('strict routing', true);\napp.get('/a', h);\n",
-        }]);
+        let strict = extract_set(&[crate::sources::test_input(
+            "app.js",
+            "const app = require('express')();\napp.set('strict routing', true);\napp.get('/a', h);\n",
+        )]);
         assert!(strict[0].endpoints.iter().all(|e| !e.pattern.lenient_slash));
         let methods: Vec<Method> = heads[0].endpoints.iter().map(|e| e.method).collect();
         assert_eq!(methods, [Method::Get, Method::Head]);
@@ -2504,11 +2496,7 @@ module.exports = router;
             ]
         );
         let inputs = [
-            Input {
-                file: FileId(0),
-                path: "app.js",
-                text: app,
-            },
+            crate::sources::test_input("app.js", app),
             Input {
                 file: FileId(1),
                 path: "users.js",
@@ -2749,11 +2737,7 @@ app.use('/search', createProxyMiddleware({ target: 'http://search:9200' }));
 app.use(createProxyMiddleware('/img', { target: 'https://cdn.example.com/static' }));
 app.use(createProxyMiddleware({ pathFilter: '/ws', target: process.env.WS_URL }));
 "#;
-        let inputs = [Input {
-            file: FileId(0),
-            path: "gateway/app.js",
-            text: app,
-        }];
+        let inputs = [crate::sources::test_input("gateway/app.js", app)];
         let facts = extract_set(&inputs);
         let got: Vec<String> = facts[0]
             .routes
@@ -2888,7 +2872,7 @@ function auth(req, res, next) { next(); }
         #[test]
         fn any_file_set_is_read_without_a_panic(a in route_soup(), b in route_soup()) {
             let inputs = [
-                Input { file: FileId(0), path: "a.js", text: &a },
+                crate::sources::test_input("a.js", &a),
                 Input { file: FileId(1), path: "app/api/[id]/route.ts", text: &b },
                 Input { file: FileId(2), path: "b.ts", text: &b },
             ];

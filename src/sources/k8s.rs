@@ -213,14 +213,9 @@ fn service(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source_file::FileId;
 
     fn run(text: &str) -> Facts {
-        extract(Input {
-            file: FileId(0),
-            path: "deploy/x.yaml",
-            text,
-        })
+        extract(crate::sources::test_input("deploy/x.yaml", text))
     }
 
     #[test]

@@ -1108,14 +1108,9 @@ fn v1_pattern(path: &RoutePath, strip: bool, base: &str) -> Option<(String, Stri
 mod tests {
     use super::*;
     use crate::model::path::{ReqPath, Rewritten};
-    use crate::source_file::FileId;
 
     fn run_at(path: &str, text: &str) -> Facts {
-        extract(Input {
-            file: FileId(0),
-            path,
-            text,
-        })
+        extract(crate::sources::test_input(path, text))
     }
 
     fn run(text: &str) -> Facts {

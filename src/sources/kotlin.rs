@@ -2,10 +2,10 @@
 //! their mappings, joined and emitted exactly as the Java reader does
 //! ([`super::spring_mvc::emit`]). The `RouteLocatorBuilder` Kotlin DSL is not read.
 
-use tree_sitter::{Node, Parser};
+use tree_sitter::Node;
 
 use super::spring_mvc::{Handler, emit, is_reactive, simple_name};
-use super::syntax::short;
+use super::syntax::{named_nodes, short};
 use super::{Facts, Framework, Input};
 use crate::model::method::Method;
 use crate::source_file::Span;
@@ -21,25 +21,14 @@ pub fn sniff(text: &str) -> bool {
 /// Reads the controller endpoints of one Kotlin file.
 pub fn extract(input: Input<'_>) -> Facts {
     let mut facts = Facts::default();
-    let mut parser = Parser::new();
-    if parser
-        .set_language(&tree_sitter_kotlin_ng::LANGUAGE.into())
-        .is_err()
-    {
-        return facts;
-    }
-    let Some(tree) = parser.parse(input.text, None) else {
+    let Some(tree) = super::syntax::parse(&tree_sitter_kotlin_ng::LANGUAGE.into(), input.text)
+    else {
         return facts;
     };
     let root = tree.root_node();
-    if root.has_error()
-        && let Some((start, end, what)) = super::syntax::first_error(root, input.text)
-    {
-        facts.problem(
-            input.span(start, end),
-            format!("Kotlin syntax error: {what}"),
-        );
-    }
+    facts
+        .problems
+        .extend(super::syntax::problem(root, input, "Kotlin"));
     let cx = Cx {
         input,
         constants: constants(root, input.text),
@@ -49,14 +38,8 @@ pub fn extract(input: Input<'_>) -> Facts {
             Framework::SpringMvc
         },
     };
-    let mut stack = vec![root];
-    while let Some(n) = stack.pop() {
-        if n.kind() == "class_declaration" {
-            cx.class(n, &mut facts);
-        }
-        let mut cursor = n.walk();
-        let kids: Vec<Node<'_>> = n.named_children(&mut cursor).collect();
-        stack.extend(kids.into_iter().rev());
+    for n in named_nodes(root).filter(|n| n.kind() == "class_declaration") {
+        cx.class(n, &mut facts);
     }
     facts
 }
@@ -332,8 +315,7 @@ fn items(v: Node<'_>) -> Vec<Node<'_>> {
 /// keeping the literal's content unexpanded.
 fn constants(root: Node<'_>, text: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    let mut stack = vec![root];
-    while let Some(n) = stack.pop() {
+    for n in named_nodes(root) {
         if n.kind() == "property_declaration"
             && let (Some(var), Some(lit)) = (
                 first_of(n, "variable_declaration"),
@@ -346,8 +328,6 @@ fn constants(root: Node<'_>, text: &str) -> Vec<(String, String)> {
         {
             out.push((name.to_owned(), inner.to_owned()));
         }
-        let mut cursor = n.walk();
-        stack.extend(n.named_children(&mut cursor));
     }
     out
 }
@@ -355,14 +335,9 @@ fn constants(root: Node<'_>, text: &str) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source_file::FileId;
 
     fn endpoints(text: &str) -> Vec<String> {
-        let f = extract(Input {
-            file: FileId(0),
-            path: "OwnerResource.kt",
-            text,
-        });
+        let f = extract(crate::sources::test_input("OwnerResource.kt", text));
         let mut out: Vec<String> = f
             .endpoints
             .iter()

@@ -99,14 +99,9 @@ fn body(format: &Node) -> Option<ErrorBody> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source_file::FileId;
 
     fn read(text: &str) -> Option<(ErrorBody, String)> {
-        let input = Input {
-            file: FileId(0),
-            path: "f.yaml",
-            text,
-        };
+        let input = crate::sources::test_input("f.yaml", text);
         let doc = crate::tree::parse_yaml(text)
             .into_iter()
             .next()?

@@ -507,6 +507,8 @@ pub struct ClientSettings {
     pub env: std::collections::BTreeMap<String, String>,
     /// The path the app's pages are served under: relative URLs resolve against it.
     pub page_base: Option<String>,
+    /// Read test files and end-to-end suites too (skipped by default).
+    pub read_tests: bool,
 }
 
 /// A file (or part of one) that could not be read.
@@ -783,9 +785,9 @@ impl SourceKind {
 
     /// Of the files of this kind (`(display path, what was kept)`), those whose text the
     /// extractors need; the others need not be read.
-    pub fn needed(self, modules: &[(&str, Module<'_>)]) -> Vec<bool> {
+    pub fn needed(self, modules: &[(&str, Module<'_>)], client: &ClientSettings) -> Vec<bool> {
         match self {
-            SourceKind::JavaScript => js_calls::needed(modules),
+            SourceKind::JavaScript => js_calls::needed(modules, client.read_tests),
             _ => vec![true; modules.len()],
         }
     }
@@ -796,6 +798,16 @@ impl SourceKind {
             self,
             SourceKind::Go | SourceKind::Python | SourceKind::JavaScript
         )
+    }
+}
+
+/// One file as a test hands it to an extractor.
+#[cfg(test)]
+pub(crate) fn test_input<'a>(path: &'a str, text: &'a str) -> Input<'a> {
+    Input {
+        file: FileId(0),
+        path,
+        text,
     }
 }
 

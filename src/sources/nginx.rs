@@ -835,14 +835,9 @@ fn regex_rewrite(regex: &str, to: &str, flag: &str) -> Rewrite {
 mod tests {
     use super::*;
     use crate::model::path::{ReqPath, Rewritten};
-    use crate::source_file::FileId;
 
     fn run(text: &str) -> Facts {
-        extract(Input {
-            file: FileId(0),
-            path: "nginx/nginx.conf",
-            text,
-        })
+        extract(crate::sources::test_input("nginx/nginx.conf", text))
     }
 
     fn names(ds: &[Directive]) -> Vec<String> {
@@ -1104,11 +1099,7 @@ mod tests {
     #[test]
     fn every_corpus_file_reads_without_a_panic_and_valid_files_without_problems() {
         let read = crate::sources::corpus::check("nginx", false, |c| {
-            let mut f = extract(Input {
-                file: FileId(0),
-                path: &c.name,
-                text: &c.text,
-            });
+            let mut f = extract(crate::sources::test_input(&c.name, &c.text));
             // The MANIFEST calls this ingress-nginx test input valid, but it has 15 `{` and 14
             // `}`: its `http` block is never closed. nginx refuses it; so do we, and only there.
             if c.name.ends_with("cleanConf.src.conf") {

@@ -129,14 +129,9 @@ fn json_keys(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source_file::FileId;
 
     fn read(text: &str) -> Vec<(Option<String>, Vec<String>, String)> {
-        let input = Input {
-            file: FileId(0),
-            path: "nginx.conf",
-            text,
-        };
+        let input = crate::sources::test_input("nginx.conf", text);
         shapes(input)
             .into_iter()
             .map(|s| {

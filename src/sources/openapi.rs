@@ -619,14 +619,10 @@ fn percent_decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source_file::{FileId, Span};
+    use crate::source_file::Span;
 
     fn run(path: &str, text: &str) -> Facts {
-        extract(Input {
-            file: FileId(0),
-            path,
-            text,
-        })
+        extract(crate::sources::test_input(path, text))
     }
 
     fn slice(text: &str, span: Span) -> &str {

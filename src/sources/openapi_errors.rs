@@ -217,18 +217,12 @@ fn members(root: &Node, schema: &Node, depth: usize) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::source_file::FileId;
 
     /// (media type, members, status, the text the span points at).
     type Shape = (Option<String>, Vec<String>, Option<u16>, String);
 
     fn shapes(path: &str, text: &str) -> Vec<Shape> {
-        let input = Input {
-            file: FileId(0),
-            path,
-            text,
-        };
+        let input = crate::sources::test_input(path, text);
         super::super::openapi::extract(input)
             .error_shapes
             .into_iter()

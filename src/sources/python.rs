@@ -25,7 +25,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rayon::prelude::*;
-use tree_sitter::{Node, Parser};
+use tree_sitter::Node;
 
 use super::{Dialect, EndpointFact, Facts, Framework, Input, Owner};
 use crate::model::method::Method;
@@ -208,25 +208,13 @@ impl Module {
             links: Vec::new(),
             problems: Vec::new(),
         };
-        let mut parser = Parser::new();
-        if parser
-            .set_language(&tree_sitter_python::LANGUAGE.into())
-            .is_err()
-        {
-            return m;
-        }
-        let Some(tree) = parser.parse(input.text, None) else {
+        let Some(tree) = super::syntax::parse(&tree_sitter_python::LANGUAGE.into(), input.text)
+        else {
             return m;
         };
         let root = tree.root_node();
-        if root.has_error()
-            && let Some((start, end, what)) = super::syntax::first_error(root, input.text)
-        {
-            m.problems.push(super::Problem {
-                span: input.span(start, end),
-                message: format!("Python syntax error: {what}"),
-            });
-        }
+        m.problems
+            .extend(super::syntax::problem(root, input, "Python"));
         let r = Reader { input };
         r.walk(root, &mut m, 0);
         m

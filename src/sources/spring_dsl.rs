@@ -258,7 +258,7 @@ fn route(input: &Input<'_>, call: Node<'_>) -> Option<RouteSpec> {
 mod tests {
     use super::*;
     use crate::model::path::PathMatch;
-    use crate::source_file::FileId;
+
     use crate::sources::Target;
 
     const JAVA: &str = r#"
@@ -286,11 +286,7 @@ public class GatewayConfig {
 
     #[test]
     fn route_locator_builder_routes() {
-        let f = extract(Input {
-            file: FileId(0),
-            path: "gw/GatewayConfig.java",
-            text: JAVA,
-        });
+        let f = extract(crate::sources::test_input("gw/GatewayConfig.java", JAVA));
         assert!(f.problems.is_empty(), "{:?}", f.problems);
         let got: Vec<String> = f
             .routes
@@ -346,11 +342,7 @@ public class GatewayConfig {
             "b.route(\"x\", r -> r.path(\"/a/**/b\").uri(\"lb://x\"))",
             "b.route(\"x\", r -> { return r.path(\"\\u00\").uri(1); })",
         ] {
-            let _ = extract(Input {
-                file: FileId(0),
-                path: "A.java",
-                text,
-            });
+            let _ = extract(crate::sources::test_input("A.java", text));
         }
     }
 }

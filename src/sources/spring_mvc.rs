@@ -16,7 +16,7 @@
 //! Not read: Kotlin controllers (no Kotlin grammar in the build), mappings inherited from an
 //! interface or a superclass, custom meta-annotations, functional `RouterFunction` routes.
 
-use super::syntax::short;
+use super::syntax::{named_nodes, short};
 use tree_sitter::Node;
 
 use super::{Dialect, EndpointFact, Facts, Framework, Input, Owner};
@@ -41,14 +41,8 @@ pub fn read(input: Input<'_>, root: Node<'_>, facts: &mut Facts) {
             Framework::SpringMvc
         },
     };
-    let mut stack = vec![root];
-    while let Some(n) = stack.pop() {
-        if n.kind() == "class_declaration" {
-            cx.class(n, facts);
-        }
-        let mut cursor = n.walk();
-        let kids: Vec<Node<'_>> = n.named_children(&mut cursor).collect();
-        stack.extend(kids.into_iter().rev());
+    for n in named_nodes(root).filter(|n| n.kind() == "class_declaration") {
+        cx.class(n, facts);
     }
 }
 
@@ -344,8 +338,7 @@ pub(crate) fn simple_name(name: &str) -> &str {
 /// declaration first.
 fn constants(root: Node<'_>, text: &str) -> Vec<(String, (usize, usize))> {
     let mut out = Vec::new();
-    let mut stack = vec![root];
-    while let Some(n) = stack.pop() {
+    for n in named_nodes(root) {
         if matches!(n.kind(), "field_declaration" | "local_variable_declaration")
             && n.child_by_field_name("type")
                 .and_then(|t| text.get(t.byte_range()))
@@ -363,30 +356,22 @@ fn constants(root: Node<'_>, text: &str) -> Vec<(String, (usize, usize))> {
                 }
             }
         }
-        let mut cursor = n.walk();
-        let kids: Vec<Node<'_>> = n.named_children(&mut cursor).collect();
-        stack.extend(kids.into_iter().rev());
     }
     out
 }
 
 /// The names of every class, interface and enum the file declares.
 fn class_names(root: Node<'_>, text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![root];
-    while let Some(n) = stack.pop() {
-        if matches!(
-            n.kind(),
-            "class_declaration" | "interface_declaration" | "enum_declaration"
-        ) && let Some(name) = n.child_by_field_name("name")
-            && let Some(name) = text.get(name.byte_range())
-        {
-            out.push(name.to_owned());
-        }
-        let mut cursor = n.walk();
-        stack.extend(n.named_children(&mut cursor).collect::<Vec<_>>());
-    }
-    out
+    named_nodes(root)
+        .filter(|n| {
+            matches!(
+                n.kind(),
+                "class_declaration" | "interface_declaration" | "enum_declaration"
+            )
+        })
+        .filter_map(|n| text.get(n.child_by_field_name("name")?.byte_range()))
+        .map(str::to_owned)
+        .collect()
 }
 
 /// The node spanning exactly `start..end` in the tree of `any`.
@@ -568,14 +553,12 @@ fn glob_of(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source_file::FileId;
 
     fn read(text: &str) -> Facts {
-        extract(Input {
-            file: FileId(0),
-            path: "src/main/java/x/Controller.java",
+        extract(crate::sources::test_input(
+            "src/main/java/x/Controller.java",
             text,
-        })
+        ))
     }
 
     /// `METHOD /path` per endpoint, the methods of one mapping joined (`GET,POST /x`).

@@ -1,7 +1,42 @@
-//! What the tree-sitter readers (Go, Java, Python) share about a file that does not parse: the
-//! first ERROR or MISSING node, as a range on its first line and a sentence.
+//! What the tree-sitter readers (Go, Java, Kotlin, Python) share: parsing a file, and for one
+//! that does not parse, the first ERROR or MISSING node as a range on its first line and a
+//! sentence.
 
-use tree_sitter::Node;
+use tree_sitter::{Language, Node, Parser, Tree};
+
+use super::{Input, Problem};
+
+/// Every named node of a tree from `root` (itself first), in document order.
+pub fn named_nodes(root: Node<'_>) -> impl Iterator<Item = Node<'_>> {
+    let mut stack = vec![root];
+    std::iter::from_fn(move || {
+        let n = stack.pop()?;
+        let mut cursor = n.walk();
+        let kids: Vec<Node<'_>> = n.named_children(&mut cursor).collect();
+        stack.extend(kids.into_iter().rev());
+        Some(n)
+    })
+}
+
+/// A file parsed with a grammar (`None` when the grammar does not load).
+pub fn parse(language: &Language, text: &str) -> Option<Tree> {
+    let mut parser = Parser::new();
+    parser.set_language(language).ok()?;
+    parser.parse(text, None)
+}
+
+/// The first syntax error of a parsed file as a problem (`Java syntax error: missing `)``);
+/// the readers still use what did parse.
+pub fn problem(root: Node<'_>, input: Input<'_>, language: &str) -> Option<Problem> {
+    if !root.has_error() {
+        return None;
+    }
+    let (start, end, what) = first_error(root, input.text)?;
+    Some(Problem {
+        span: input.span(start, end),
+        message: format!("{language} syntax error: {what}"),
+    })
+}
 
 /// The first ERROR or MISSING node of a tree, depth first: its byte range (an error's first
 /// line) and what it is (`missing `)``, ``cannot parse `x := ``).

@@ -2347,31 +2347,19 @@ fn emit_routes(input: Input<'_>, facts: &mut Facts, r: RouterSpec<'_>, order: &m
 mod tests {
     use super::*;
     use crate::model::path::{ReqPath, Rewritten};
-    use crate::source_file::FileId;
+
     use crate::sources::k8s;
 
     fn yaml(text: &str) -> Facts {
-        extract(Input {
-            file: FileId(0),
-            path: "traefik/dynamic.yml",
-            text,
-        })
+        extract(crate::sources::test_input("traefik/dynamic.yml", text))
     }
 
     fn toml(text: &str) -> Facts {
-        extract(Input {
-            file: FileId(0),
-            path: "traefik/dynamic.toml",
-            text,
-        })
+        extract(crate::sources::test_input("traefik/dynamic.toml", text))
     }
 
     fn kube(text: &str) -> Facts {
-        k8s::extract(Input {
-            file: FileId(0),
-            path: "k8s/routes.yaml",
-            text,
-        })
+        k8s::extract(crate::sources::test_input("k8s/routes.yaml", text))
     }
 
     /// `matcher | methods | hosts` of each alternative of a rule.
@@ -2952,11 +2940,7 @@ spec:
     #[test]
     fn the_traefik_corpus_reads_without_panics_and_valid_files_without_problems() {
         crate::sources::corpus::check("traefik", false, |c| {
-            let input = Input {
-                file: FileId(0),
-                path: &c.name,
-                text: &c.text,
-            };
+            let input = crate::sources::test_input(&c.name, &c.text);
             if c.text.contains("apiVersion:") {
                 k8s::extract(input)
             } else {

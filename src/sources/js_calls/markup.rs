@@ -25,14 +25,20 @@ pub(crate) fn is_markup(path: &str) -> bool {
         .any(|e| lower.ends_with(e))
 }
 
-/// Files not read for calls: tests, end-to-end suites and minified bundles.
-pub(crate) fn skipped(path: &str, text: &str) -> bool {
+/// Files not read for calls: minified bundles, and tests and end-to-end suites unless
+/// `tests` (`[client] read-tests`).
+pub(crate) fn skipped(path: &str, text: &str, tests: bool) -> bool {
+    (!tests && is_test(path)) || minified(text)
+}
+
+/// A test file or a file of a test suite, by its path.
+fn is_test(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     let test_name = name.contains(".test.") || name.contains(".spec.") || name.contains(".cy.");
     let test_dir = ["__tests__", "e2e", "cypress", "__mocks__"]
         .iter()
         .any(|d| path.split('/').any(|seg| seg == *d));
-    test_name || test_dir || minified(text)
+    test_name || test_dir
 }
 
 /// Whether a line of the text is longer than [`MINIFIED_LINE`] bytes: from each line start,

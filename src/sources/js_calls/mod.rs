@@ -2008,7 +2008,8 @@ impl<'a, 's> Reader<'a, 's> {
         if self.pass == Pass::Extract
             && a.operator == js::AssignmentOperator::Assign
             && let Some(owner) = defaults_base_owner(&a.left)
-            && (owner == "axios" || vue_plugin_name(&owner))
+            // The module itself, or a Vue plugin's (the only dotted owners).
+            && (owner == "axios" || owner.contains('.'))
         {
             let mut fuel = EVAL_FUEL;
             let parts = self.parts(&a.right, self.here(), &mut fuel);
@@ -3806,14 +3807,6 @@ fn defaults_base_owner(target: &js::AssignmentTarget<'_>) -> Option<String> {
     }
 }
 
-/// Whether a name is one [`vue_plugin`] gives.
-fn vue_plugin_name(name: &str) -> bool {
-    matches!(
-        name,
-        "Vue.axios" | "Vue.$http" | "Vue.http" | "this.axios" | "this.$http" | "this.$axios"
-    )
-}
-
 /// axios installed as a Vue plugin, by the name it is reached by: `Vue.axios`, `Vue.$http`
 /// (vue-axios), `Vue.http` (vue-resource, the same verbs), `this.axios`, `this.$http`,
 /// `this.$axios` (Nuxt). `this.http` is left to Angular's `HttpClient`.
@@ -3964,14 +3957,9 @@ fn enum_member<'a>(e: &'a js::TSEnumDeclaration<'a>, name: &str) -> Option<&'a j
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source_file::FileId;
 
     fn run(path: &str, text: &str) -> Facts {
-        extract(Input {
-            file: FileId(0),
-            path,
-            text,
-        })
+        extract(crate::sources::test_input(path, text))
     }
 
     /// One call as a test sees it.

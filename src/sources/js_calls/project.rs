@@ -61,14 +61,15 @@ pub fn extract_set(inputs: &[Input<'_>], client: &super::super::ClientSettings) 
             None => *input,
         })
     };
-    let skipped: Vec<bool> = inputs
-        .par_iter()
-        .map(|i| markup::skipped(i.path, i.text))
+    let modules: Vec<(&str, Module<'_>)> = inputs
+        .iter()
+        .map(|i| (i.path, Module::Text(i.text)))
         .collect();
-    let sends: Vec<bool> = (0..inputs.len())
-        .into_par_iter()
-        .map(|i| !skipped[i] && script_input(i).is_some_and(|s| may_send(s.text)))
+    let script_texts: Vec<Option<&str>> = (0..inputs.len())
+        .map(|i| script_input(i).map(|s| s.text))
         .collect();
+    let plan = Plan::survey(&modules, &script_texts, &index, client.read_tests);
+    let candidates = plan.candidates;
     let resolvers: Vec<Box<Resolver<'_>>> = inputs
         .iter()
         .map(|input| {
@@ -77,22 +78,12 @@ pub fn extract_set(inputs: &[Input<'_>], client: &super::super::ClientSettings) 
             Box::new(move |spec: &str| resolve_module(&from, spec, index)) as Box<Resolver<'_>>
         })
         .collect();
-    let imports: Vec<Vec<usize>> = (0..inputs.len())
-        .into_par_iter()
-        .map(|i| {
-            let specs = script_input(i)
-                .map(|s| scan_imports(s.text))
-                .unwrap_or_default();
-            resolved(&specs, resolvers[i].as_ref())
-        })
-        .collect();
-    let plan = Plan::new(&skipped, &sends, &imports);
-    let candidates = plan.candidates;
 
     // Pass 1: summaries of the candidates and of what they import, transitively, in
     // dependency order (found by a byte scan of the import specifiers, not by parsing), each
     // module read with the exports of the modules it imports already known.
-    let deps: Vec<Option<Vec<usize>>> = imports
+    let deps: Vec<Option<Vec<usize>>> = plan
+        .imports
         .into_iter()
         .zip(&plan.reached)
         .map(|(d, &reached)| reached.then_some(d))
@@ -184,7 +175,8 @@ pub fn extract_set(inputs: &[Input<'_>], client: &super::super::ClientSettings) 
                 };
                 out = read_file(input, &env, false);
             }
-            if markup::is_markup(inputs[i].path) && !markup::skipped(inputs[i].path, inputs[i].text)
+            if markup::is_markup(inputs[i].path)
+                && !markup::skipped(inputs[i].path, inputs[i].text, client.read_tests)
             {
                 out.facts.calls.extend(markup::forms(inputs[i]));
             }
@@ -295,12 +287,49 @@ struct Plan {
     candidates: Vec<bool>,
     /// The candidates and every module they import, transitively.
     reached: Vec<bool>,
+    /// The project modules each module imports.
+    imports: Vec<Vec<usize>>,
 }
 
 impl Plan {
+    /// Surveys a project's modules by their bytes: `scripts` holds each one's script (markup
+    /// blanked around it; `None` for `.env` files, markup without one and modules kept as
+    /// imports only).
+    /// `tests`: test files are read too.
+    fn survey(
+        modules: &[(&str, Module<'_>)],
+        scripts: &[Option<&str>],
+        index: &Index<'_>,
+        tests: bool,
+    ) -> Plan {
+        let skipped: Vec<bool> = modules
+            .par_iter()
+            .map(|(path, m)| match m {
+                Module::Text(text) => markup::skipped(path, text, tests),
+                Module::Imports(_) => markup::skipped(path, "", tests),
+            })
+            .collect();
+        let sends: Vec<bool> = (0..modules.len())
+            .into_par_iter()
+            .map(|i| !skipped[i] && scripts[i].is_some_and(may_send))
+            .collect();
+        let imports: Vec<Vec<usize>> = modules
+            .par_iter()
+            .enumerate()
+            .map(|(i, (path, m))| {
+                let specs = match m {
+                    Module::Text(_) => scripts[i].map(scan_imports).unwrap_or_default(),
+                    Module::Imports(specs) => specs.to_vec(),
+                };
+                resolved(&specs, &|spec: &str| resolve_module(path, spec, index))
+            })
+            .collect();
+        Plan::new(&skipped, &sends, imports)
+    }
+
     /// `sends`: the module may send a request by its bytes; `imports`: the project modules
     /// each one imports.
-    fn new(skipped: &[bool], sends: &[bool], imports: &[Vec<usize>]) -> Plan {
+    fn new(skipped: &[bool], sends: &[bool], imports: Vec<Vec<usize>>) -> Plan {
         let candidates: Vec<bool> = (0..sends.len())
             .map(|i| {
                 sends[i] || (!skipped[i] && imports[i].iter().any(|&d| sends.get(d) == Some(&true)))
@@ -316,12 +345,13 @@ impl Plan {
         Plan {
             candidates,
             reached,
+            imports,
         }
     }
 }
 
 /// The project modules named by some specifiers, sorted, each once.
-fn resolved(specs: &[String], resolve: &Resolver<'_>) -> Vec<usize> {
+fn resolved(specs: &[String], resolve: &dyn Fn(&str) -> Option<usize>) -> Vec<usize> {
     let mut d: Vec<usize> = specs.iter().filter_map(|s| resolve(s)).collect();
     d.sort_unstable();
     d.dedup();
@@ -348,19 +378,8 @@ pub fn keep(path: &str, text: &str) -> Keep {
 /// Of a project's modules, those a read needs (`true`): every module kept as text, and the
 /// modules kept as imports that a module read for calls imports (transitively), or that
 /// import one (they are read for calls themselves). The others need not be read at all.
-pub fn needed(modules: &[(&str, Module<'_>)]) -> Vec<bool> {
-    let index: Index<'_> = modules
-        .iter()
-        .enumerate()
-        .map(|(i, (path, _))| (*path, i))
-        .collect();
-    let skipped: Vec<bool> = modules
-        .par_iter()
-        .map(|(path, m)| match m {
-            Module::Text(text) => markup::skipped(path, text),
-            Module::Imports(_) => markup::skipped(path, ""),
-        })
-        .collect();
+/// `tests`: test files are read too (`[client] read-tests`).
+pub fn needed(modules: &[(&str, Module<'_>)], tests: bool) -> Vec<bool> {
     let scripts: Vec<Option<Cow<'_, str>>> = modules
         .par_iter()
         .map(|(path, m)| match m {
@@ -372,22 +391,13 @@ pub fn needed(modules: &[(&str, Module<'_>)]) -> Vec<bool> {
             Module::Imports(_) => None,
         })
         .collect();
-    let sends: Vec<bool> = (0..modules.len())
-        .into_par_iter()
-        .map(|i| !skipped[i] && scripts[i].as_deref().is_some_and(may_send))
-        .collect();
-    let imports: Vec<Vec<usize>> = modules
-        .par_iter()
+    let scripts: Vec<Option<&str>> = scripts.iter().map(|s| s.as_deref()).collect();
+    let index: Index<'_> = modules
+        .iter()
         .enumerate()
-        .map(|(i, (path, m))| {
-            let specs = match m {
-                Module::Text(_) => scripts[i].as_deref().map(scan_imports).unwrap_or_default(),
-                Module::Imports(specs) => specs.to_vec(),
-            };
-            resolved(&specs, &|spec: &str| resolve_module(path, spec, &index))
-        })
+        .map(|(i, (path, _))| (*path, i))
         .collect();
-    let plan = Plan::new(&skipped, &sends, &imports);
+    let plan = Plan::survey(modules, &scripts, &index, tests);
     modules
         .iter()
         .zip(plan.reached)
@@ -852,13 +862,18 @@ mod tests {
             })
             .collect();
         assert_eq!(
-            needed(&modules),
+            needed(&modules, false),
             [true, true, true, true, true, false, false, false]
+        );
+        // With `[client] read-tests`, the test importing a module that sends is read too.
+        assert_eq!(
+            needed(&modules, true),
+            [true, true, true, true, true, true, false, false]
         );
         // Read with only the needed modules, the calls are those of reading them all.
         let needed_files: Vec<(&str, &str)> = files
             .iter()
-            .zip(needed(&modules))
+            .zip(needed(&modules, false))
             .filter(|(_, n)| *n)
             .map(|(f, _)| *f)
             .collect();
@@ -1068,6 +1083,26 @@ mod tests {
             ("dist2/bundle.js", long.as_str()),
         ]);
         assert_eq!(got, ["src/A.vue GET /v", "src/A.vue POST /subscribe"]);
+        // `[client] read-tests`: tests and suites are read; bundles still are not.
+        let files = [
+            ("src/a.test.js", "fetch('/test')"),
+            ("e2e/flow.js", "fetch('/e2e')"),
+            ("dist2/bundle.js", long.as_str()),
+        ];
+        let inputs = crate::sources::test_inputs(&files);
+        let client = crate::sources::ClientSettings {
+            read_tests: true,
+            ..Default::default()
+        };
+        let urls: Vec<String> = extract_set(&inputs, &client)
+            .iter()
+            .flat_map(|f| &f.calls)
+            .map(|c| match &c.url {
+                CallUrl::Resolved { path, .. } => path.to_string(),
+                CallUrl::Unresolved { why } => why.clone(),
+            })
+            .collect();
+        assert_eq!(urls, ["/test", "/e2e"]);
     }
 
     #[test]

@@ -1,12 +1,7 @@
 use super::*;
-use crate::source_file::FileId;
 
 fn read(path: &str, text: &str) -> Facts {
-    extract(Input {
-        file: FileId(0),
-        path,
-        text,
-    })
+    extract(crate::sources::test_input(path, text))
 }
 
 /// `match | methods | rewrite | target | origin | span text`.
@@ -219,11 +214,7 @@ fn sniff_by_name_and_content() {
 fn the_corpus_reads_without_problems() {
     let read = crate::sources::corpus::check("spring-cloud-gateway", false, |c| {
         let name = c.name.rsplit("__").next().unwrap_or(&c.name).to_owned();
-        extract(Input {
-            file: FileId(0),
-            path: &name,
-            text: &c.text,
-        })
+        extract(crate::sources::test_input(&name, &c.text))
     });
     if read.is_empty() {
         return;
@@ -325,20 +316,20 @@ mod soup {
         #[test]
         fn spring_like_text_is_read_without_a_panic(text in spring_soup()) {
             for path in ["application.yml", "application-prod.properties"] {
-                let f = extract(Input { file: FileId(0), path, text: &text });
+                let f = extract(crate::sources::test_input(path, &text));
                 prop_assert!(in_bounds(&f, text.len()), "{path}");
             }
-            let f = extract_build(Input { file: FileId(0), path: "pom.xml", text: &text });
+            let f = extract_build(crate::sources::test_input("pom.xml", &text));
             prop_assert!(in_bounds(&f, text.len()));
-            let f = crate::sources::spring_dsl::extract(Input { file: FileId(0), path: "G.java", text: &text });
+            let f = crate::sources::spring_dsl::extract(crate::sources::test_input("G.java", &text));
             prop_assert!(in_bounds(&f, text.len()));
         }
 
         #[test]
         fn any_text_is_read_without_a_panic(text in any::<String>()) {
-            let f = extract(Input { file: FileId(0), path: "application.properties", text: &text });
+            let f = extract(crate::sources::test_input("application.properties", &text));
             prop_assert!(in_bounds(&f, text.len()));
-            let f = extract(Input { file: FileId(0), path: "application.yml", text: &text });
+            let f = extract(crate::sources::test_input("application.yml", &text));
             prop_assert!(in_bounds(&f, text.len()));
         }
     }
