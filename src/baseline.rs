@@ -113,11 +113,9 @@ pub fn write(path: &Path, findings: &[Finding], sources: &SourceMap) -> Result<(
 }
 
 fn write_entries(path: &Path, entries: Vec<Entry>) -> Result<(), BaselineError> {
-    crate::run::write_atomically(path, render(entries).as_bytes()).map_err(|e| {
-        BaselineError::Write {
-            path: path.display().to_string(),
-            message: e.to_string(),
-        }
+    crate::atomic_write::write(path, render(entries).as_bytes()).map_err(|e| BaselineError::Write {
+        path: path.display().to_string(),
+        message: e.to_string(),
     })
 }
 

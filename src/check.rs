@@ -10,13 +10,17 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::discover::{self, Candidate, Skip};
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::model::graph::Graph;
 use crate::model::topology::{self, FileFacts};
-use crate::rules::{self, Context};
+use crate::report::summary::Summary;
+use crate::rules::{self, context::Context};
 use crate::sim::Sim;
 use crate::source_file::{FileId, SourceMap};
-use crate::sources::{ClientSettings, Facts, Input, Keep, Module, Problem, SourceKind};
+use crate::sources::{
+    SourceKind, facts::Facts, facts::Problem, input::ClientSettings, input::Input, input::Keep,
+    input::Module,
+};
 
 /// What to check.
 #[derive(Debug, Default)]
@@ -27,50 +31,13 @@ pub struct Options {
     pub coverage: bool,
 }
 
-/// Counts for the summary line and the JSON `summary`.
-#[derive(Debug, Default, Clone, PartialEq)]
-pub struct Summary {
-    pub files: usize,
-    pub files_by_kind: BTreeMap<&'static str, usize>,
-    pub templated: usize,
-    pub calls: usize,
-    pub routes: usize,
-    pub endpoints: usize,
-    pub errors: usize,
-    pub warnings: usize,
-    pub infos: usize,
-    pub unresolved: usize,
-    /// Endpoints declared in code whose path could not be resolved statically.
-    pub unresolved_endpoints: usize,
-    /// Kustomize deployments checked separately (0 when the repository is one deployment).
-    pub deployments: usize,
-}
-
-impl Summary {
-    /// Recounts findings by severity after some were filtered out (focus, baseline).
-    pub fn recount(&mut self, findings: &[Finding]) {
-        self.errors = findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .count();
-        self.warnings = findings
-            .iter()
-            .filter(|f| f.severity == Severity::Warning)
-            .count();
-        self.infos = findings
-            .iter()
-            .filter(|f| f.severity == Severity::Info)
-            .count();
-    }
-}
-
 /// The result of a check.
 pub struct Analysis {
     pub sources: SourceMap,
     pub graph: Graph,
     pub findings: Vec<Finding>,
     /// Every client call, traced (and diagnosed when it fails).
-    pub results: Vec<crate::rules::CallResult>,
+    pub results: Vec<crate::rules::result::CallResult>,
     /// When asked for.
     pub coverage: Option<crate::coverage::Coverage>,
     pub summary: Summary,
@@ -185,18 +152,19 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
         .flat_map(|f| f.facts.problems.iter().cloned())
         .collect();
     // Each kustomize overlay is its own deployment: check each, then merge their findings.
-    let deployments = crate::model::kustomize::deployments(facts);
+    let deployments = crate::deployment::kustomize::deployments(facts);
     let several = deployments.len() > 1;
     let mut merged: Vec<(Finding, Vec<String>)> = Vec::new();
     let mut first = None;
     for d in &deployments {
-        let graph = topology::build(&d.files, &opts.config);
+        let graph = topology::build(&d.files, &opts.config.graph_settings());
         let sim = Sim::new(&graph);
-        let mut cx =
-            Context::new(&graph, &sim, &sources, &problems).with_options(rules::RuleOptions {
+        let mut cx = Context::new(&graph, &sim, &sources, &problems).with_options(
+            rules::context::RuleOptions {
                 problem_details: opts.config.errors
                     == Some(crate::config::ErrorPolicy::ProblemDetails),
-            });
+            },
+        );
         if opts.coverage {
             cx = cx.with_coverage();
         }

@@ -27,6 +27,7 @@ use serde::de::{self, Deserializer};
 use toml::Spanned;
 
 use crate::finding::{Finding, Severity};
+use crate::model::settings::{ComponentSettings, EndpointSource, GraphSettings};
 
 /// The whole configuration file.
 #[derive(Debug, Default, Deserialize)]
@@ -90,15 +91,6 @@ pub struct ClientConfig {
     pub read_tests: bool,
 }
 
-impl ClientConfig {
-    /// Whether an absolute URL's origin (`https://blog.example.com`) is one of the app's own
-    /// origins: scheme and host compared case-insensitively, a trailing slash ignored.
-    pub fn is_own_origin(&self, origin: &str) -> bool {
-        let origin = origin.trim_end_matches('/');
-        self.origins.iter().any(|o| o.eq_ignore_ascii_case(origin))
-    }
-}
-
 /// A component the repository does not name clearly enough.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -125,18 +117,6 @@ impl ComponentConfig {
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.hosts.iter().chain(&self.aliases).map(String::as_str)
     }
-}
-
-/// What describes a component's endpoints.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum EndpointSource {
-    /// Its OpenAPI documents.
-    Openapi,
-    /// Its handlers in code.
-    Code,
-    /// Both: the union.
-    Both,
 }
 
 /// Versions assumed where the repository does not say.
@@ -319,14 +299,29 @@ impl Config {
         Ok(config)
     }
 
-    /// The configured component whose `paths` globs match a file's display path.
-    pub fn component_for_path(&self, display: &str) -> Option<&str> {
-        self.components.iter().find_map(|(name, c)| {
-            c.paths
+    /// What the graph builder needs of this configuration.
+    pub fn graph_settings(&self) -> GraphSettings {
+        GraphSettings {
+            components: self
+                .components
                 .iter()
-                .any(|g| glob_match(g, display))
-                .then_some(name.as_str())
-        })
+                .map(|(name, c)| {
+                    let settings = ComponentSettings {
+                        hosts: c.hosts.clone(),
+                        paths: c.paths.clone(),
+                        source: c.source,
+                    };
+                    (name.clone(), settings)
+                })
+                .collect(),
+            entry: self.client.entry.clone(),
+            origins: self.client.origins.clone(),
+            go_version: self.versions.go_version(),
+            spring_cloud_gateway: self
+                .versions
+                .spring_cloud_gateway
+                .map(|v| (v.major, v.minor)),
+        }
     }
 
     /// What `[rules]` says about a rule, given its name and code; `None` keeps its default.
@@ -392,7 +387,7 @@ pub fn path_selected(display: &str, include: &[String], exclude: &[String]) -> b
     let matches_any = |globs: &[String]| {
         let mut p = display;
         loop {
-            if globs.iter().any(|g| glob_match(g, p)) {
+            if globs.iter().any(|g| crate::glob::matches(g, p)) {
                 return true;
             }
             match p.rsplit_once('/') {
@@ -405,35 +400,6 @@ pub fn path_selected(display: &str, include: &[String], exclude: &[String]) -> b
         return false;
     }
     include.is_empty() || matches_any(include)
-}
-
-/// Minimal glob: `*` within a segment, `**` across segments, `?` one character. A pattern
-/// without wildcards matches the path itself and everything below it.
-pub fn glob_match(pattern: &str, path: &str) -> bool {
-    let pattern = pattern.trim_start_matches("./").trim_end_matches('/');
-    if !pattern.contains(['*', '?']) {
-        return path == pattern || path.starts_with(&format!("{pattern}/"));
-    }
-    let mut re = String::from("^");
-    let mut chars = pattern.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '*' if chars.peek() == Some(&'*') => {
-                chars.next();
-                if chars.peek() == Some(&'/') {
-                    chars.next();
-                    re.push_str("(?:.*/)?");
-                } else {
-                    re.push_str(".*");
-                }
-            }
-            '*' => re.push_str("[^/]*"),
-            '?' => re.push_str("[^/]"),
-            c => re.push_str(&regex::escape(&c.to_string())),
-        }
-    }
-    re.push('$');
-    regex::Regex::new(&re).is_ok_and(|r| r.is_match(path))
 }
 
 fn de_fail_on<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
@@ -543,7 +509,7 @@ mod tests {
             ("*.yaml", "a/x.yaml", false),
         ];
         for (g, p, want) in table {
-            assert_eq!(glob_match(g, p), want, "{g} vs {p}");
+            assert_eq!(crate::glob::matches(g, p), want, "{g} vs {p}");
         }
     }
 
@@ -595,14 +561,18 @@ mod tests {
         )
         .expect("parses");
         assert_eq!(
-            c.component_for_path("services/blog/openapi.yaml"),
+            c.graph_settings()
+                .component_for_path("services/blog/openapi.yaml"),
             Some("blog-service")
         );
         assert_eq!(c.client.entry.as_deref(), Some("blog-gateway"));
         assert_eq!(c.client.page_base.as_deref(), Some("/app/"));
         assert!(c.client.read_tests);
-        assert!(c.client.is_own_origin("HTTPS://blog.example.com"));
-        assert!(!c.client.is_own_origin("https://other.example.com"));
+        assert!(c.graph_settings().is_own_origin("HTTPS://blog.example.com"));
+        assert!(
+            !c.graph_settings()
+                .is_own_origin("https://other.example.com")
+        );
         assert_eq!(c.client.env["VITE_API_URL"], "/blog/api");
         let blog = &c.components["blog-service"];
         assert_eq!(blog.hosts, ["blog.internal", "blog"], "aliases join hosts");

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use crate::model::graph::{ComponentId, Dest, EndpointId, Graph, Role, RouteId};
 use crate::model::path::{PathMatch, ReqPath, Rewrite, Tri};
-use crate::rules::CallResult;
+use crate::rules::result::CallResult;
 use crate::sim::{Outcome, Request, Sim, Step};
 
 /// The coverage of one repository.

@@ -138,9 +138,7 @@ pub fn walk<T: Send>(
                     return true;
                 }
                 let display = display_path(e.path(), base);
-                !exclude
-                    .iter()
-                    .any(|g| crate::config::glob_match(g, &display))
+                !exclude.iter().any(|g| crate::glob::matches(g, &display))
             });
         // Walked in parallel; the order is fixed by the sort below.
         let found = std::sync::Mutex::new((Vec::new(), Vec::new()));
@@ -300,19 +298,22 @@ pub fn classify(path: &str, ext: ExtKind, text: &str) -> Result<SourceKind, Skip
     };
     match ext {
         ExtKind::Markup | ExtKind::Env => relevant(
-            crate::sources::js_calls::sniff(path, text),
+            crate::sources::client::js_calls::sniff(path, text),
             SourceKind::JavaScript,
         ),
-        ExtKind::Python => relevant(crate::sources::python::sniff(text), SourceKind::Python),
-        ExtKind::Java => relevant(crate::sources::java::sniff(text), SourceKind::Java),
-        ExtKind::Kotlin => relevant(crate::sources::kotlin::sniff(text), SourceKind::Kotlin),
+        ExtKind::Python => relevant(
+            crate::sources::service::python::sniff(text),
+            SourceKind::Python,
+        ),
+        ExtKind::Java => relevant(crate::sources::jvm::java::sniff(text), SourceKind::Java),
+        ExtKind::Kotlin => relevant(crate::sources::jvm::kotlin::sniff(text), SourceKind::Kotlin),
         ExtKind::Properties => relevant(
-            crate::sources::spring_config::sniff(name, text),
+            crate::sources::jvm::spring_config::sniff(name, text),
             SourceKind::SpringConfig,
         ),
         ExtKind::Build => Ok(SourceKind::BuildFile),
         ExtKind::Nginx => {
-            if crate::sources::nginx::sniff(text) {
+            if crate::sources::gateway::nginx::sniff(text) {
                 if is_templated(text) || text.contains("${") {
                     return Err(Skip::Templated);
                 }
@@ -322,14 +323,14 @@ pub fn classify(path: &str, ext: ExtKind, text: &str) -> Result<SourceKind, Skip
             }
         }
         ExtKind::Yaml if crate::sources::compose::sniff(name) => Ok(SourceKind::Compose),
-        ExtKind::Yaml if crate::sources::spring_config::sniff(name, text) => {
+        ExtKind::Yaml if crate::sources::jvm::spring_config::sniff(name, text) => {
             Ok(SourceKind::SpringConfig)
         }
         ExtKind::GoMod => Ok(SourceKind::GoMod),
         ExtKind::Go => {
             if text.contains("net/http")
                 || text.contains("http.")
-                || crate::sources::go_routers::sniff(text)
+                || crate::sources::gateway::go_routers::sniff(text)
             {
                 Ok(SourceKind::Go)
             } else {
@@ -337,8 +338,8 @@ pub fn classify(path: &str, ext: ExtKind, text: &str) -> Result<SourceKind, Skip
             }
         }
         ExtKind::Js => relevant(
-            crate::sources::js_calls::sniff(path, text)
-                || crate::sources::js_routes::sniff(path, text),
+            crate::sources::client::js_calls::sniff(path, text)
+                || crate::sources::service::js_routes::sniff(path, text),
             SourceKind::JavaScript,
         ),
         ExtKind::Json => {

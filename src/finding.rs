@@ -166,3 +166,16 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     }
     h
 }
+
+/// What a rule is: its name, code, default severity, predicted status and documentation.
+#[derive(Debug)]
+pub struct Meta {
+    pub name: &'static str,
+    pub code: &'static str,
+    pub severity: Severity,
+    pub status: Option<u16>,
+    /// One line, the same for every finding (RFC 9457 `title`).
+    pub title: &'static str,
+    /// The rule's doc comment: what `routelint explain` prints.
+    pub docs: &'static str,
+}

@@ -10,7 +10,8 @@ use crate::check::{self, CheckError, Options};
 use crate::cli::{CheckArgs, Cli, ColorChoice, Command, FailOn, RepoArgs};
 use crate::commands;
 use crate::config::{Config, ConfigError};
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Meta, Severity};
+use crate::report::junit::CheckedCall;
 use crate::report::{self, Format};
 use crate::rules::{RULES, find_rule};
 
@@ -231,7 +232,7 @@ fn run_check(mut args: CheckArgs) -> u8 {
     }
     match &args.output {
         Some(path) => {
-            if let Err(e) = write_atomically(path, text.as_bytes()) {
+            if let Err(e) = crate::atomic_write::write(path, text.as_bytes()) {
                 eprintln!("routelint: error: cannot write {}: {e}", path.display());
                 return EXIT_USAGE;
             }
@@ -287,11 +288,26 @@ fn render(
             &analysis.summary,
             analysis.coverage.as_ref(),
         ),
-        Format::Concise => report::concise::render(analysis, findings),
-        Format::Sarif => report::sarif::render(analysis, findings),
-        Format::Github => report::github::render(analysis, findings),
-        Format::Junit => report::junit::render(analysis, findings),
-        Format::Gitlab => report::gitlab::render(analysis, findings),
+        Format::Concise => report::concise::render(&analysis.sources, findings),
+        Format::Sarif => {
+            let rules: Vec<&Meta> = crate::rules::RULES.iter().map(|r| r.meta()).collect();
+            report::sarif::render(&analysis.sources, &analysis.base, &rules, findings)
+        }
+        Format::Github => report::github::render(&analysis.sources, findings),
+        Format::Junit => {
+            let calls: Vec<CheckedCall> = analysis
+                .results
+                .iter()
+                .map(|r| CheckedCall {
+                    span: analysis.graph.call(r.call).fact.span,
+                    request: r.request.as_ref().map(ToString::to_string),
+                    client: analysis.graph.call(r.call).fact.client.to_string(),
+                    unresolved: r.unresolved.clone(),
+                })
+                .collect();
+            report::junit::render(&analysis.sources, &calls, findings)
+        }
+        Format::Gitlab => report::gitlab::render(&analysis.sources, findings),
     }
 }
 
@@ -366,23 +382,6 @@ fn touches(f: &Finding, sources: &crate::source_file::SourceMap, files: &[PathBu
             let abs = std::path::absolute(&sf.path).unwrap_or_else(|_| sf.path.clone());
             files.contains(&abs)
         })
-    })
-}
-
-/// Writes a file through a temporary sibling renamed over it, so a reader never sees half.
-pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.routelint-{}.tmp", std::process::id()));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
     })
 }
 

@@ -10,7 +10,7 @@ use std::fmt;
 use crate::model::graph::{ComponentId, Dest, EndpointId, Graph, Policy, RouteId};
 use crate::model::method::{Method, MethodSet};
 use crate::model::path::{PathMatch, Piece, ReqPath, Rewritten, Segments, Tri};
-use crate::sources::Dialect;
+use crate::sources::facts::Dialect;
 
 /// A request as a client sends it.
 #[derive(Clone, Debug, PartialEq)]
@@ -604,7 +604,7 @@ impl<'g> Sim<'g> {
             let prefix = of_kind(1)
                 .max_by_key(|(i, s, _)| {
                     let len = route_of(*s)
-                        .and_then(|r| crate::rules::prefix_of(&r.fact.matcher).map(str::len))
+                        .and_then(|r| r.fact.matcher.prefix().map(str::len))
                         .unwrap_or(0);
                     (len, std::cmp::Reverse(*i))
                 })
@@ -639,7 +639,7 @@ impl<'g> Sim<'g> {
                     let step = index.steps[i];
                     if let Some(r) = route_of(step)
                         && matches!(&r.fact.matcher, PathMatch::StringPrefix { prefix, .. } if *prefix == with_slash)
-                        && matches!(r.fact.target, crate::sources::Target::Forward { .. })
+                        && matches!(r.fact.target, crate::sources::facts::Target::Forward { .. })
                     {
                         return Choice::Redirect {
                             status: 301,
@@ -758,7 +758,7 @@ mod nginx_tests {
     use super::*;
     use crate::model::topology::{FileFacts, build};
     use crate::source_file::FileId;
-    use crate::sources::nginx;
+    use crate::sources::gateway::nginx;
 
     const CONF: &str = r#"
 server {
@@ -775,14 +775,17 @@ server {
 "#;
 
     fn outcome(method: Option<Method>, path: &str) -> String {
-        let facts = nginx::extract(crate::sources::test_input("nginx/nginx.conf", CONF));
+        let facts = nginx::extract(crate::sources::testing::test_input(
+            "nginx/nginx.conf",
+            CONF,
+        ));
         let files = [FileFacts {
             file: FileId(0),
             display: "nginx/nginx.conf".to_owned(),
             project: None,
             facts,
         }];
-        let graph = build(&files, &crate::config::Config::default());
+        let graph = build(&files, &crate::model::settings::GraphSettings::default());
         let sim = Sim::new(&graph);
         let nginx = graph.find("nginx").expect("nginx component");
         let t = sim.trace(

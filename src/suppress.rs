@@ -19,8 +19,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::finding::Meta;
 use crate::finding::{Finding, Label};
-use crate::rules::{Meta, RULES, find_rule};
+use crate::rules::{RULES, find_rule};
 use crate::source_file::{FileId, SourceFile, SourceMap, Span};
 
 /// What every suppression comment contains; files without it are skipped at once.

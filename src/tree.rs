@@ -683,6 +683,56 @@ impl JsonParser<'_> {
     }
 }
 
+// JSON pointers
+
+/// Resolves a JSON pointer (the part of a `$ref` after `#`) against the document root.
+pub fn resolve_pointer<'a>(root: &'a Node, pointer: &str) -> Option<&'a Node> {
+    if pointer.is_empty() {
+        return Some(root);
+    }
+    let pointer = pointer.strip_prefix('/')?;
+    pointer.split('/').try_fold(root, |node, token| {
+        let token = unescape_token(token);
+        match node.as_seq() {
+            Some(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
+            None => node.get(&token),
+        }
+    })
+}
+
+/// Decodes one pointer token: URI percent-escapes, then `~1` → `/` and `~0` → `~`.
+fn unescape_token(token: &str) -> String {
+    let decoded = percent_decode(token);
+    decoded.replace("~1", "/").replace("~0", "~")
+}
+
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_owned();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes.get(i), hex) {
+            (Some(b'%'), Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (Some(&b), _) => {
+                out.push(b);
+                i += 1;
+            }
+            (None, _) => break,
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,8 +8,9 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::{check_json, fixture, routelint};
-use routelint::config::{Config, EndpointSource, RuleLevel};
+use routelint::config::{Config, RuleLevel};
 use routelint::finding::Severity;
+use routelint::model::settings::EndpointSource;
 use serde_json::Value;
 
 /// The example in README.md, section "Configuration": every key there is.
@@ -102,7 +103,7 @@ fn the_readme_example_parses_and_is_used() {
     assert_eq!(c.include.len(), 4);
     assert_eq!(c.exclude, ["**/testdata/**", "deploy/legacy"]);
     assert_eq!(c.client.entry.as_deref(), Some("blog-gateway"));
-    assert!(c.client.is_own_origin("https://blog.example.com"));
+    assert!(c.graph_settings().is_own_origin("https://blog.example.com"));
     assert_eq!(c.client.page_base.as_deref(), Some("/app/"));
     assert_eq!(c.client.env["VITE_API_URL"], "/blog/api");
     let blog = &c.components["blog-service"];
@@ -331,7 +332,9 @@ fn init_writes_a_config_that_parses_and_changes_no_finding() {
     }
     assert_eq!(config.components["blog-service"].paths, ["blog-service/**"]);
     assert_eq!(
-        config.component_for_path("api-gateway/main.go"),
+        config
+            .graph_settings()
+            .component_for_path("api-gateway/main.go"),
         Some("api-gateway")
     );
     assert!(text.contains("# [rules]"), "{text}");

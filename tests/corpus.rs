@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use routelint::discover::{self, ExtKind};
 use routelint::source_file::FileId;
-use routelint::sources::{Input, SourceKind};
+use routelint::sources::{SourceKind, input::Input};
 
 fn corpus_dir() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");

@@ -5,7 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use routelint::rules::{Meta, RULES};
+use routelint::finding::Meta;
+use routelint::rules::RULES;
 
 const OUT_OF_DATE: &str = "docs/rules is out of date: run UPDATE_DOCS=1 cargo test --test docs";
 

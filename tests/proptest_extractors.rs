@@ -2,7 +2,7 @@
 
 use proptest::prelude::*;
 use routelint::source_file::FileId;
-use routelint::sources::{Facts, Input, SourceKind};
+use routelint::sources::{SourceKind, facts::Facts, input::Input};
 
 const KINDS: [(SourceKind, &str); 18] = [
     (SourceKind::Kubernetes, "deploy/x.yaml"),

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::check::Analysis;
 use crate::cli::{CallsArgs, ViewFormat};
 use crate::run::{EXIT_OK, emit};
-use crate::sources::{CallFact, CallUrl};
+use crate::sources::{facts::CallFact, facts::CallUrl};
 
 /// One call as listed.
 struct Row {

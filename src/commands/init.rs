@@ -12,12 +12,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use crate::atomic_write;
 use crate::check::{self, Analysis, Options};
 use crate::cli::InitArgs;
 use crate::config::Config;
 use crate::model::graph::{Component, ComponentId, Role};
-use crate::run::{EXIT_OK, EXIT_USAGE, write_atomically};
-use crate::sources::{Dialect, Owner};
+use crate::run::{EXIT_OK, EXIT_USAGE};
+use crate::sources::{facts::Dialect, facts::Owner};
 
 /// Directory names that usually hold inputs that are not the deployed system.
 const EXCLUDE_HINTS: &[&str] = &[
@@ -70,7 +71,7 @@ pub fn run(args: &InitArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
-    if let Err(e) = write_atomically(&target, text.as_bytes()) {
+    if let Err(e) = atomic_write::write(&target, text.as_bytes()) {
         eprintln!("routelint: error: cannot write {}: {e}", target.display());
         return EXIT_USAGE;
     }

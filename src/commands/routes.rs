@@ -15,7 +15,7 @@ use crate::model::method::{Method, MethodSet};
 use crate::run::{EXIT_OK, EXIT_USAGE, emit};
 use crate::sim::{Sim, Step};
 use crate::source_file::{SourceMap, Span};
-use crate::sources::{RouteFact, Target};
+use crate::sources::{facts::RouteFact, facts::Target};
 
 /// Prints the route tables; exit 2 when `--component` names no component.
 pub fn run(args: &RoutesArgs, analysis: &Analysis) -> u8 {

@@ -4,7 +4,7 @@
 //! [`compatible`].
 
 use crate::source_file::Span;
-use crate::sources::ErrorBody;
+use crate::sources::facts::ErrorBody;
 
 /// Where a component's miss answer comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 use indexmap::IndexMap;
 
 use crate::source_file::Span;
-use crate::sources::{CallFact, EndpointFact, RouteFact};
+use crate::sources::{facts::CallFact, facts::EndpointFact, facts::RouteFact};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ComponentId(pub usize);

@@ -2,7 +2,7 @@
 
 pub mod errors;
 pub mod graph;
-pub mod kustomize;
 pub mod method;
 pub mod path;
+pub mod settings;
 pub mod topology;

@@ -700,6 +700,16 @@ pub enum PathMatch {
 }
 
 impl PathMatch {
+    /// The literal prefix text of the matcher, if it is a prefix match.
+    pub fn prefix(&self) -> Option<&str> {
+        match self {
+            PathMatch::StringPrefix { prefix, .. } | PathMatch::SegmentPrefix { prefix, .. } => {
+                Some(prefix)
+            }
+            _ => None,
+        }
+    }
+
     /// Builds a full-match regex; `None` if it does not compile.
     pub fn regex(source: &str) -> Option<PathMatch> {
         let anchored = format!("^(?:{source})$");

@@ -11,12 +11,12 @@ use super::graph::{
     Call, Component, ComponentId, Dest, Endpoint, Graph, MissBehavior, Policy, Role, Route, RouteId,
 };
 use super::path::{PatSeg, PathMatch, Pattern, Rewrite};
-use crate::config::{Config, EndpointSource};
 use crate::model::method::MethodSet;
+use crate::model::settings::{EndpointSource, GraphSettings};
 use crate::source_file::FileId;
 use crate::sources::{
-    CallUrl, ComponentKind, Dialect, ErrorShapeKind, Facts, Framework, Owner, RouteFact,
-    ShapeOwner, Target,
+    facts::CallUrl, facts::ComponentKind, facts::Dialect, facts::ErrorShapeKind, facts::Facts,
+    facts::Framework, facts::Owner, facts::RouteFact, facts::ShapeOwner, facts::Target,
 };
 
 /// The facts of one file, with where they came from.
@@ -98,7 +98,7 @@ pub fn host_candidates(host: &str) -> Vec<String> {
 }
 
 struct Builder<'a> {
-    config: &'a Config,
+    config: &'a GraphSettings,
     graph: Graph,
     /// Names a file's directory may be matched against.
     known: BTreeSet<String>,
@@ -205,7 +205,7 @@ impl Builder<'_> {
 }
 
 /// Builds the graph from every file's facts.
-pub fn build(files: &[FileFacts], config: &Config) -> Graph {
+pub fn build(files: &[FileFacts], config: &GraphSettings) -> Graph {
     let mut b = Builder {
         config,
         graph: Graph::default(),
@@ -346,8 +346,7 @@ pub fn build(files: &[FileFacts], config: &Config) -> Graph {
                         Owner::File => owner.clone(),
                     };
                     let id = b.component(&name, Role::Gateway);
-                    let version =
-                        go_version_for(&go_mods, &f.display).or(config.versions.go_version());
+                    let version = go_version_for(&go_mods, &f.display).or(config.go_version);
                     let r = go_route_for_version(r, version);
                     configure_go(&mut b.graph.components[id.0], version);
                     add_route(&mut b.graph, id, r);
@@ -369,12 +368,7 @@ pub fn build(files: &[FileFacts], config: &Config) -> Graph {
                             .project
                             .as_ref()
                             .and_then(|p| inherited(&gateway_versions, p, |_| true).copied())
-                            .or_else(|| {
-                                config
-                                    .versions
-                                    .spring_cloud_gateway
-                                    .map(|v| (v.major, v.minor))
-                            });
+                            .or(config.spring_cloud_gateway);
                         spring_gateway_for_version(&mut r, &mut b.graph.components[id.0], version);
                     }
                     add_route(&mut b.graph, id, r);
@@ -475,9 +469,7 @@ pub fn build(files: &[FileFacts], config: &Config) -> Graph {
             // An absolute URL to the app's own origin is a same-origin request: it enters at
             // the edge like a relative one.
             if let CallUrl::Resolved { origin, .. } = &mut fact.url
-                && origin
-                    .as_deref()
-                    .is_some_and(|o| config.client.is_own_origin(o))
+                && origin.as_deref().is_some_and(|o| config.is_own_origin(o))
             {
                 *origin = None;
             }
@@ -735,7 +727,7 @@ fn configure_edge(c: &mut Component, dialect: Dialect) {
 /// `proxy.path` of a KongIngress apply to the routes of every Ingress that names it in
 /// `konghq.com/override`. Kong joins the service path and the stripped remainder.
 fn apply_kong_overrides(graph: &mut Graph, files: &[FileFacts]) {
-    let overrides: Vec<&crate::sources::KongOverride> =
+    let overrides: Vec<&crate::sources::facts::KongOverride> =
         files.iter().flat_map(|f| &f.facts.kong_overrides).collect();
     for (origin, name) in files.iter().flat_map(|f| &f.facts.kong_override_refs) {
         let Some(o) = overrides.iter().find(|o| &o.name == name) else {
@@ -999,8 +991,8 @@ fn go_route_for_version(r: &RouteFact, version: Option<(u32, u32)>) -> RouteFact
     r
 }
 
-fn entries(graph: &Graph, config: &Config) -> Vec<ComponentId> {
-    if let Some(entry) = &config.client.entry
+fn entries(graph: &Graph, config: &GraphSettings) -> Vec<ComponentId> {
+    if let Some(entry) = &config.entry
         && let Some(id) = graph.find(entry)
     {
         return vec![id];
@@ -1082,13 +1074,14 @@ mod tests {
 
     #[test]
     fn spring_gateway_5_drops_the_trailing_slash_leniency() {
-        use crate::sources::spring_config;
+        use crate::sources::jvm::spring_config;
         let text = "spring.cloud.gateway.routes:\n  - id: a\n    uri: lb://a\n    predicates:\n      - Path=/a/{x}\n";
-        let facts = spring_config::extract(crate::sources::test_input("application.yml", text));
+        let facts =
+            spring_config::extract(crate::sources::testing::test_input("application.yml", text));
         let lenient = |version: Option<(u32, u32)>| {
             let mut r = facts.routes[0].clone();
             let mut b = Builder {
-                config: &Config::default(),
+                config: &GraphSettings::default(),
                 graph: Graph::default(),
                 known: BTreeSet::new(),
                 project_names: BTreeMap::new(),
@@ -1124,7 +1117,7 @@ mod tests {
     use crate::model::method::Method;
     use crate::sim::{Outcome, Request, Sim};
     use crate::source_file::Span;
-    use crate::sources::EndpointFact;
+    use crate::sources::facts::EndpointFact;
 
     fn span() -> Span {
         Span::new(FileId(0), 0, 1)
@@ -1214,7 +1207,10 @@ mod tests {
 
     #[test]
     fn spring_controllers_are_served_under_the_context_path_and_the_spec_is_not() {
-        let g = build(&spring_service(Some("/api"), &[]), &Config::default());
+        let g = build(
+            &spring_service(Some("/api"), &[]),
+            &GraphSettings::default(),
+        );
         assert_eq!(
             endpoint_lines(&g),
             [
@@ -1241,7 +1237,7 @@ mod tests {
                 ("spring-boot-starter-webflux", (2, 7)),
             ],
         );
-        let g = build(&files, &Config::default());
+        let g = build(&files, &GraphSettings::default());
         assert_eq!(
             endpoint_lines(&g),
             [
@@ -1256,7 +1252,7 @@ mod tests {
         );
         let g = build(
             &spring_service(None, &[("spring-boot", (3, 2))]),
-            &Config::default(),
+            &GraphSettings::default(),
         );
         assert!(!g.endpoints[0].fact.pattern.lenient_slash);
     }
@@ -1277,9 +1273,14 @@ mod tests {
         ];
         for (source, want) in cases {
             let text = format!("[components.customers-service]\nendpoints = \"{source}\"\n");
-            let config = Config::parse(std::path::Path::new("routelint.toml"), &text)
-                .unwrap_or_else(|e| panic!("{e}"));
-            assert_eq!(endpoint_lines(&build(&files, &config)), want, "{source}");
+            let config =
+                crate::config::Config::parse(std::path::Path::new("routelint.toml"), &text)
+                    .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(
+                endpoint_lines(&build(&files, &config.graph_settings())),
+                want,
+                "{source}"
+            );
         }
     }
 
@@ -1349,7 +1350,7 @@ mod tests {
     #[test]
     fn a_gateway_answers_its_own_controllers_before_its_routes_and_keeps_its_semantics() {
         for java_first in [false, true] {
-            let g = build(&gateway(java_first), &Config::default());
+            let g = build(&gateway(java_first), &GraphSettings::default());
             let id = g.find("api-gateway").expect("api-gateway");
             let c = g.component(id);
             assert_eq!(c.kind, "Spring Cloud Gateway", "java first: {java_first}");

@@ -2,18 +2,17 @@
 //! compilers print and editors' problem matchers read. No colour, no summary line: the caller
 //! has already chosen which findings to show.
 
-use crate::check::Analysis;
 use crate::finding::Finding;
+use crate::source_file::SourceMap;
 
 /// Renders one line per finding, in the order given.
-pub fn render(analysis: &Analysis, findings: &[Finding]) -> String {
-    findings.iter().map(|f| line(analysis, f)).collect()
+pub fn render(sources: &SourceMap, findings: &[Finding]) -> String {
+    findings.iter().map(|f| line(sources, f)).collect()
 }
 
 /// `frontend/src/api.js:5:27: error[missing-prefix] POST /api/login will get 404 at …`, with
 /// its line ending.
-fn line(analysis: &Analysis, f: &Finding) -> String {
-    let sources = &analysis.sources;
+fn line(sources: &SourceMap, f: &Finding) -> String {
     let at = sources.line_col(f.primary.span);
     format!(
         "{}:{}:{}: {}[{}] {}\n",

@@ -4,16 +4,12 @@
 //! for info findings. Values are escaped as the runner unescapes them: `%`, CR and LF
 //! everywhere, and also `:` and `,` in properties.
 
-use crate::check::Analysis;
 use crate::finding::{Finding, Severity};
 use crate::source_file::{LineCol, SourceMap, Span};
 
 /// Renders one workflow command per finding, in the order given.
-pub fn render(analysis: &Analysis, findings: &[Finding]) -> String {
-    findings
-        .iter()
-        .map(|f| command(&analysis.sources, f))
-        .collect()
+pub fn render(sources: &SourceMap, findings: &[Finding]) -> String {
+    findings.iter().map(|f| command(sources, f)).collect()
 }
 
 /// The workflow command of one finding, with its line ending.

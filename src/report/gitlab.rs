@@ -6,17 +6,16 @@ use std::collections::HashSet;
 
 use serde_json::{Value, json};
 
-use crate::check::Analysis;
 use crate::finding::{Finding, Severity};
 use crate::source_file::SourceMap;
 
 /// Renders the findings as a pretty-printed JSON array.
-pub fn render(analysis: &Analysis, findings: &[Finding]) -> String {
+pub fn render(sources: &SourceMap, findings: &[Finding]) -> String {
     let fingerprints = unique_fingerprints(findings);
     let issues: Vec<Value> = findings
         .iter()
         .zip(fingerprints)
-        .map(|(f, fp)| issue(&analysis.sources, f, fp))
+        .map(|(f, fp)| issue(sources, f, fp))
         .collect();
     let mut s = serde_json::to_string_pretty(&issues).unwrap_or_else(|_| "[]".to_owned());
     s.push('\n');

@@ -5,8 +5,8 @@ use std::fmt::Write;
 
 use owo_colors::{OwoColorize, Style};
 
-use crate::check::Summary;
 use crate::finding::{Finding, Label, Severity};
+use crate::report::summary::Summary;
 use crate::source_file::SourceMap;
 
 /// Rendering options.

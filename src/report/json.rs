@@ -3,8 +3,8 @@
 
 use serde_json::{Value, json};
 
-use crate::check::Summary;
 use crate::finding::{Finding, Label};
+use crate::report::summary::Summary;
 use crate::source_file::SourceMap;
 
 /// Base of every finding's `type` URI.

@@ -4,9 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::check::Analysis;
 use crate::finding::Finding;
-use crate::rules::CallResult;
 use crate::source_file::{SourceMap, Span};
 
 /// The rule whose findings a skipped test case already stands for.
@@ -22,28 +20,39 @@ struct Case<'a> {
     failures: Vec<&'a Finding>,
 }
 
-/// Renders the analysis as a JUnit XML document.
-pub fn render(analysis: &Analysis, findings: &[Finding]) -> String {
-    let (mut cases, claimed) = call_cases(analysis, findings);
+/// A client call routelint checked, as a test case shows it.
+pub struct CheckedCall {
+    /// The call in its source.
+    pub span: Span,
+    /// The request it sends (`GET /blog/api/posts`), when its URL resolved.
+    pub request: Option<String>,
+    /// The client that sends it (`fetch`, `axios`), named when the URL did not resolve.
+    pub client: String,
+    /// Why it could not be checked, when it could not.
+    pub unresolved: Option<String>,
+}
+
+/// Renders the checked calls and the findings as a JUnit XML document.
+pub fn render(sources: &SourceMap, calls: &[CheckedCall], findings: &[Finding]) -> String {
+    let (mut cases, claimed) = call_cases(sources, calls, findings);
     cases.extend(
         findings
             .iter()
             .zip(&claimed)
             .filter(|(_, claimed)| !**claimed)
-            .map(|(f, _)| place_case(&analysis.sources, f)),
+            .map(|(f, _)| place_case(sources, f)),
     );
-    document(&analysis.sources, &cases)
+    document(sources, &cases)
 }
 
 /// A test case per client call, sorted by location, and which findings they claimed.
-fn call_cases<'a>(analysis: &Analysis, findings: &'a [Finding]) -> (Vec<Case<'a>>, Vec<bool>) {
+fn call_cases<'a>(
+    sources: &SourceMap,
+    calls: &[CheckedCall],
+    findings: &'a [Finding],
+) -> (Vec<Case<'a>>, Vec<bool>) {
     let mut claimed = vec![false; findings.len()];
-    let mut calls: Vec<(Span, &CallResult)> = analysis
-        .results
-        .iter()
-        .map(|r| (analysis.graph.call(r.call).fact.span, r))
-        .collect();
-    let sources = &analysis.sources;
+    let mut calls: Vec<(Span, &CheckedCall)> = calls.iter().map(|c| (c.span, c)).collect();
     calls.sort_by(|a, b| {
         sources
             .display(a.0.file)
@@ -54,7 +63,7 @@ fn call_cases<'a>(analysis: &Analysis, findings: &'a [Finding]) -> (Vec<Case<'a>
     let cases = calls
         .into_iter()
         .map(|(span, r)| {
-            let mut case = call_case(analysis, span, r);
+            let mut case = call_case(sources, span, r);
             for (i, f) in findings.iter().enumerate() {
                 if f.primary.span == span {
                     claimed[i] = true;
@@ -73,16 +82,12 @@ fn call_cases<'a>(analysis: &Analysis, findings: &'a [Finding]) -> (Vec<Case<'a>
 }
 
 /// `GET /blog/api/posts (frontend/src/api.js:5)`, skipped when it could not be checked.
-fn call_case<'a>(analysis: &Analysis, span: Span, r: &CallResult) -> Case<'a> {
-    let sources = &analysis.sources;
+fn call_case<'a>(sources: &SourceMap, span: Span, r: &CheckedCall) -> Case<'a> {
     let file = sources.display(span.file).to_owned();
     let line = sources.line_col(span).line;
     let what = match &r.request {
-        Some(q) => q.to_string(),
-        None => format!(
-            "{} call with an unresolved URL",
-            analysis.graph.call(r.call).fact.client
-        ),
+        Some(q) => q.clone(),
+        None => format!("{} call with an unresolved URL", r.client),
     };
     Case {
         classname: file.clone(),

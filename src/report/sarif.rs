@@ -5,9 +5,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::check::Analysis;
-use crate::finding::{Finding, Label, Severity};
-use crate::rules::{Meta, RULES};
+use crate::finding::{Finding, Label, Meta, Severity};
 use crate::source_file::{SourceMap, Span};
 
 /// The schema the log declares.
@@ -18,18 +16,21 @@ pub const SRCROOT: &str = "SRCROOT";
 pub const FINGERPRINT_KEY: &str = "routelint/v1";
 const HOME: &str = "https://routelint.dev";
 
-/// Renders the findings as a pretty-printed SARIF log.
-pub fn render(analysis: &Analysis, findings: &[Finding]) -> String {
-    let results: Vec<Value> = findings
-        .iter()
-        .map(|f| result(&analysis.sources, f))
-        .collect();
+/// Renders the findings as a pretty-printed SARIF log; `rules` is the registry, in code order,
+/// and `base` the checked root.
+pub fn render(
+    sources: &SourceMap,
+    base: &std::path::Path,
+    rules: &[&Meta],
+    findings: &[Finding],
+) -> String {
+    let results: Vec<Value> = findings.iter().map(|f| result(sources, rules, f)).collect();
     let log = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": driver()},
-            "originalUriBaseIds": {SRCROOT: {"uri": base_uri(&analysis.base)}},
+            "tool": {"driver": driver(rules)},
+            "originalUriBaseIds": {SRCROOT: {"uri": base_uri(base)}},
             "results": results,
             "columnKind": "unicodeCodePoints",
         }],
@@ -40,8 +41,8 @@ pub fn render(analysis: &Analysis, findings: &[Finding]) -> String {
 }
 
 /// `tool.driver`: routelint and every rule it has.
-fn driver() -> Value {
-    let rules: Vec<Value> = RULES.iter().map(|r| rule(r.meta())).collect();
+fn driver(registry: &[&Meta]) -> Value {
+    let rules: Vec<Value> = registry.iter().map(|m| rule(m)).collect();
     json!({
         "name": "routelint",
         "fullName": concat!("routelint ", env!("CARGO_PKG_VERSION")),
@@ -73,10 +74,10 @@ fn rule(m: &Meta) -> Value {
 }
 
 /// A `result` for one finding.
-fn result(sources: &SourceMap, f: &Finding) -> Value {
+fn result(sources: &SourceMap, rules: &[&Meta], f: &Finding) -> Value {
     let mut obj = Map::new();
     obj.insert("ruleId".into(), json!(f.rule));
-    if let Some(i) = RULES.iter().position(|r| r.meta().name == f.rule) {
+    if let Some(i) = rules.iter().position(|m| m.name == f.rule) {
         obj.insert("ruleIndex".into(), json!(i));
     }
     obj.insert("level".into(), json!(level(f.severity)));
@@ -331,7 +332,7 @@ mod tests {
 
     #[test]
     fn every_rule_has_a_description() {
-        for r in RULES {
+        for r in crate::rules::RULES {
             let docs = dedent(r.meta().docs);
             assert!(!first_paragraph(&docs).is_empty(), "{}", r.meta().name);
         }

@@ -1,8 +1,10 @@
 //! `case-mismatch`: the path matches only when case is ignored.
 
-use super::{Check, Context, Site, declare_rule, replace_in_source};
 use crate::finding::{Finding, Fix};
 use crate::rules::diagnose::Cause;
+use crate::rules::{
+    context::Context, context::Site, fix::replace_in_source, rule::Check, rule::declare_rule,
+};
 
 declare_rule! {
     /// ## What it finds

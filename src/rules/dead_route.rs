@@ -1,7 +1,7 @@
 //! `dead-route`: a route no client call passes through (with `--coverage`).
 
-use super::{Check, Context, declare_rule};
 use crate::finding::{Finding, Label};
+use crate::rules::{context::Context, rule::Check, rule::declare_rule};
 
 declare_rule! {
     /// ## What it finds

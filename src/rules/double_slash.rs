@@ -1,9 +1,9 @@
 //! `double-slash`: a rewrite produces `//` and the next hop matches nothing.
 
-use super::{Check, Context, Site, declare_rule};
 use crate::finding::{Finding, Label};
 use crate::model::path::Rewrite;
 use crate::rules::diagnose::Cause;
+use crate::rules::{context::Context, context::Site, rule::Check, rule::declare_rule};
 
 declare_rule! {
     /// ## What it finds
@@ -82,7 +82,7 @@ impl Check for DoubleSlash {
                     } else {
                         format!(
                             "rewrites the matched `{}` to this, keeping the next slash",
-                            super::prefix_of(&rt.fact.matcher).unwrap_or("prefix")
+                            rt.fact.matcher.prefix().unwrap_or("prefix")
                         )
                     },
                 });
@@ -93,7 +93,7 @@ impl Check for DoubleSlash {
                     ));
                 }
                 if let (Some(prefix), Some(Rewrite::ReplaceMatched(to))) =
-                    (super::prefix_of(&rt.fact.matcher), &rt.fact.rewrite)
+                    (rt.fact.matcher.prefix(), &rt.fact.rewrite)
                 {
                     let p = prefix.trim_end_matches('/');
                     let to = if to.ends_with('/') {
@@ -102,7 +102,7 @@ impl Check for DoubleSlash {
                         format!("{to}/")
                     };
                     f.help = Some(match rt.fact.dialect {
-                        crate::sources::Dialect::Envoy => format!(
+                        crate::sources::facts::Dialect::Envoy => format!(
                             "match `prefix: \"{p}/\"` with `prefix_rewrite: \"{to}\"`, and add a `path: \"{p}\"` route for the bare path"
                         ),
                         _ => format!(

@@ -1,7 +1,7 @@
 //! `duplicated-prefix`: a client's base URL or a wrapper adds a prefix the call already has.
 
-use super::{Check, Context, declare_rule};
 use crate::finding::{Finding, Label};
+use crate::rules::{context::Context, rule::Check, rule::declare_rule};
 
 declare_rule! {
     /// ## What it finds

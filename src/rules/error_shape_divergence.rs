@@ -2,9 +2,9 @@
 //! read alike.
 
 use super::error_shapes::{agrees, names, reference, services};
-use super::{Check, Context, declare_rule};
 use crate::finding::{Finding, Label};
 use crate::model::errors::describe;
+use crate::rules::{context::Context, rule::Check, rule::declare_rule};
 
 declare_rule! {
     /// ## What it finds

@@ -1,12 +1,12 @@
 //! What the error rules share: the services a system's clients reach, and the error shape most
 //! of them declare (the shape a frontend is written against).
 
-use super::Context;
 use crate::model::errors::{compatible, is_problem_details};
 use crate::model::graph::{ComponentId, Role};
+use crate::rules::context::Context;
 use crate::sim::Outcome;
 use crate::source_file::Span;
-use crate::sources::ErrorBody;
+use crate::sources::facts::ErrorBody;
 
 /// The services whose declared error shapes count: those client calls reach, or every service
 /// when the repository has no calls that reach one. In component order.

@@ -2,10 +2,10 @@
 //! error shape the services behind it declare.
 
 use super::error_shapes::{names, reference, services};
-use super::{Check, Context, declare_rule};
 use crate::finding::{Finding, Label};
 use crate::model::errors::{AnswerOrigin, compatible, describe};
 use crate::model::graph::{ComponentId, Role};
+use crate::rules::{context::Context, rule::Check, rule::declare_rule};
 
 declare_rule! {
     /// ## What it finds
@@ -129,7 +129,7 @@ fn location(cx: &Context<'_>, id: ComponentId) -> Option<crate::source_file::Spa
 }
 
 /// How to align a router's miss answers, in its own terms.
-fn help(kind: &str, body: &crate::sources::ErrorBody) -> String {
+fn help(kind: &str, body: &crate::sources::facts::ErrorBody) -> String {
     let shape = describe(body);
     match kind {
         "Spring Cloud Gateway" => format!(

@@ -1,8 +1,8 @@
 //! `method-not-allowed`: the path matches at a hop, the method does not.
 
-use super::{Check, Context, Site, declare_rule};
 use crate::finding::Finding;
 use crate::rules::diagnose::Cause;
+use crate::rules::{context::Context, context::Site, rule::Check, rule::declare_rule};
 
 declare_rule! {
     /// ## What it finds

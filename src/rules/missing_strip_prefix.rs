@@ -1,11 +1,11 @@
 //! `missing-strip-prefix`: a hop forwards a prefix the next component does not serve.
 
-use super::{Check, Context, Site, declare_rule};
 use crate::finding::{Finding, Label};
 use crate::model::graph::RouteId;
 use crate::rules::diagnose::Cause;
+use crate::rules::{context::Context, context::Site, rule::Check, rule::declare_rule};
 use crate::sim::Step;
-use crate::sources::Dialect;
+use crate::sources::facts::Dialect;
 
 declare_rule! {
     /// ## What it finds
@@ -127,7 +127,11 @@ fn strip_help(cx: &Context<'_>, rid: RouteId, strip: &str) -> String {
             }
         }
         Dialect::Istio => {
-            let slash_ok = super::prefix_of(&route.fact.matcher).is_some_and(|p| p.ends_with('/'));
+            let slash_ok = route
+                .fact
+                .matcher
+                .prefix()
+                .is_some_and(|p| p.ends_with('/'));
             if slash_ok {
                 "add `rewrite: {uri: /}` to that rule".to_owned()
             } else {

@@ -1,10 +1,10 @@
 //! `mux-conflict`: two Go 1.22 ServeMux patterns that conflict, so registration panics.
 
-use super::{Check, Context, declare_rule};
 use crate::finding::{Finding, Label};
 use crate::model::method::{Method, MethodSet};
 use crate::model::path::{PatSeg, PathMatch, Pattern};
-use crate::sources::Dialect;
+use crate::rules::{context::Context, rule::Check, rule::declare_rule};
+use crate::sources::facts::Dialect;
 
 declare_rule! {
     /// ## What it finds

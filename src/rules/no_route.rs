@@ -1,7 +1,7 @@
 //! `no-route`: no route or endpoint matches, and no small change would make one match.
 
-use super::{Check, Context, declare_rule};
 use crate::finding::Finding;
+use crate::rules::{context::Context, rule::Check, rule::declare_rule};
 use crate::sim::{Miss, Outcome, Step};
 
 declare_rule! {
@@ -34,7 +34,10 @@ declare_rule! {
 impl Check for NoRoute {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for r in &cx.results {
-            if r.diagnosis.is_some() || super::proxy_pass_slash::claims(cx, r) || cx.duplicated(r) {
+            if r.diagnosis.is_some()
+                || crate::rules::nginx_slash::claims(cx.graph, r)
+                || cx.duplicated(r)
+            {
                 continue;
             }
             let (Some(t), Some(request)) = (&r.trace, &r.request) else {
@@ -145,7 +148,7 @@ fn rewrite_note(cx: &Context<'_>, t: &crate::sim::Trace) -> Option<String> {
     );
     if let crate::model::path::Rewrite::RegexReplace { with, .. } = rewrite
         && !with.contains('$')
-        && route.fact.dialect == crate::sources::Dialect::Ingress
+        && route.fact.dialect == crate::sources::facts::Dialect::Ingress
     {
         note.push_str(
             "; a rewrite-target without capture groups replaces the whole path: since ingress-nginx 0.22 write `path: /prefix(/|$)(.*)` with `rewrite-target: /$2`",

@@ -1,9 +1,9 @@
 //! `not-problem-details`: an error response that is not RFC 9457 problem details, under the
 //! `errors = "problem-details"` policy.
 
-use super::{Check, Context, declare_rule};
 use crate::finding::{Finding, Label};
 use crate::model::errors::{describe, is_problem_details};
+use crate::rules::{context::Context, rule::Check, rule::declare_rule};
 
 declare_rule! {
     /// ## What it finds

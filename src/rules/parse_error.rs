@@ -1,7 +1,7 @@
 //! `parse-error`: a file of a known kind that could not be read.
 
-use super::{Check, Context, declare_rule};
 use crate::finding::{Finding, Label};
+use crate::rules::{context::Context, rule::Check, rule::declare_rule};
 
 declare_rule! {
     /// ## What it finds

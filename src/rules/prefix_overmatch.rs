@@ -1,10 +1,10 @@
 //! `prefix-overmatch`: a string-prefix route without its trailing slash catches more than it
 //! means to.
 
-use super::{Check, Context, declare_rule};
 use crate::finding::{Finding, Label};
 use crate::model::graph::RouteId;
 use crate::model::path::{PathMatch, Tri};
+use crate::rules::{context::Context, rule::Check, rule::declare_rule};
 use crate::sim::Step;
 
 declare_rule! {

@@ -1,12 +1,10 @@
 //! `proxy-pass-slash`: an nginx `location`/`proxy_pass` pair whose slash arithmetic turns a
 //! client's path into `//x` or `/apix`.
 
-use super::{CallResult, Check, Context, declare_rule};
 use crate::finding::{Finding, Label, Severity};
-use crate::model::graph::RouteId;
-use crate::model::path::{PathMatch, Rewrite};
-use crate::sim::{Hop, Step};
-use crate::sources::Dialect;
+use crate::rules::context::Context;
+use crate::rules::nginx_slash::{SlashFault, fault_in};
+use crate::rules::rule::{Check, declare_rule};
 
 declare_rule! {
     /// ## What it finds
@@ -42,66 +40,13 @@ declare_rule! {
     }
 }
 
-/// How a location/proxy_pass pair broke a path.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SlashFault {
-    /// `location /p` + `proxy_pass http://b/`: `/p/x` → `//x`.
-    Double,
-    /// `location /p/` + `proxy_pass http://b/api`: `/p/x` → `/apix`.
-    Glued,
-}
-
-/// The nginx route of a trace whose prefix replacement broke this request's path, if any:
-/// (hop index, route, fault, location prefix, proxy_pass URI part).
-pub fn fault_in(
-    cx: &Context<'_>,
-    hops: &[Hop],
-) -> Option<(usize, RouteId, SlashFault, String, String)> {
-    hops.iter().enumerate().find_map(|(i, h)| {
-        let Some(Step::Route(rid)) = h.chosen else {
-            return None;
-        };
-        let fact = &cx.graph.route(rid).fact;
-        if fact.dialect != Dialect::Nginx {
-            return None;
-        }
-        let (PathMatch::StringPrefix { prefix, .. }, Some(Rewrite::ReplaceMatched(uri))) =
-            (&fact.matcher, &fact.rewrite)
-        else {
-            return None;
-        };
-        let rest = h.path_in.replace_head(prefix.len(), "")?;
-        let rest = rest.to_string();
-        let fault = if uri.ends_with('/') && rest.starts_with('/') {
-            SlashFault::Double
-        } else if !uri.ends_with('/')
-            && prefix.ends_with('/')
-            && rest != "(empty)"
-            && !rest.starts_with('/')
-        {
-            SlashFault::Glued
-        } else {
-            return None;
-        };
-        Some((i, rid, fault, prefix.clone(), uri.clone()))
-    })
-}
-
-/// Whether this rule reports the call: the other rules leave it alone (one finding per call,
-/// the most specific one).
-pub fn claims(cx: &Context<'_>, r: &CallResult) -> bool {
-    r.trace
-        .as_ref()
-        .is_some_and(|t| fault_in(cx, &t.hops).is_some())
-}
-
 impl Check for ProxyPassSlash {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for r in &cx.results {
             let (Some(t), Some(request)) = (&r.trace, &r.request) else {
                 continue;
             };
-            let Some((i, rid, fault, prefix, uri)) = fault_in(cx, &t.hops) else {
+            let Some((i, rid, fault, prefix, uri)) = fault_in(cx.graph, &t.hops) else {
                 continue;
             };
             let hop = &t.hops[i];

@@ -1,8 +1,8 @@
 //! `redirect-drops-method`: a trailing-slash redirect on a path clients call with a body.
 
-use super::{Check, Context, Site, declare_rule};
 use crate::finding::Finding;
 use crate::rules::diagnose::Cause;
+use crate::rules::{context::Context, context::Site, rule::Check, rule::declare_rule};
 
 declare_rule! {
     /// ## What it finds

@@ -1,8 +1,8 @@
 //! `regex-case-insensitive`: ingress-nginx turned an Ingress path into a case-insensitive
 //! regex because another Ingress of the same host uses regex paths.
 
-use super::{Check, Context, declare_rule};
 use crate::finding::{Finding, Label};
+use crate::rules::{context::Context, rule::Check, rule::declare_rule};
 
 declare_rule! {
     /// ## What it finds

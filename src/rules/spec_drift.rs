@@ -1,12 +1,12 @@
 //! `spec-drift`: a component's OpenAPI document and its code disagree about its operations.
 //! Compares the endpoints of each component by source; reads the graph only.
 
-use super::{Check, Context, declare_rule};
 use crate::finding::{Finding, Label};
 use crate::model::graph::Endpoint;
 use crate::model::method::Method;
 use crate::model::path::{PatSeg, Pattern};
-use crate::sources::Dialect;
+use crate::rules::{context::Context, rule::Check, rule::declare_rule};
+use crate::sources::facts::Dialect;
 
 declare_rule! {
     /// ## What it finds
@@ -249,7 +249,7 @@ mod tests {
     use super::*;
 
     fn s(p: &str) -> Vec<String> {
-        shape(&crate::sources::spring_mvc::pattern(p).expect("pattern"))
+        shape(&crate::sources::service::spring_mvc::pattern(p).expect("pattern"))
     }
 
     #[test]

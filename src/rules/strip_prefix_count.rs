@@ -1,9 +1,9 @@
 //! `strip-prefix-count`: a Spring Cloud Gateway `StripPrefix=N` removes the wrong number of
 //! segments for the service behind it.
 
-use super::{Check, Context, Site, declare_rule};
 use crate::finding::{Finding, Label};
 use crate::rules::diagnose::Cause;
+use crate::rules::{context::Context, context::Site, rule::Check, rule::declare_rule};
 use crate::sim::Step;
 
 declare_rule! {

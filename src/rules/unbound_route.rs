@@ -1,8 +1,8 @@
 //! `unbound-route`: a VirtualService or HTTPRoute bound to a gateway that does not exist.
 
-use super::{Check, Context, declare_rule};
 use crate::finding::{Finding, Label};
 use crate::model::graph::Role;
+use crate::rules::{context::Context, rule::Check, rule::declare_rule};
 
 declare_rule! {
     /// ## What it finds

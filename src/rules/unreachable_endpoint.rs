@@ -1,7 +1,7 @@
 //! `unreachable-endpoint`: an endpoint no request from the edge can reach (with `--coverage`).
 
-use super::{Check, Context, declare_rule};
 use crate::finding::{Finding, Label};
+use crate::rules::{context::Context, rule::Check, rule::declare_rule};
 
 declare_rule! {
     /// ## What it finds

@@ -1,7 +1,7 @@
 //! `unresolved-call`: calls routelint could not check, so users see what was not verified.
 
-use super::{Check, Context, declare_rule};
 use crate::finding::Finding;
+use crate::rules::{context::Context, rule::Check, rule::declare_rule};
 
 declare_rule! {
     /// ## What it finds

@@ -1,8 +1,8 @@
 //! `unresolved-endpoint`: endpoints a service's code registers at paths routelint could not
 //! read, so users see which routes were not checked.
 
-use super::{Check, Context, declare_rule};
 use crate::finding::{Finding, Label};
+use crate::rules::{context::Context, rule::Check, rule::declare_rule};
 
 declare_rule! {
     /// ## What it finds

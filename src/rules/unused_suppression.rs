@@ -4,8 +4,8 @@
 //! lists it and `routelint explain unused-suppression` documents it. It must not produce
 //! findings itself.
 
-use super::{Check, Context, declare_rule};
 use crate::finding::Finding;
+use crate::rules::{context::Context, rule::Check, rule::declare_rule};
 
 declare_rule! {
     /// ## What it finds

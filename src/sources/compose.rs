@@ -3,7 +3,9 @@
 //! `orders-service`), and its aliases (`container_name`, network `aliases`) are names other
 //! layers may forward to. Reads one file; links nothing itself.
 
-use super::{ComponentDir, ComponentFact, ComponentKind, Facts, Input};
+use crate::sources::{
+    facts::ComponentDir, facts::ComponentFact, facts::ComponentKind, facts::Facts, input::Input,
+};
 use crate::tree::Node;
 
 /// Whether a YAML file is a compose file, by its name.
@@ -119,7 +121,7 @@ mod tests {
   redis:
     image: redis:7
 ";
-        let f = extract(crate::sources::test_input(
+        let f = extract(crate::sources::testing::test_input(
             "deploy/docker-compose.yml",
             text,
         ));
@@ -152,7 +154,7 @@ mod tests {
 
     #[test]
     fn odd_compose_files_are_problems_or_nothing() {
-        let run = |text: &str| extract(crate::sources::test_input("compose.yaml", text));
+        let run = |text: &str| extract(crate::sources::testing::test_input("compose.yaml", text));
         assert_eq!(run("services: [a, b]\n").problems.len(), 1);
         assert!(run("version: '3'\n").is_empty());
         assert!(

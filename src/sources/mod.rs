@@ -1,643 +1,28 @@
-//! Extractors: one module per input format, each a pure function from one file's text to
-//! [`Facts`] with byte spans. An extractor knows its format and nothing else: it never looks at
-//! another file and never decides whether something is wrong.
+//! Readers, by layer: [`edge`] routers, [`gateway`]s, [`service`]s, [`client`]s, the
+//! Kubernetes object dispatcher ([`k8s`]), the JVM languages ([`jvm`]) and the error-shape
+//! readers ([`errors`]). Two shapes, both pure and neither deciding whether anything is wrong:
+//! a file reader turns one file's text into [`Facts`] with byte spans; a project reader (JS/TS,
+//! Go, Python) reads a language's files together, over their module graph. This module is the
+//! dispatcher: [`SourceKind`] says which reader reads a file; readers never import it.
 
-pub mod apisix;
+pub mod client;
 pub mod compose;
-pub mod envoy;
-pub mod error_handlers;
-pub mod gateway_api;
-pub mod go_mux;
-pub mod go_routers;
-pub mod ingress;
-pub mod istio;
-pub mod java;
-pub mod js_calls;
-pub mod js_routes;
+pub mod edge;
+pub mod errors;
+pub mod facts;
+pub mod gateway;
+pub mod input;
+pub mod jvm;
 pub mod k8s;
-pub mod kong;
-pub mod kotlin;
-pub mod local_reply;
-pub mod nginx;
-pub mod nginx_errors;
-pub mod openapi;
-pub mod openapi_errors;
-pub mod python;
-pub mod spring_config;
-pub mod spring_dsl;
-pub mod spring_mvc;
+pub mod service;
 pub mod syntax;
-pub mod traefik;
+#[cfg(test)]
+pub(crate) mod testing;
 
 use rayon::prelude::*;
 
-use crate::model::method::{Method, MethodSet};
-use crate::model::path::{PathMatch, Pattern, ReqPath, Rewrite};
-use crate::source_file::{FileId, Span};
-
-/// What an extractor is given: one file.
-#[derive(Clone, Copy, Debug)]
-pub struct Input<'a> {
-    pub file: FileId,
-    /// Display path relative to the checked root, `/`-separated (`api-gateway/main.go`).
-    pub path: &'a str,
-    pub text: &'a str,
-}
-
-impl Input<'_> {
-    /// A span from byte offsets within this file.
-    pub fn span(&self, start: usize, end: usize) -> Span {
-        Span::new(self.file, start, end)
-    }
-
-    /// The span of a node of this file's document tree.
-    pub fn node_span(&self, node: &crate::tree::Node) -> Span {
-        self.span(node.range.start, node.range.end)
-    }
-
-    /// A list field (`node` is the value looked up for `key`): absent or null is `None`, a
-    /// value of another type is a problem at it and `None` too.
-    pub fn list_field<'a>(
-        &self,
-        facts: &mut Facts,
-        what: &str,
-        key: &str,
-        node: Option<&'a crate::tree::Node>,
-    ) -> Option<&'a [crate::tree::Node]> {
-        let node = node.filter(|n| !n.is_null())?;
-        let items = node.as_seq();
-        if items.is_none() {
-            facts.problem(
-                self.node_span(node),
-                format!("{what}: `{key}` must be a list, found {}", node.type_name()),
-            );
-        }
-        items
-    }
-
-    /// `parent[key]` as a list; absent, null or of another type (a problem) reads as empty.
-    pub fn list<'a>(
-        &self,
-        facts: &mut Facts,
-        what: &str,
-        parent: &'a crate::tree::Node,
-        key: &str,
-    ) -> &'a [crate::tree::Node] {
-        self.list_field(facts, what, key, parent.get(key))
-            .unwrap_or_default()
-    }
-
-    /// Parses the file as JSON (by its `.json` extension) or as a YAML stream, hands every
-    /// document that parses to `read`, and records every one that does not as a problem.
-    pub fn for_each_document(
-        &self,
-        facts: &mut Facts,
-        mut read: impl FnMut(&crate::tree::Node, &mut Facts),
-    ) {
-        if self.path.to_ascii_lowercase().ends_with(".json") {
-            if self.text.trim().is_empty() {
-                return;
-            }
-            match crate::tree::parse_json(self.text) {
-                Ok(node) => read(&node, facts),
-                Err(e) => facts.problem(
-                    self.span(e.range.start, e.range.end),
-                    format!("JSON does not parse: {}", e.message),
-                ),
-            }
-            return;
-        }
-        for doc in crate::tree::parse_yaml(self.text) {
-            match doc.result {
-                Ok(node) => read(&node, facts),
-                Err(e) => facts.problem(
-                    self.span(e.range.start, e.range.end),
-                    format!("YAML does not parse: {}", e.message),
-                ),
-            }
-        }
-    }
-}
-
-/// Which component a fact belongs to.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Owner {
-    /// The component that owns the file; topology decides it from the file's location,
-    /// bindings and `routelint.toml`.
-    File,
-    /// A component named in the file itself (an Istio Gateway a VirtualService binds to).
-    Named(String),
-}
-
-/// The router semantics a route or endpoint follows. Decides match order and miss statuses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Dialect {
-    /// Envoy under Istio: first match in order; no route (method included) is 404.
-    Istio,
-    /// Gateway API HTTPRoute: most specific match across every route of a Gateway; a miss,
-    /// method included, is 404.
-    GatewayApi,
-    /// Kubernetes Ingress: Exact before the longest prefix; no methods; a miss is 404.
-    Ingress,
-    /// Kong (declarative config or Kong Ingress Controller CRDs): routes ranked by the
-    /// priority the source computes; no route (method included) is 404.
-    Kong,
-    /// Traefik (file provider or IngressRoute CRDs): priority (rule length unless set); 404.
-    Traefik,
-    /// Envoy route configuration: routes in order, first match; 404.
-    Envoy,
-    /// APISIX: routes ranked by the priority the source computes; 404.
-    Apisix,
-    /// Go `net/http.ServeMux`; `modern` is Go 1.22+ (methods, wildcards, 405 with Allow).
-    GoServeMux { modern: bool },
-    /// Endpoints from an OpenAPI document: the framework behind it is not known; a method
-    /// miss is assumed to be 405 as most frameworks answer.
-    OpenApi,
-    /// Spring Cloud Gateway (and Zuul, which routes alike): routes by `order`, then
-    /// declaration order (the source sets `priority` to `-order`); a miss, method included, is
-    /// 404.
-    SpringGateway,
-    /// nginx `location` selection (exact, longest prefix, `^~`, regexes in order).
-    Nginx,
-    /// Routes or endpoints declared in an application framework's code.
-    Framework(Framework),
-}
-
-/// An application framework whose routes routelint reads from code. Decides how the component
-/// answers a miss.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Framework {
-    FastApi,
-    Flask,
-    Express,
-    /// koa-router; `allowed_methods`: `router.allowedMethods()` is used (then a method miss
-    /// is 405, else 404).
-    Koa {
-        allowed_methods: bool,
-    },
-    Fastify,
-    Nest,
-    NextJs,
-    Nuxt,
-    SpringMvc,
-    SpringWebflux,
-    Gorilla,
-    Chi,
-    /// gin; `method_not_allowed`: `HandleMethodNotAllowed = true` (405, else 404).
-    Gin {
-        method_not_allowed: bool,
-    },
-    Echo,
-}
-
-/// How a framework answers a request it has no handler for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct FrameworkMiss {
-    pub label: &'static str,
-    /// Status when the path matches a route of another method.
-    pub method_miss: u16,
-    pub method_miss_note: &'static str,
-}
-
-impl Framework {
-    pub fn miss(self) -> FrameworkMiss {
-        let (label, method_miss, method_miss_note) = match self {
-            Framework::FastApi => (
-                "FastAPI",
-                405,
-                "Starlette answers 405 when the path matches a route of another method",
-            ),
-            Framework::Flask => (
-                "Flask",
-                405,
-                "Werkzeug answers 405 when the path matches a rule of another method",
-            ),
-            Framework::Express => (
-                "Express",
-                404,
-                "Express has no 405: a method miss falls through to the 404 handler",
-            ),
-            Framework::Koa {
-                allowed_methods: true,
-            } => (
-                "koa-router",
-                405,
-                "router.allowedMethods() answers 405 for a method miss",
-            ),
-            Framework::Koa {
-                allowed_methods: false,
-            } => (
-                "koa-router",
-                404,
-                "koa-router without allowedMethods() answers a method miss with 404",
-            ),
-            Framework::Fastify => (
-                "Fastify",
-                404,
-                "Fastify answers 404 when no route has the method",
-            ),
-            Framework::Nest => (
-                "NestJS",
-                404,
-                "NestJS on Express answers a method miss with 404",
-            ),
-            Framework::NextJs => (
-                "Next.js",
-                405,
-                "a Next.js route handler without the method's export answers 405",
-            ),
-            Framework::Nuxt => (
-                "Nuxt/Nitro",
-                405,
-                "Nitro answers 405 for a route file whose method suffix differs",
-            ),
-            Framework::SpringMvc => (
-                "Spring MVC",
-                405,
-                "Spring answers 405 when the path matches a mapping of another method",
-            ),
-            Framework::SpringWebflux => (
-                "Spring WebFlux",
-                405,
-                "Spring answers 405 when the path matches a mapping of another method",
-            ),
-            Framework::Gorilla => (
-                "gorilla/mux",
-                405,
-                "gorilla/mux answers 405 when a route matches the path but not `.Methods`",
-            ),
-            Framework::Chi => (
-                "chi",
-                405,
-                "chi answers 405 when the path has handlers for other methods",
-            ),
-            Framework::Gin {
-                method_not_allowed: true,
-            } => ("gin", 405, "gin with HandleMethodNotAllowed answers 405"),
-            Framework::Gin {
-                method_not_allowed: false,
-            } => (
-                "gin",
-                404,
-                "gin answers a method miss with 404 unless HandleMethodNotAllowed is set",
-            ),
-            Framework::Echo => (
-                "echo",
-                405,
-                "echo answers 405 when the path matches a route of another method",
-            ),
-        };
-        FrameworkMiss {
-            label,
-            method_miss,
-            method_miss_note,
-        }
-    }
-}
-
-/// Where a route sends a matching request.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Target {
-    /// Proxies to a host (a component name, short or FQDN, possibly with a port).
-    Forward {
-        host: String,
-        port: Option<u16>,
-        span: Span,
-    },
-    /// Continues in another routing table of the same component (a Go mux mounted in a mux).
-    Table(String),
-    /// The component answers the request itself (a gateway's own handler).
-    Serve { handler: String },
-    /// A handler routelint cannot follow: requests that reach it are unknown, never 404.
-    Opaque { why: String },
-}
-
-/// A routing rule of an edge router or gateway.
-#[derive(Clone, Debug)]
-pub struct RouteFact {
-    pub owner: Owner,
-    /// Routing table the route belongs to (the mux variable, the VirtualService name).
-    pub table: String,
-    /// Human name of where it is declared: `VirtualService blog-virtualservice`.
-    pub origin: String,
-    /// Declaration order within the file.
-    pub order: u32,
-    pub matcher: PathMatch,
-    pub methods: MethodSet,
-    pub rewrite: Option<Rewrite>,
-    pub rewrite_span: Option<Span>,
-    pub target: Target,
-    /// The match itself (`prefix: /blog/api/`, `"/blog/api/"`).
-    pub span: Span,
-    /// The whole rule or registration (for "forwards the path unchanged" snippets).
-    pub rule_span: Span,
-    /// Hosts the route answers for (Istio VirtualService `hosts`); empty means any.
-    pub hosts: Vec<String>,
-    /// Istio `gateways:` the route binds to (`mesh` when empty).
-    pub gateways: Vec<String>,
-    pub dialect: Dialect,
-    /// Explicit precedence for routers that rank routes by a number (Kong, Traefik, APISIX):
-    /// higher first. `None` where order or specificity decides.
-    pub priority: Option<i64>,
-    /// The route also requires headers or query parameters that a client call's text does not
-    /// show: it matches only maybe, so a route without such conditions wins over it, and when
-    /// it is the only match the request is not called a 404 either.
-    pub conditional: bool,
-}
-
-/// An operation a service answers.
-#[derive(Clone, Debug)]
-pub struct EndpointFact {
-    pub owner: Owner,
-    pub method: Method,
-    pub pattern: Pattern,
-    /// The path key (`/posts/{id}:`).
-    pub span: Span,
-    /// The method key (`patch:`).
-    pub method_span: Span,
-    pub operation_id: Option<String>,
-    pub dialect: Dialect,
-}
-
-/// The URL of a client call.
-#[derive(Clone, Debug, PartialEq)]
-pub enum CallUrl {
-    Resolved {
-        /// `http://blog-service:8005` for absolute URLs; `None` for same-origin paths.
-        origin: Option<String>,
-        path: ReqPath,
-    },
-    /// The URL could not be resolved statically; `why` says which part.
-    Unresolved { why: String },
-}
-
-/// A request a client sends.
-#[derive(Clone, Debug)]
-pub struct CallFact {
-    /// `None` when the method could not be resolved (then every method is accepted).
-    pub method: Option<Method>,
-    pub url: CallUrl,
-    /// The URL argument.
-    pub span: Span,
-    /// `fetch`, `axios.patch`, `api.get` (an axios instance).
-    pub client: String,
-    /// A prefix the client's base or a wrapper puts in front of a URL that already starts
-    /// with it (`/api` + `/api/posts`): the prefix and where it is added.
-    pub duplicated: Option<(String, Span)>,
-}
-
-/// A component declared in a file: an Istio Gateway, a Kubernetes Service.
-#[derive(Clone, Debug)]
-pub struct ComponentFact {
-    pub name: String,
-    pub kind: ComponentKind,
-    /// Other names that refer to it (`ns/name`, FQDNs, selector labels).
-    pub aliases: Vec<String>,
-    /// Hosts it serves (Istio Gateway `servers[].hosts`).
-    pub hosts: Vec<String>,
-    pub span: Span,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ComponentKind {
-    /// Entry point of outside traffic (Istio Gateway).
-    Edge,
-    /// A Gateway API `Gateway`.
-    GatewayApi,
-    /// An ingress controller (one per ingress class).
-    Ingress,
-    /// A Kubernetes Service: a name other layers forward to.
-    Service,
-}
-
-/// A name that identifies the component owning this file (an OpenAPI `servers` host).
-#[derive(Clone, Debug)]
-pub struct Binding {
-    pub name: String,
-    pub span: Span,
-    /// The name identifies every file of the file's project (the directory holding its
-    /// pom.xml, package.json, go.mod…), not only this file: Spring `spring.application.name`.
-    pub project_wide: bool,
-}
-
-/// A directory whose files belong to a named component (a docker-compose service's `build`
-/// context).
-#[derive(Clone, Debug)]
-pub struct ComponentDir {
-    /// Relative to the checked root, `/`-separated.
-    pub dir: String,
-    pub name: String,
-    pub span: Span,
-}
-
-/// A kustomization: which manifests it renders and how it renames them.
-#[derive(Clone, Debug, Default)]
-pub struct Kustomization {
-    /// `resources:` (and legacy `bases:`) entries, relative to the kustomization's directory.
-    pub resources: Vec<(String, Span)>,
-    pub name_prefix: String,
-    pub name_suffix: String,
-    pub namespace: Option<String>,
-}
-
-/// A Kong `KongIngress` or path-changing `KongPlugin` (Kong Ingress Controller): settings an
-/// Ingress naming it in `konghq.com/override` or `konghq.com/plugins` takes on.
-#[derive(Clone, Debug)]
-pub struct KongOverride {
-    pub name: String,
-    pub strip_path: Option<bool>,
-    pub methods: Option<MethodSet>,
-    /// `proxy.path`: the path the upstream request starts with.
-    pub path: Option<String>,
-    /// A `KongPlugin` `request-transformer` with `config.replace.uri`: the upstream path.
-    pub replace_uri: Option<String>,
-    pub span: Span,
-}
-
-/// The body of an error answer: its media type (`None`: an empty body) and the members a
-/// client can count on.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ErrorBody {
-    /// `application/problem+json`, `application/json`, `text/plain`, `text/html`; `None` for
-    /// an empty body.
-    pub media_type: Option<String>,
-    /// Required members of a JSON body (or its properties when none are required), sorted.
-    pub members: Vec<String>,
-}
-
-/// Where an error shape comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ErrorShapeKind {
-    /// Error responses the component's API declares (OpenAPI 4xx/5xx/`default`).
-    Declared,
-    /// A handler that answers the component's own routing misses (404/405): a Spring
-    /// `ErrorWebExceptionHandler`, an nginx `error_page`, a Go `NotFound` handler.
-    MissHandler,
-}
-
-/// An error shape stated in a file.
-#[derive(Clone, Debug)]
-pub struct ErrorShapeFact {
-    pub kind: ErrorShapeKind,
-    pub body: ErrorBody,
-    /// The status it answers (`404`); `None` for `default`, a range (`4XX`) or every error.
-    pub status: Option<u16>,
-    /// The media type key or handler that states it.
-    pub span: Span,
-    pub owner: ShapeOwner,
-}
-
-/// Which components an error shape belongs to.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ShapeOwner {
-    /// The component that owns the file.
-    File,
-    /// A component the file names (an `EnvoyFilter` selecting `istio: ingressgateway` names
-    /// `istio-ingressgateway`, an alias of the Istio Gateway with that selector).
-    Named(String),
-    /// Every Istio proxy: an `EnvoyFilter` without a workload selector.
-    EveryIstioProxy,
-}
-
-/// What `routelint.toml` tells the client-call reader (`[client]`): used only where the
-/// repository itself says nothing (no `.env` value, no `<base href>`).
-#[derive(Clone, Debug, Default)]
-pub struct ClientSettings {
-    /// Values of environment variables base URLs are built from.
-    pub env: std::collections::BTreeMap<String, String>,
-    /// The path the app's pages are served under: relative URLs resolve against it.
-    pub page_base: Option<String>,
-    /// Read test files and end-to-end suites too (skipped by default).
-    pub read_tests: bool,
-}
-
-/// A file (or part of one) that could not be read.
-#[derive(Clone, Debug)]
-pub struct Problem {
-    pub span: Span,
-    pub message: String,
-}
-
-/// Everything one file says.
-#[derive(Clone, Debug, Default)]
-pub struct Facts {
-    pub routes: Vec<RouteFact>,
-    pub endpoints: Vec<EndpointFact>,
-    pub calls: Vec<CallFact>,
-    pub components: Vec<ComponentFact>,
-    pub bindings: Vec<Binding>,
-    pub problems: Vec<Problem>,
-    /// Routing tables that receive the component's traffic (the mux given to
-    /// `http.ListenAndServe`). Empty: the first table declared.
-    pub entry_tables: Vec<String>,
-    /// Go language version from `go.mod` (`go 1.22` → `(1, 22)`).
-    pub go_version: Option<(u32, u32)>,
-    /// The file is a kustomization.
-    pub kustomization: Option<Kustomization>,
-    /// `KongIngress` objects of this file.
-    pub kong_overrides: Vec<KongOverride>,
-    /// Ingress routes that name a `KongIngress` (`konghq.com/override`): (route origin, name).
-    pub kong_override_refs: Vec<(String, String)>,
-    /// A path every framework endpoint of the file's project is served under (Spring
-    /// `server.servlet.context-path` + `spring.mvc.servlet.path`, FastAPI `root_path`).
-    pub context_path: Option<(String, Span)>,
-    /// Library versions a build file pins (`spring-cloud-gateway` → (4, 1)), for semantics
-    /// that change between major versions; they apply to the build file's project.
-    pub versions: Vec<(String, (u32, u32))>,
-    /// Error shapes the file declares or installs (one per distinct body).
-    pub error_shapes: Vec<ErrorShapeFact>,
-    /// Directories the file assigns to named components (docker-compose `build` contexts).
-    pub component_dirs: Vec<ComponentDir>,
-    /// Endpoints declared in code whose path or method routelint cannot resolve statically (a
-    /// prefix from settings, an annotation naming a constant of another file, a router built by
-    /// a function, a regex path): not guessed, counted. The span is the unresolved expression;
-    /// the string says why. The service may answer more than its endpoints say.
-    pub unresolved_endpoints: Vec<(Span, String)>,
-}
-
-impl Facts {
-    pub fn problem(&mut self, span: Span, message: impl Into<String>) {
-        self.problems.push(Problem {
-            span,
-            message: message.into(),
-        });
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.routes.is_empty()
-            && self.endpoints.is_empty()
-            && self.calls.is_empty()
-            && self.components.is_empty()
-            && self.bindings.is_empty()
-            && self.problems.is_empty()
-            && self.go_version.is_none()
-            && self.kustomization.is_none()
-            && self.kong_overrides.is_empty()
-            && self.kong_override_refs.is_empty()
-            && self.context_path.is_none()
-            && self.versions.is_empty()
-            && self.error_shapes.is_empty()
-            && self.component_dirs.is_empty()
-            && self.unresolved_endpoints.is_empty()
-    }
-
-    /// Appends another extractor's facts for the same file.
-    pub fn merge(&mut self, other: Facts) {
-        let Facts {
-            routes,
-            endpoints,
-            calls,
-            components,
-            bindings,
-            problems,
-            entry_tables,
-            go_version,
-            kustomization,
-            kong_overrides,
-            kong_override_refs,
-            context_path,
-            versions,
-            error_shapes,
-            component_dirs,
-            unresolved_endpoints,
-        } = other;
-        self.routes.extend(routes);
-        self.endpoints.extend(endpoints);
-        self.calls.extend(calls);
-        self.components.extend(components);
-        self.bindings.extend(bindings);
-        self.problems.extend(problems);
-        self.entry_tables.extend(entry_tables);
-        self.go_version = self.go_version.or(go_version);
-        self.kustomization = self.kustomization.take().or(kustomization);
-        self.kong_overrides.extend(kong_overrides);
-        self.kong_override_refs.extend(kong_override_refs);
-        self.context_path = self.context_path.take().or(context_path);
-        self.versions.extend(versions);
-        self.error_shapes.extend(error_shapes);
-        self.component_dirs.extend(component_dirs);
-        self.unresolved_endpoints.extend(unresolved_endpoints);
-    }
-}
-
-/// What the read phase keeps of a file once it is classified.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Keep {
-    /// Its text: an extractor reads it.
-    Text,
-    /// Only the module specifiers it imports. Nothing in the file is read unless a module
-    /// that is read needs it ([`SourceKind::needed`]); then it is read again from disk. Most
-    /// modules of a large frontend are such: holding every text would cost more than
-    /// reading the few needed twice.
-    Imports(Vec<String>),
-}
-
-/// A file of a kind read across files, as the read phase left it.
-#[derive(Debug, Clone, Copy)]
-pub enum Module<'a> {
-    Text(&'a str),
-    Imports(&'a [String]),
-}
+use facts::{ErrorShapeFact, Facts};
+use input::{ClientSettings, Input, Keep, Module};
 
 /// The kinds of file routelint reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -702,15 +87,15 @@ impl SourceKind {
         facts
     }
 
-    /// The error handlers a file of this kind installs ([`error_handlers`]).
+    /// The error handlers a file of this kind installs ([`errors::handlers`]).
     fn error_handlers(self, input: Input<'_>) -> Vec<ErrorShapeFact> {
         match self {
-            SourceKind::Java | SourceKind::Kotlin => error_handlers::java(input),
-            SourceKind::SpringConfig => error_handlers::spring_config(input),
-            SourceKind::Python => error_handlers::python(input),
-            SourceKind::Go => error_handlers::go(input),
-            SourceKind::JavaScript => error_handlers::express(input),
-            SourceKind::Nginx => nginx_errors::shapes(input),
+            SourceKind::Java | SourceKind::Kotlin => errors::handlers::java(input),
+            SourceKind::SpringConfig => errors::handlers::spring_config(input),
+            SourceKind::Python => errors::handlers::python(input),
+            SourceKind::Go => errors::handlers::go(input),
+            SourceKind::JavaScript => errors::handlers::express(input),
+            SourceKind::Nginx => errors::nginx::shapes(input),
             _ => Vec::new(),
         }
     }
@@ -718,20 +103,20 @@ impl SourceKind {
     fn extract_routes(self, input: Input<'_>) -> Facts {
         match self {
             SourceKind::Kubernetes => k8s::extract(input),
-            SourceKind::OpenApi => openapi::extract(input),
-            SourceKind::Go => go_mux::extract(input),
-            SourceKind::GoMod => go_mux::extract_go_mod(input),
-            SourceKind::JavaScript => js_calls::extract(input),
-            SourceKind::Kong => kong::extract(input),
-            SourceKind::Traefik => traefik::extract(input),
-            SourceKind::Envoy => envoy::extract(input),
-            SourceKind::Apisix => apisix::extract(input),
-            SourceKind::Nginx => nginx::extract(input),
-            SourceKind::SpringConfig => spring_config::extract(input),
-            SourceKind::BuildFile => spring_config::extract_build(input),
-            SourceKind::Java => java::extract(input),
-            SourceKind::Python => python::extract(input),
-            SourceKind::Kotlin => kotlin::extract(input),
+            SourceKind::OpenApi => service::openapi::extract(input),
+            SourceKind::Go => gateway::go_mux::extract(input),
+            SourceKind::GoMod => gateway::go_mux::extract_go_mod(input),
+            SourceKind::JavaScript => client::js_calls::extract(input),
+            SourceKind::Kong => edge::kong::extract(input),
+            SourceKind::Traefik => edge::traefik::extract(input),
+            SourceKind::Envoy => edge::envoy::extract(input),
+            SourceKind::Apisix => edge::apisix::extract(input),
+            SourceKind::Nginx => gateway::nginx::extract(input),
+            SourceKind::SpringConfig => jvm::spring_config::extract(input),
+            SourceKind::BuildFile => jvm::spring_config::extract_build(input),
+            SourceKind::Java => jvm::extract_java(input),
+            SourceKind::Python => service::python::extract(input),
+            SourceKind::Kotlin => jvm::kotlin::extract(input),
             SourceKind::Compose => compose::extract(input),
         }
     }
@@ -757,11 +142,11 @@ impl SourceKind {
 
     fn extract_set_routes(self, inputs: &[Input<'_>], client: &ClientSettings) -> Vec<Facts> {
         match self {
-            SourceKind::Go => go_mux::extract_set(inputs),
-            SourceKind::Python => python::extract_set(inputs),
+            SourceKind::Go => gateway::go_mux::extract_set(inputs),
+            SourceKind::Python => service::python::extract_set(inputs),
             SourceKind::JavaScript => {
-                let calls = js_calls::extract_set_with(inputs, client);
-                let routes = js_routes::extract_set(inputs);
+                let calls = client::js_calls::extract_set_with(inputs, client);
+                let routes = service::js_routes::extract_set(inputs);
                 calls
                     .into_iter()
                     .zip(routes)
@@ -778,7 +163,7 @@ impl SourceKind {
     /// What the read phase keeps of a file of this kind.
     pub fn keep(self, path: &str, text: &str) -> Keep {
         match self {
-            SourceKind::JavaScript => js_calls::keep(path, text),
+            SourceKind::JavaScript => client::js_calls::keep(path, text),
             _ => Keep::Text,
         }
     }
@@ -787,7 +172,7 @@ impl SourceKind {
     /// extractors need; the others need not be read.
     pub fn needed(self, modules: &[(&str, Module<'_>)], client: &ClientSettings) -> Vec<bool> {
         match self {
-            SourceKind::JavaScript => js_calls::needed(modules, client.read_tests),
+            SourceKind::JavaScript => client::js_calls::needed(modules, client.read_tests),
             _ => vec![true; modules.len()],
         }
     }
@@ -798,98 +183,5 @@ impl SourceKind {
             self,
             SourceKind::Go | SourceKind::Python | SourceKind::JavaScript
         )
-    }
-}
-
-/// One file as a test hands it to an extractor.
-#[cfg(test)]
-pub(crate) fn test_input<'a>(path: &'a str, text: &'a str) -> Input<'a> {
-    Input {
-        file: FileId(0),
-        path,
-        text,
-    }
-}
-
-/// The inputs of a set of `(path, text)` files, numbered in order: what the set-extractor tests
-/// hand to `extract_set`.
-#[cfg(test)]
-pub(crate) fn test_inputs<'a>(files: &'a [(&'a str, &'a str)]) -> Vec<Input<'a>> {
-    files
-        .iter()
-        .enumerate()
-        .map(|(i, (path, text))| Input {
-            file: FileId(i as u32),
-            path,
-            text,
-        })
-        .collect()
-}
-
-/// The real-world corpus beside the repository (`../shared/corpus`), for the sources' tests.
-#[cfg(test)]
-pub(crate) mod corpus {
-    /// One corpus file of a system: its name as the MANIFEST gives it, its status (the note's
-    /// first word: valid, invalid, semantic-error, empty, templated) and its text.
-    pub struct File {
-        pub name: String,
-        pub status: String,
-        pub text: String,
-    }
-
-    /// Reads every corpus file of `system` with `read` and holds it to the corpus README: no
-    /// span outside the text, no problem on a valid, semantic-error or empty file, a problem on
-    /// an invalid one (unless `silent_invalid` allows an invalid file that yields no routes).
-    /// Returns what was read, for the caller's own checks.
-    pub fn check(
-        system: &str,
-        silent_invalid: bool,
-        read: impl Fn(&File) -> super::Facts,
-    ) -> Vec<(File, super::Facts)> {
-        let mut failures = Vec::new();
-        let mut out = Vec::new();
-        for c in files(system) {
-            let f = read(&c);
-            if f.problems
-                .iter()
-                .any(|p| p.span.end as usize > c.text.len())
-            {
-                failures.push(format!("{}: a span outside the text", c.name));
-            }
-            let ok = match c.status.as_str() {
-                "valid" | "semantic-error" | "empty" => f.problems.is_empty(),
-                "invalid" => !f.problems.is_empty() || (silent_invalid && f.routes.is_empty()),
-                _ => true,
-            };
-            if !ok {
-                failures.push(format!("{} ({}): {:?}", c.name, c.status, f.problems));
-            }
-            out.push((c, f));
-        }
-        assert!(failures.is_empty(), "{}", failures.join("\n"));
-        out
-    }
-
-    /// Every corpus file of `system` (`kong`, `envoy`, …); empty when the corpus is absent.
-    pub fn files(system: &str) -> Vec<File> {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-        let Ok(manifest) = std::fs::read_to_string(dir.join("MANIFEST.tsv")) else {
-            eprintln!("corpus not found: skipped");
-            return Vec::new();
-        };
-        manifest
-            .lines()
-            .skip(1)
-            .filter_map(|l| {
-                let cols: Vec<&str> = l.split('\t').collect();
-                if *cols.first()? != system {
-                    return None;
-                }
-                let name = (*cols.get(1)?).to_owned();
-                let status = cols.get(6)?.split([':', ' ']).next()?.to_owned();
-                let text = std::fs::read_to_string(dir.join(&name)).ok()?;
-                Some(File { name, status, text })
-            })
-            .collect()
     }
 }

@@ -4,7 +4,8 @@
 
 use tree_sitter::{Language, Node, Parser, Tree};
 
-use super::{Input, Problem};
+use crate::sources::facts::Problem;
+use crate::sources::input::Input;
 
 /// Every named node of a tree from `root` (itself first), in document order.
 pub fn named_nodes(root: Node<'_>) -> impl Iterator<Item = Node<'_>> {

@@ -1,0 +1,236 @@
+//! Deployments: which manifests each kustomize overlay renders, and under which names.
+//!
+//! semantics.md: a manifest that a kustomization lists exists only as that kustomization renders
+//! it — `namePrefix`, `nameSuffix` and `namespace` applied to the objects' names (kustomize's
+//! built-in name references follow into Ingress backends, but not into Istio `gateways:`,
+//! VirtualService destinations or Gateway API `parentRefs`, which are custom resources); a
+//! manifest no kustomization lists is applied as written; each top-level kustomization (one no
+//! other kustomization includes) is its own deployment. Works on extracted facts; reads no file.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::model::topology::FileFacts;
+use crate::sources::{facts::ComponentKind, facts::Dialect, facts::Target};
+
+/// One deployment: its name (the top kustomization's directory) and the facts as deployed.
+#[derive(Debug)]
+pub struct Deployment {
+    pub name: Option<String>,
+    pub files: Vec<FileFacts>,
+}
+
+/// How a kustomization chain renames an object.
+#[derive(Clone, Debug, Default)]
+struct Rename {
+    prefix: String,
+    suffix: String,
+    namespace: Option<String>,
+}
+
+impl Rename {
+    fn name(&self, n: &str) -> String {
+        format!("{}{n}{}", self.prefix, self.suffix)
+    }
+
+    fn is_identity(&self) -> bool {
+        self.prefix.is_empty() && self.suffix.is_empty() && self.namespace.is_none()
+    }
+}
+
+fn dir_of(display: &str) -> &str {
+    display.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
+}
+
+/// `a/b` + `../c/x.yaml` → `a/c/x.yaml`.
+fn join(dir: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = if dir.is_empty() {
+        Vec::new()
+    } else {
+        dir.split('/').collect()
+    };
+    for p in rel.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+/// Splits the repository into deployments. Without kustomizations there is one, as written.
+pub fn deployments(files: Vec<FileFacts>) -> Vec<Deployment> {
+    let kusts: BTreeMap<String, usize> = files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.facts.kustomization.is_some())
+        .map(|(i, f)| (dir_of(&f.display).to_owned(), i))
+        .collect();
+    if kusts.is_empty() {
+        return vec![Deployment { name: None, files }];
+    }
+    let by_display: BTreeMap<&str, usize> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.display.as_str(), i))
+        .collect();
+    // Which kustomizations and manifests each kustomization lists directly.
+    let mut children: BTreeMap<usize, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
+    for (dir, &ki) in &kusts {
+        let Some(k) = &files[ki].facts.kustomization else {
+            continue;
+        };
+        let mut subs = Vec::new();
+        let mut manifests = Vec::new();
+        for (res, _) in &k.resources {
+            if res.contains("://") || res.starts_with("github.com/") {
+                continue;
+            }
+            let path = join(dir, res);
+            if let Some(&sub) = kusts.get(&path) {
+                subs.push(sub);
+            } else if let Some(&m) = by_display.get(path.as_str()) {
+                manifests.push(m);
+            }
+        }
+        children.insert(ki, (subs, manifests));
+    }
+    let included: BTreeSet<usize> = children
+        .values()
+        .flat_map(|(s, _)| s.iter().copied())
+        .collect();
+    let mut covered = BTreeSet::new();
+    let mut plans: Vec<(usize, BTreeMap<usize, Rename>)> = Vec::new();
+    for &top in kusts.values().filter(|k| !included.contains(k)) {
+        let mut out = BTreeMap::new();
+        collect(&files, &children, top, &Rename::default(), &mut out, 0);
+        covered.extend(out.keys().copied());
+        plans.push((top, out));
+    }
+    if plans.len() <= 1
+        && plans
+            .iter()
+            .all(|(_, m)| m.values().all(Rename::is_identity))
+    {
+        return vec![Deployment { name: None, files }];
+    }
+    plans
+        .iter()
+        .map(|(top, renames)| Deployment {
+            name: Some(dir_of(&files[*top].display).to_owned())
+                .filter(|d| !d.is_empty())
+                .or(Some(".".to_owned())),
+            files: files
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !covered.contains(i) || renames.contains_key(i))
+                .map(|(i, f)| match renames.get(&i) {
+                    Some(r) => rendered(f, r),
+                    None => clone_facts(f),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+fn collect(
+    files: &[FileFacts],
+    children: &BTreeMap<usize, (Vec<usize>, Vec<usize>)>,
+    k: usize,
+    outer: &Rename,
+    out: &mut BTreeMap<usize, Rename>,
+    depth: usize,
+) {
+    let Some(kust) = &files[k].facts.kustomization else {
+        return;
+    };
+    if depth > 16 {
+        return;
+    }
+    // This kustomization's renaming, inside the overlays around it.
+    let here = Rename {
+        prefix: format!("{}{}", outer.prefix, kust.name_prefix),
+        suffix: format!("{}{}", kust.name_suffix, outer.suffix),
+        namespace: outer.namespace.clone().or_else(|| kust.namespace.clone()),
+    };
+    let Some((subs, manifests)) = children.get(&k) else {
+        return;
+    };
+    for &m in manifests {
+        out.insert(m, here.clone());
+    }
+    for &s in subs {
+        collect(files, children, s, &here, out, depth + 1);
+    }
+}
+
+fn clone_facts(f: &FileFacts) -> FileFacts {
+    FileFacts {
+        file: f.file,
+        display: f.display.clone(),
+        project: f.project.clone(),
+        facts: f.facts.clone(),
+    }
+}
+
+/// The facts of a manifest as a kustomization renders it.
+fn rendered(f: &FileFacts, r: &Rename) -> FileFacts {
+    let mut out = clone_facts(f);
+    if r.is_identity() {
+        return out;
+    }
+    for c in &mut out.facts.components {
+        let old = c.name.clone();
+        c.name = r.name(&old);
+        c.aliases = c
+            .aliases
+            .iter()
+            .map(|a| match a.split_once('/') {
+                // `ns/name` forms of gateways.
+                Some((ns, n)) if n == old => {
+                    format!("{}/{}", r.namespace.as_deref().unwrap_or(ns), c.name)
+                }
+                // `name.ns[.svc[.cluster.local]]` forms of Services.
+                None if a.starts_with(&format!("{old}.")) => {
+                    let rest = &a[old.len() + 1..];
+                    let rest = match (&r.namespace, rest.split_once('.')) {
+                        (Some(ns), Some((_, tail))) => format!("{ns}.{tail}"),
+                        (Some(ns), None) => ns.clone(),
+                        (None, _) => rest.to_owned(),
+                    };
+                    format!("{}.{rest}", c.name)
+                }
+                _ => a.clone(),
+            })
+            .collect();
+        if c.kind == ComponentKind::Service
+            && c.aliases.is_empty()
+            && let Some(ns) = &r.namespace
+        {
+            c.aliases.push(format!("{}.{ns}.svc.cluster.local", c.name));
+        }
+    }
+    for route in &mut out.facts.routes {
+        // kustomize's built-in name references follow Ingress backends to their Services.
+        if route.dialect == Dialect::Ingress
+            && let Target::Forward { host, .. } = &mut route.target
+        {
+            *host = r.name(host);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::join;
+
+    #[test]
+    fn resource_paths_join_like_kustomize() {
+        assert_eq!(join("deploy/overlays/prod", "../../base"), "deploy/base");
+        assert_eq!(join("deploy", "./istio/vs.yaml"), "deploy/istio/vs.yaml");
+        assert_eq!(join("", "k8s"), "k8s");
+    }
+}

@@ -1,0 +1,218 @@
+//! Reads Kubernetes manifests (multi-document YAML, `kind: List`) and hands each object to the
+//! reader of its kind: Istio resources to [`crate::sources::edge::istio`], Services here.
+//! Knows nothing about other files.
+
+pub mod object;
+
+use crate::sources::edge::{gateway_api, ingress, istio, kong, traefik};
+use crate::sources::facts::{ComponentFact, ComponentKind, Facts};
+use crate::sources::input::Input;
+use crate::tree::Node;
+use object::Object;
+
+/// Extracts every object of a manifest file.
+pub fn extract(input: Input<'_>) -> Facts {
+    let mut facts = Facts::default();
+    input.for_each_document(&mut facts, |node, facts| visit(input, node, facts, 0));
+    facts
+}
+
+fn visit(input: Input<'_>, node: &Node, facts: &mut Facts, depth: usize) {
+    // kustomize accepts a kustomization.yaml without apiVersion and kind.
+    let named_kustomization = input.path.rsplit('/').next().is_some_and(|n| {
+        matches!(
+            n,
+            "kustomization.yaml" | "kustomization.yml" | "Kustomization"
+        )
+    });
+    if depth == 0
+        && (named_kustomization || node.get("kind").and_then(Node::as_str) == Some("Kustomization"))
+    {
+        kustomization(input, node, facts);
+        return;
+    }
+    let Some(obj) = Object::new(node) else {
+        return;
+    };
+    if obj.kind == "List" && depth < 4 {
+        for item in node.get("items").and_then(Node::as_seq).unwrap_or_default() {
+            visit(input, item, facts, depth + 1);
+        }
+        return;
+    }
+    if let Some(known) = unknown_version(&obj) {
+        let at = node.get("apiVersion").unwrap_or(node);
+        facts.problem(
+            input.node_span(at),
+            format!(
+                "{} with apiVersion `{}`: routelint reads {known}",
+                obj.kind, obj.api_version
+            ),
+        );
+        return;
+    }
+    if obj.api_version.starts_with("networking.istio.io/") {
+        match obj.kind {
+            "VirtualService" => istio::virtual_service(input, &obj, facts),
+            "Gateway" => istio::gateway(input, &obj, facts),
+            "EnvoyFilter" => istio::envoy_filter(input, &obj, facts),
+            _ => {}
+        }
+    } else if obj.api_version.starts_with("gateway.networking.k8s.io/") {
+        match obj.kind {
+            "HTTPRoute" => gateway_api::http_route(input, &obj, facts),
+            "Gateway" => gateway_api::gateway(input, &obj, facts),
+            _ => {}
+        }
+    } else if obj.kind == "Ingress"
+        && matches!(
+            obj.api_version,
+            "networking.k8s.io/v1" | "networking.k8s.io/v1beta1" | "extensions/v1beta1"
+        )
+    {
+        ingress::ingress(input, &obj, facts);
+    } else if obj.api_version.starts_with("configuration.konghq.com/") {
+        kong::crd(input, &obj, facts);
+    } else if obj.api_version.starts_with("traefik.io/")
+        || obj.api_version.starts_with("traefik.containo.us/")
+    {
+        traefik::crd(input, &obj, facts);
+    } else if obj.api_version == "v1" && obj.kind == "Service" {
+        service(input, &obj, facts);
+    }
+}
+
+/// For a routing kind routelint reads, the versions it knows when this object has another
+/// (`networking.istio.io/v2 VirtualService`): reading it as a known version would be a guess.
+fn unknown_version(obj: &Object<'_>) -> Option<&'static str> {
+    let (group, version) = obj.api_version.rsplit_once('/')?;
+    let (kinds, versions, known): (&[&str], &[&str], &'static str) = match group {
+        "networking.istio.io" => (
+            &["VirtualService", "Gateway"],
+            &["v1alpha3", "v1beta1", "v1"],
+            "networking.istio.io v1alpha3, v1beta1 and v1",
+        ),
+        "gateway.networking.k8s.io" => (
+            &["HTTPRoute", "Gateway"],
+            &["v1alpha2", "v1beta1", "v1"],
+            "gateway.networking.k8s.io v1alpha2, v1beta1 and v1",
+        ),
+        "networking.k8s.io" => (
+            &["Ingress"],
+            &["v1", "v1beta1"],
+            "networking.k8s.io/v1 and v1beta1 (and extensions/v1beta1)",
+        ),
+        _ => return None,
+    };
+    (kinds.contains(&obj.kind) && !versions.contains(&version)).then_some(known)
+}
+
+/// `resources`, `bases`, `namePrefix`, `nameSuffix`, `namespace` of a kustomization.
+fn kustomization(input: Input<'_>, node: &Node, facts: &mut Facts) {
+    let mut k = crate::sources::facts::Kustomization::default();
+    for key in ["resources", "bases"] {
+        match node.get(key) {
+            None => {}
+            Some(list) => match list.as_seq() {
+                Some(items) => k.resources.extend(
+                    items
+                        .iter()
+                        .filter_map(|i| i.as_str().map(|s| (s.to_owned(), input.node_span(i)))),
+                ),
+                None if list.is_null() => {}
+                None => facts.problem(
+                    input.node_span(list),
+                    format!(
+                        "kustomization: `{key}` must be a list, found {}",
+                        list.type_name()
+                    ),
+                ),
+            },
+        }
+    }
+    let text = |key: &str| node.get(key).and_then(Node::as_str).map(str::to_owned);
+    k.name_prefix = text("namePrefix").unwrap_or_default();
+    k.name_suffix = text("nameSuffix").unwrap_or_default();
+    k.namespace = text("namespace");
+    facts.kustomization = Some(k);
+}
+
+/// A `Service` is a name other layers forward to: `blog-service`, `blog-service.blog`,
+/// `blog-service.blog.svc.cluster.local`.
+fn service(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
+    let Some(name) = obj.name else {
+        return;
+    };
+    let anchor = obj.anchor();
+    let mut aliases = Vec::new();
+    if let Some(ns) = obj.namespace {
+        aliases.push(format!("{name}.{ns}"));
+        aliases.push(format!("{name}.{ns}.svc"));
+        aliases.push(format!("{name}.{ns}.svc.cluster.local"));
+    }
+    facts.components.push(ComponentFact {
+        name: name.to_owned(),
+        kind: ComponentKind::Service,
+        aliases,
+        hosts: Vec::new(),
+        span: input.span(anchor.range.start, anchor.range.end),
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str) -> Facts {
+        extract(crate::sources::testing::test_input("deploy/x.yaml", text))
+    }
+
+    #[test]
+    fn services_become_components_with_their_dns_names() {
+        let f = run(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: blog-service\n  namespace: blog\nspec:\n  ports: [{port: 8005}]\n",
+        );
+        assert_eq!(f.components.len(), 1);
+        assert_eq!(f.components[0].name, "blog-service");
+        assert!(
+            f.components[0]
+                .aliases
+                .contains(&"blog-service.blog.svc.cluster.local".to_owned())
+        );
+    }
+
+    #[test]
+    fn list_items_are_read() {
+        let f = run(
+            "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {name: a}\n- apiVersion: v1\n  kind: Service\n  metadata: {name: b}\n",
+        );
+        assert_eq!(f.components.len(), 2);
+    }
+
+    #[test]
+    fn broken_yaml_is_a_problem_and_other_documents_still_count() {
+        let f = run(
+            "apiVersion: v1\nkind: Service\nmetadata: {name: [\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: ok\n",
+        );
+        assert_eq!(f.problems.len(), 1);
+        assert_eq!(f.components.len(), 1);
+    }
+
+    #[test]
+    fn unknown_api_versions_of_routing_kinds_are_problems() {
+        let text = "apiVersion: networking.istio.io/v2\nkind: VirtualService\nmetadata: {name: x}\nspec: {http: []}\n---\napiVersion: networking.k8s.io/v9\nkind: Ingress\nmetadata: {name: y}\n---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: z}\n";
+        let f = run(text);
+        assert_eq!(f.problems.len(), 2, "{:?}", f.problems);
+        assert_eq!(
+            &text[f.problems[0].span.start as usize..f.problems[0].span.end as usize],
+            "networking.istio.io/v2"
+        );
+    }
+
+    #[test]
+    fn non_kubernetes_yaml_is_ignored() {
+        assert!(run("name: CI\non: [push]\n").is_empty());
+        assert!(run("").is_empty());
+        assert!(run("- a\n- b\n").is_empty());
+    }
+}
