@@ -1,6 +1,6 @@
 //! Readers, by layer: [`edge`] routers, [`gateway`]s, [`service`]s, [`client`]s, the
-//! Kubernetes object dispatcher ([`k8s`]), the JVM languages ([`jvm`]) and the error-shape
-//! readers ([`errors`]). Two shapes, both pure and neither deciding whether anything is wrong:
+//! Kubernetes object dispatcher ([`k8s`]), the JVM languages ([`jvm`]), Go's project reader and
+//! evaluator ([`go`]) and the error-shape readers ([`errors`]). Two shapes, both pure and neither deciding whether anything is wrong:
 //! a file reader turns one file's text into [`Facts`] with byte spans; a project reader (JS/TS,
 //! Go, Python) reads a language's files together, over their module graph. This module is the
 //! dispatcher: [`SourceKind`] says which reader reads a file; readers never import it.
@@ -11,6 +11,7 @@ pub mod edge;
 pub mod errors;
 pub mod facts;
 pub mod gateway;
+pub mod go;
 pub mod input;
 pub mod jvm;
 pub mod k8s;
@@ -104,8 +105,8 @@ impl SourceKind {
         match self {
             SourceKind::Kubernetes => k8s::extract(input),
             SourceKind::OpenApi => service::openapi::extract(input),
-            SourceKind::Go => gateway::go_mux::extract(input),
-            SourceKind::GoMod => gateway::go_mux::extract_go_mod(input),
+            SourceKind::Go => go::project::extract(input),
+            SourceKind::GoMod => go::go_mod::extract_go_mod(input),
             SourceKind::JavaScript => client::js_calls::extract(input),
             SourceKind::Kong => edge::kong::extract(input),
             SourceKind::Traefik => edge::traefik::extract(input),
@@ -142,7 +143,7 @@ impl SourceKind {
 
     fn extract_set_routes(self, inputs: &[Input<'_>], client: &ClientSettings) -> Vec<Facts> {
         match self {
-            SourceKind::Go => gateway::go_mux::extract_set(inputs),
+            SourceKind::Go => go::project::extract_set(inputs),
             SourceKind::Python => service::python::extract_set(inputs),
             SourceKind::JavaScript => {
                 let calls = client::js_calls::extract_set_with(inputs, client);

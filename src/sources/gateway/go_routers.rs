@@ -19,7 +19,9 @@ use tree_sitter::Node;
 
 use crate::model::method::{Method, MethodSet};
 use crate::model::path::{PatSeg, PathMatch, Pattern};
-use crate::sources::gateway::go_mux::{Ctx, Env, Loc, Val, named_args, named_children};
+use crate::sources::go::index::Ctx;
+use crate::sources::go::tree::{Loc, named_args, named_children};
+use crate::sources::go::value::{Env, Val};
 use crate::sources::{
     facts::Dialect, facts::EndpointFact, facts::Facts, facts::Framework, facts::Owner,
     facts::RouteFact, facts::Target,
@@ -104,7 +106,7 @@ struct Pkg<'a, 't> {
 }
 
 /// Reads the framework routers of one package's files into `out` (one `Facts` per context).
-pub(super) fn extract(ctxs: &[Ctx<'_>], out: &mut [Facts]) {
+pub(crate) fn extract(ctxs: &[Ctx<'_>], out: &mut [Facts]) {
     let pkg = Pkg {
         ctxs,
         fuel: Cell::new(PACKAGE_FUEL),
@@ -1115,7 +1117,7 @@ mod tests {
     /// Reads files of one package; lists `METHOD pattern [fw]` endpoints and routes by file.
     fn run(files: &[(&str, &str)]) -> Vec<String> {
         let inputs = crate::sources::testing::test_inputs(files);
-        let facts = crate::sources::gateway::go_mux::extract_set(&inputs);
+        let facts = crate::sources::go::project::extract_set(&inputs);
         let mut out = Vec::new();
         for (f, (path, _)) in facts.iter().zip(files) {
             for p in &f.problems {
@@ -1339,7 +1341,7 @@ func main() {
 }
 "#;
         let inputs = [crate::sources::testing::test_input("m.go", src)];
-        let f = crate::sources::gateway::go_mux::extract_set(&inputs);
+        let f = crate::sources::go::project::extract_set(&inputs);
         let e = f
             .first()
             .and_then(|f| f.endpoints.first())
@@ -1412,7 +1414,7 @@ func main() {
 }
 "#;
         let inputs = [crate::sources::testing::test_input("m.go", src)];
-        let f = crate::sources::gateway::go_mux::extract_set(&inputs);
+        let f = crate::sources::go::project::extract_set(&inputs);
         let e = f.first().and_then(|f| f.endpoints.first());
         assert!(e.is_some_and(|e| e.pattern.lenient_slash));
     }
