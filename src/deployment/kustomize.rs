@@ -4,8 +4,10 @@
 //! it — `namePrefix`, `nameSuffix` and `namespace` applied to the objects' names (kustomize's
 //! built-in name references follow into Ingress backends, but not into Istio `gateways:`,
 //! VirtualService destinations or Gateway API `parentRefs`, which are custom resources); a
-//! manifest no kustomization lists is applied as written; each top-level kustomization (one no
-//! other kustomization includes) is its own deployment. Works on extracted facts; reads no file.
+//! manifest outside every kustomization's folder is applied as written; each top-level kustomization (one no
+//! other kustomization includes) is its own deployment. A manifest in a kustomization's folder
+//! that no kustomization lists (a stale file, a patch) is not deployed: it only lends objects
+//! nothing deployed is named like. Works on extracted facts; reads no file.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -69,6 +71,8 @@ pub fn deployments(files: Vec<FileFacts>) -> Vec<Deployment> {
         .map(|(i, f)| (dir_of(&f.display).to_owned(), i))
         .collect();
     if kusts.is_empty() {
+        let mut files = files;
+        crate::deployment::workloads::link_code(&mut files);
         return vec![Deployment { name: None, files }];
     }
     let by_display: BTreeMap<&str, usize> = files
@@ -109,30 +113,104 @@ pub fn deployments(files: Vec<FileFacts>) -> Vec<Deployment> {
         covered.extend(out.keys().copied());
         plans.push((top, out));
     }
-    if plans.len() <= 1
+    // A manifest in a kustomization's folder that no kustomization lists (a stale file, a
+    // patch) is not deployed by it.
+    let unlisted: BTreeSet<usize> = files
+        .iter()
+        .enumerate()
+        .filter(|(i, f)| {
+            !covered.contains(i)
+                && f.facts.kustomization.is_none()
+                && is_manifest(f)
+                && kusts.keys().any(|d| is_under(&f.display, d))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let one_as_written = plans.len() <= 1
         && plans
             .iter()
-            .all(|(_, m)| m.values().all(Rename::is_identity))
-    {
-        return vec![Deployment { name: None, files }];
-    }
+            .all(|(_, m)| m.values().all(Rename::is_identity));
     plans
         .iter()
-        .map(|(top, renames)| Deployment {
-            name: Some(dir_of(&files[*top].display).to_owned())
-                .filter(|d| !d.is_empty())
-                .or(Some(".".to_owned())),
-            files: files
+        .map(|(top, renames)| {
+            let mut deployed: Vec<FileFacts> = files
                 .iter()
                 .enumerate()
-                .filter(|(i, _)| !covered.contains(i) || renames.contains_key(i))
+                .filter(|(i, _)| {
+                    (!covered.contains(i) && !unlisted.contains(i)) || renames.contains_key(i)
+                })
                 .map(|(i, f)| match renames.get(&i) {
                     Some(r) => rendered(f, r),
                     None => clone_facts(f),
                 })
-                .collect(),
+                .collect();
+            let names: BTreeSet<String> = deployed
+                .iter()
+                .flat_map(|f| &f.facts.components)
+                .flat_map(|c| std::iter::once(&c.name).chain(&c.aliases))
+                .cloned()
+                .collect();
+            deployed.extend(unlisted.iter().filter_map(|&i| fallback(&files[i], &names)));
+            crate::deployment::workloads::link_code(&mut deployed);
+            Deployment {
+                name: if one_as_written {
+                    None
+                } else {
+                    Some(dir_of(&files[*top].display).to_owned())
+                        .filter(|d| !d.is_empty())
+                        .or(Some(".".to_owned()))
+                },
+                files: deployed,
+            }
         })
         .collect()
+}
+
+/// Whether `display` lies in directory `dir` or below it.
+fn is_under(display: &str, dir: &str) -> bool {
+    dir.is_empty() || display.starts_with(&format!("{dir}/"))
+}
+
+/// A Kubernetes manifest (not a compose file, nor code): what a kustomization may list.
+fn is_manifest(f: &FileFacts) -> bool {
+    let name = f.display.rsplit('/').next().unwrap_or(&f.display);
+    let lower = name.to_ascii_lowercase();
+    let yaml = lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json");
+    let routes_k8s = f.facts.routes.iter().all(|r| {
+        matches!(
+            r.dialect,
+            Dialect::Istio
+                | Dialect::GatewayApi
+                | Dialect::Ingress
+                | Dialect::Kong
+                | Dialect::Traefik
+        )
+    });
+    yaml && !crate::sources::compose::sniff(name)
+        && f.facts.endpoints.is_empty()
+        && f.facts.calls.is_empty()
+        && routes_k8s
+}
+
+/// What an unlisted manifest still lends a deployment: the objects it declares that nothing
+/// deployed is named like, so references to them resolve (assumed applied by hand). Its routes
+/// and workloads are not deployed.
+fn fallback(f: &FileFacts, deployed: &BTreeSet<String>) -> Option<FileFacts> {
+    let mut out = clone_facts(f);
+    out.facts.routes.clear();
+    out.facts.workloads.clear();
+    out.facts.kong_overrides.clear();
+    out.facts.kong_override_refs.clear();
+    out.facts.error_shapes.clear();
+    out.facts.components.retain(|c| !deployed.contains(&c.name));
+    let kept: BTreeSet<String> = out
+        .facts
+        .components
+        .iter()
+        .map(|c| c.name.clone())
+        .collect();
+    out.facts.selectors.retain(|s| kept.contains(&s.service));
+    (!out.facts.components.is_empty()).then_some(out)
 }
 
 fn collect(
@@ -211,6 +289,10 @@ fn rendered(f: &FileFacts, r: &Rename) -> FileFacts {
         {
             c.aliases.push(format!("{}.{ns}.svc.cluster.local", c.name));
         }
+    }
+    // namePrefix renames Services and workloads, never labels: selectors keep matching.
+    for sel in &mut out.facts.selectors {
+        sel.service = r.name(&sel.service);
     }
     for route in &mut out.facts.routes {
         // kustomize's built-in name references follow Ingress backends to their Services.

@@ -1,3 +1,5 @@
-//! What is really deployed: kustomizations rendered as kustomize renders them.
+//! What is really deployed: kustomizations rendered as kustomize renders them, and which code
+//! each deployed Service runs.
 
 pub mod kustomize;
+pub mod workloads;

@@ -316,6 +316,25 @@ pub struct ComponentDir {
     pub span: Span,
 }
 
+/// A Kubernetes workload (Deployment, StatefulSet, DaemonSet, Argo Rollout): the labels of the
+/// pods it runs and their container images.
+#[derive(Clone, Debug)]
+pub struct WorkloadFact {
+    pub name: String,
+    /// `spec.template.metadata.labels`.
+    pub labels: Vec<(String, String)>,
+    /// `spec.template.spec.containers[].image`, as written (`registry/name:tag`).
+    pub images: Vec<String>,
+    pub span: Span,
+}
+
+/// A Kubernetes Service's `spec.selector`: the pods (so the workloads) it sends traffic to.
+#[derive(Clone, Debug)]
+pub struct SelectorFact {
+    pub service: String,
+    pub labels: Vec<(String, String)>,
+}
+
 /// A kustomization: which manifests it renders and how it renames them.
 #[derive(Clone, Debug, Default)]
 pub struct Kustomization {
@@ -427,6 +446,10 @@ pub struct Facts {
     /// a function, a regex path): not guessed, counted. The span is the unresolved expression;
     /// the string says why. The service may answer more than its endpoints say.
     pub unresolved_endpoints: Vec<(Span, String)>,
+    /// Kubernetes workloads of this file.
+    pub workloads: Vec<WorkloadFact>,
+    /// Kubernetes Service selectors of this file.
+    pub selectors: Vec<SelectorFact>,
 }
 
 impl Facts {
@@ -453,6 +476,8 @@ impl Facts {
             && self.error_shapes.is_empty()
             && self.component_dirs.is_empty()
             && self.unresolved_endpoints.is_empty()
+            && self.workloads.is_empty()
+            && self.selectors.is_empty()
     }
 
     /// Appends another extractor's facts for the same file.
@@ -474,6 +499,8 @@ impl Facts {
             error_shapes,
             component_dirs,
             unresolved_endpoints,
+            workloads,
+            selectors,
         } = other;
         self.routes.extend(routes);
         self.endpoints.extend(endpoints);
@@ -491,5 +518,7 @@ impl Facts {
         self.error_shapes.extend(error_shapes);
         self.component_dirs.extend(component_dirs);
         self.unresolved_endpoints.extend(unresolved_endpoints);
+        self.workloads.extend(workloads);
+        self.selectors.extend(selectors);
     }
 }

@@ -5,7 +5,7 @@
 pub mod object;
 
 use crate::sources::edge::{gateway_api, ingress, istio, kong, traefik};
-use crate::sources::facts::{ComponentFact, ComponentKind, Facts};
+use crate::sources::facts::{ComponentFact, ComponentKind, Facts, SelectorFact, WorkloadFact};
 use crate::sources::input::Input;
 use crate::tree::Node;
 use object::Object;
@@ -79,6 +79,11 @@ fn visit(input: Input<'_>, node: &Node, facts: &mut Facts, depth: usize) {
         traefik::crd(input, &obj, facts);
     } else if obj.api_version == "v1" && obj.kind == "Service" {
         service(input, &obj, facts);
+    } else if (obj.api_version == "apps/v1"
+        && matches!(obj.kind, "Deployment" | "StatefulSet" | "DaemonSet"))
+        || (obj.api_version.starts_with("argoproj.io/") && obj.kind == "Rollout")
+    {
+        workload(input, &obj, facts);
     }
 }
 
@@ -150,11 +155,50 @@ fn service(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
         aliases.push(format!("{name}.{ns}.svc"));
         aliases.push(format!("{name}.{ns}.svc.cluster.local"));
     }
+    let selector = labels(obj.node.at(&["spec", "selector"]));
+    if !selector.is_empty() {
+        facts.selectors.push(SelectorFact {
+            service: name.to_owned(),
+            labels: selector,
+        });
+    }
     facts.components.push(ComponentFact {
         name: name.to_owned(),
         kind: ComponentKind::Service,
         aliases,
         hosts: Vec::new(),
+        span: input.span(anchor.range.start, anchor.range.end),
+    });
+}
+
+/// The string pairs of a label mapping (`app: blog-service`); other values are skipped.
+fn labels(node: Option<&Node>) -> Vec<(String, String)> {
+    node.and_then(Node::as_map)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|(k, v)| Some((k.as_str()?.to_owned(), v.scalar_text()?)))
+        .collect()
+}
+
+/// A workload: the labels of its pods (what a Service's selector picks) and its images (what
+/// code runs there). Its `metadata.name` says nothing about routing but names it.
+fn workload(input: Input<'_>, obj: &Object<'_>, facts: &mut Facts) {
+    let Some(name) = obj.name else {
+        return;
+    };
+    let template = obj.node.at(&["spec", "template"]);
+    let images = template
+        .and_then(|t| t.at(&["spec", "containers"]))
+        .and_then(Node::as_seq)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|c| c.get("image").and_then(Node::as_str).map(str::to_owned))
+        .collect();
+    let anchor = obj.anchor();
+    facts.workloads.push(WorkloadFact {
+        name: name.to_owned(),
+        labels: labels(template.and_then(|t| t.at(&["metadata", "labels"]))),
+        images,
         span: input.span(anchor.range.start, anchor.range.end),
     });
 }
@@ -178,6 +222,26 @@ mod tests {
             f.components[0]
                 .aliases
                 .contains(&"blog-service.blog.svc.cluster.local".to_owned())
+        );
+    }
+
+    #[test]
+    fn services_keep_their_selector_and_workloads_their_pod_labels_and_images() {
+        let f = run(
+            "apiVersion: v1\nkind: Service\nmetadata: {name: api-gateway-service}\nspec:\n  selector: {app: api-gateway}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api-gateway-deployment}\nspec:\n  template:\n    metadata:\n      labels: {app: api-gateway, version: v1}\n    spec:\n      containers:\n      - name: c\n        image: example/api-gateway:v1.0\n",
+        );
+        assert_eq!(f.selectors.len(), 1);
+        assert_eq!(f.selectors[0].service, "api-gateway-service");
+        assert_eq!(
+            f.selectors[0].labels,
+            vec![("app".to_owned(), "api-gateway".to_owned())]
+        );
+        assert_eq!(f.workloads.len(), 1);
+        assert_eq!(f.workloads[0].name, "api-gateway-deployment");
+        assert_eq!(f.workloads[0].labels.len(), 2);
+        assert_eq!(
+            f.workloads[0].images,
+            vec!["example/api-gateway:v1.0".to_owned()]
         );
     }
 
