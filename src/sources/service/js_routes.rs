@@ -115,7 +115,7 @@ struct Proxy {
 struct NestRoute {
     methods: Vec<Method>,
     paths: Result<Vec<String>, String>,
-    version: Vec<String>,
+    version: Vec<NestVersion>,
     span: Pos,
     method_span: Pos,
 }
@@ -123,7 +123,7 @@ struct NestRoute {
 #[derive(Clone, Debug)]
 struct Controller {
     paths: Result<Vec<String>, String>,
-    version: Vec<String>,
+    version: Vec<NestVersion>,
     routes: Vec<NestRoute>,
 }
 
@@ -148,8 +148,27 @@ struct Module {
     global_exclude: Vec<String>,
     /// `basePath` of a `next.config.*` file.
     base_path: Option<String>,
-    /// `enableVersioning({ type: VersioningType.URI })`: the version prefix (`v`).
-    uri_versioning: Option<String>,
+    /// `enableVersioning({ type: VersioningType.URI, defaultVersion })`.
+    uri_versioning: Option<UriVersioning>,
+}
+
+/// One version a NestJS controller or route (or `defaultVersion`) is served at.
+#[derive(Clone, Debug, PartialEq)]
+enum NestVersion {
+    /// `'1'`: served under `/<prefix>1`.
+    Id(String),
+    /// `VERSION_NEUTRAL`: served without a version segment.
+    Neutral,
+    /// A value not constant in the file (its source text).
+    Unknown(String),
+}
+
+/// URI versioning of a NestJS app: the segment's prefix (`v`) and the `defaultVersion` of
+/// controllers and routes that name none (empty: those are served unversioned).
+#[derive(Clone, Debug)]
+struct UriVersioning {
+    prefix: String,
+    default: Vec<NestVersion>,
 }
 
 /// Whether a JS/TS file may declare server routes (a cheap check before parsing).
@@ -1034,7 +1053,10 @@ impl<'s> Reader<'s> {
                         let prefix = obj_prop(o, "prefix")
                             .and_then(|p| self.eval_str(p, 0))
                             .unwrap_or_else(|| "v".to_owned());
-                        self.m.uri_versioning = Some(prefix);
+                        let default = obj_prop(o, "defaultVersion")
+                            .map(|v| self.nest_versions(v))
+                            .unwrap_or_default();
+                        self.m.uri_versioning = Some(UriVersioning { prefix, default });
                     }
                 }
                 return;
@@ -1416,18 +1438,48 @@ impl<'s> Reader<'s> {
     fn nest_args(
         &self,
         arg: Option<&js::Expression<'_>>,
-    ) -> (Result<Vec<String>, String>, Vec<String>) {
+    ) -> (Result<Vec<String>, String>, Vec<NestVersion>) {
         let Some(arg) = arg else {
             return (Ok(vec![String::new()]), Vec::new());
         };
         if let js::Expression::ObjectExpression(o) = unparen(arg) {
             let paths = obj_prop(o, "path").map_or(Ok(vec![String::new()]), |p| self.eval_paths(p));
             let version = obj_prop(o, "version")
-                .map(|v| self.eval_paths(v).unwrap_or_default())
+                .map(|v| self.nest_versions(v))
                 .unwrap_or_default();
             return (paths, version);
         }
         (self.eval_paths(arg), Vec::new())
+    }
+
+    /// `'1'`, `['1', '2']`, `VERSION_NEUTRAL`, `[VERSION_NEUTRAL, '1']`.
+    fn nest_versions(&self, e: &js::Expression<'_>) -> Vec<NestVersion> {
+        let neutral = |e: &js::Expression<'_>| match unparen(e) {
+            js::Expression::Identifier(id) => id.name == "VERSION_NEUTRAL",
+            js::Expression::StaticMemberExpression(m) => m.property.name == "VERSION_NEUTRAL",
+            _ => false,
+        };
+        let one = |e: &js::Expression<'_>| {
+            if neutral(e) {
+                NestVersion::Neutral
+            } else {
+                self.eval_str(e, 0).map_or_else(
+                    || NestVersion::Unknown(self.source(e.span()).to_owned()),
+                    NestVersion::Id,
+                )
+            }
+        };
+        match unparen(e) {
+            js::Expression::ArrayExpression(a) => a
+                .elements
+                .iter()
+                .map(|el| match el.as_expression() {
+                    Some(e) => one(e),
+                    None => NestVersion::Unknown("a spread in the version list".to_owned()),
+                })
+                .collect(),
+            other => vec![one(other)],
+        }
     }
 
     fn nest_route(&self, decorators: &[js::Decorator<'_>]) -> Option<NestRoute> {
@@ -1442,9 +1494,7 @@ impl<'s> Reader<'s> {
             };
             let arg = c.arguments.first().and_then(|a| a.as_expression());
             if id.name == "Version" {
-                version = arg
-                    .map(|a| self.eval_paths(a).unwrap_or_default())
-                    .unwrap_or_default();
+                version = arg.map(|a| self.nest_versions(a)).unwrap_or_default();
                 continue;
             }
             let methods = match id.name.as_str() {
@@ -1981,7 +2031,7 @@ fn express_seg(seg: &str) -> PatSeg {
 struct NestApp<'m> {
     scope: String,
     prefix: Option<String>,
-    versioning: Option<String>,
+    versioning: Option<&'m UriVersioning>,
     exclude: &'m [String],
 }
 
@@ -1998,7 +2048,7 @@ fn nest_routes(inputs: &[Input<'_>], modules: &[Module], out: &mut [Facts]) {
             apps.push(NestApp {
                 scope: scope.to_owned(),
                 prefix: m.global_prefix.as_ref().map(|g| g.0.clone()),
-                versioning: m.uri_versioning.clone(),
+                versioning: m.uri_versioning.as_ref(),
                 exclude: &m.global_exclude,
             });
         }
@@ -2017,7 +2067,7 @@ fn nest_routes(inputs: &[Input<'_>], modules: &[Module], out: &mut [Facts]) {
                     .is_some_and(|r| r.starts_with('/'))
         });
         let global = app.and_then(|a| a.prefix.clone()).unwrap_or_default();
-        let versioning = app.and_then(|a| a.versioning.clone());
+        let versioning = app.and_then(|a| a.versioning);
         let exclude: &[String] = app.map_or(&[], |a| a.exclude);
         for c in &m.controllers {
             for r in &c.routes {
@@ -2029,18 +2079,32 @@ fn nest_routes(inputs: &[Input<'_>], modules: &[Module], out: &mut [Facts]) {
                         continue;
                     }
                 };
-                let versions: Vec<Option<&String>> = match &versioning {
+                // A route's own `@Version`, else its controller's, else the app's default.
+                let versions: Vec<Option<&str>> = match versioning {
                     None => vec![None],
-                    Some(_) => {
-                        let v = if r.version.is_empty() {
-                            &c.version
-                        } else {
-                            &r.version
-                        };
-                        if v.is_empty() {
+                    Some(uv) => {
+                        let chosen = [&r.version, &c.version, &uv.default]
+                            .into_iter()
+                            .find(|v| !v.is_empty());
+                        let chosen: &[NestVersion] = chosen.map_or(&[], |v| v.as_slice());
+                        if let Some(NestVersion::Unknown(src)) =
+                            chosen.iter().find(|v| matches!(v, NestVersion::Unknown(_)))
+                        {
+                            let why =
+                                format!("the API version `{src}` is not a constant in this file");
+                            out[i].unresolved_endpoints.push((span, why));
+                            continue;
+                        }
+                        if chosen.is_empty() {
                             vec![None]
                         } else {
-                            v.iter().map(Some).collect()
+                            chosen
+                                .iter()
+                                .map(|v| match v {
+                                    NestVersion::Id(id) => Some(id.as_str()),
+                                    _ => None,
+                                })
+                                .collect()
                         }
                     }
                 };
@@ -2051,8 +2115,8 @@ fn nest_routes(inputs: &[Input<'_>], modules: &[Module], out: &mut [Facts]) {
                                 join(&join("/", cp.trim_matches('/')), rp.trim_matches('/'));
                             let excluded = exclude.iter().any(|x| x == local.trim_matches('/'));
                             let mut full = join("/", if excluded { "" } else { &global });
-                            if let (Some(v), Some(vp)) = (v, &versioning) {
-                                full = join(&full, &format!("{vp}{v}"));
+                            if let (Some(v), Some(uv)) = (v, versioning) {
+                                full = join(&full, &format!("{}{v}", uv.prefix));
                             }
                             full = join(&full, cp.trim_matches('/'));
                             full = join(&full, rp.trim_matches('/'));
@@ -2622,6 +2686,56 @@ export class HealthController {
                 "backend/src/cats/cats.controller.ts: POST /api/v2/cats [NestJS] @Post()",
                 "backend/src/cats/cats.controller.ts: DELETE /api/dogs/{id} [NestJS] ':id'",
                 "other/health.controller.ts: GET /health [NestJS] @Get()",
+            ]
+        );
+    }
+
+    #[test]
+    fn nest_default_version_applies_unless_a_route_or_controller_names_one() {
+        let main = r#"
+import { NestFactory } from '@nestjs/core';
+import { VersioningType } from '@nestjs/common';
+async function bootstrap() {
+  const app = await NestFactory.create(AppModule);
+  app.enableVersioning({ defaultVersion: '1', type: VersioningType.URI });
+  app.setGlobalPrefix('api');
+  await app.listen(3333);
+}
+"#;
+        let auth = r#"
+import { Controller, Get, Post, Version, VERSION_NEUTRAL } from '@nestjs/common';
+@Controller('auth')
+export class AuthController {
+  @Get('anonymous')
+  anonymous() {}
+  @Version(VERSION_NEUTRAL)
+  @Get('google/callback')
+  callback() {}
+  @Version(['2', VERSION_NEUTRAL])
+  @Post('login')
+  login() {}
+  @Version(apiVersion)
+  @Get('other')
+  other() {}
+}
+@Controller({ path: 'cats', version: '3' })
+export class CatsController {
+  @Get()
+  all() {}
+}
+"#;
+        assert_eq!(
+            run(&[
+                ("apps/api/src/main.ts", main),
+                ("apps/api/src/app/auth/auth.controller.ts", auth),
+            ]),
+            [
+                "apps/api/src/app/auth/auth.controller.ts: GET /api/v1/auth/anonymous [NestJS] 'anonymous'",
+                "apps/api/src/app/auth/auth.controller.ts: GET /api/auth/google/callback [NestJS] 'google/callback'",
+                "apps/api/src/app/auth/auth.controller.ts: POST /api/v2/auth/login [NestJS] 'login'",
+                "apps/api/src/app/auth/auth.controller.ts: POST /api/auth/login [NestJS] 'login'",
+                "apps/api/src/app/auth/auth.controller.ts: GET /api/v3/cats [NestJS] @Get()",
+                "apps/api/src/app/auth/auth.controller.ts: unresolved 'other' (the API version `apiVersion` is not a constant in this file)",
             ]
         );
     }
