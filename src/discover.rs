@@ -226,7 +226,7 @@ pub enum ExtKind {
     Kotlin,
     /// `.properties` (Spring Boot configuration).
     Properties,
-    /// nginx: `*.conf`, `*.conf.template`, files under `sites-available/`, `sites-enabled/`.
+    /// nginx: `*.conf`, `*.conf.template*`, files under `sites-available/`, `sites-enabled/`.
     Nginx,
     /// `pom.xml`, `build.gradle`, `build.gradle.kts`.
     Build,
@@ -246,7 +246,8 @@ pub fn extension_kind(path: &Path) -> Option<ExtKind> {
     if name == ".env" || name.starts_with(".env.") {
         return Some(ExtKind::Env);
     }
-    if name.ends_with(".conf.template") || name == "nginx.conf.template" {
+    // `default.conf.template` (the nginx image's envsubst templates), `app.conf.template.dev`.
+    if name.contains(".conf.template") {
         return Some(ExtKind::Nginx);
     }
     let in_sites = path
@@ -314,7 +315,11 @@ pub fn classify(path: &str, ext: ExtKind, text: &str) -> Result<SourceKind, Skip
         ExtKind::Build => Ok(SourceKind::BuildFile),
         ExtKind::Nginx => {
             if crate::sources::gateway::nginx::sniff(text) {
-                if is_templated(text) || text.contains("${") {
+                // envsubst placeholders (`${DOMAIN}`) read like nginx's own `${var}`: a
+                // directive that depends on one is unknown where it matters (an upstream, a
+                // rewrite). Only a location path is matched literally, so a placeholder there
+                // leaves the file unread until rendered.
+                if is_templated(text) || placeholder_in_location(text) {
                     return Err(Skip::Templated);
                 }
                 Ok(SourceKind::Nginx)
@@ -414,6 +419,14 @@ fn is_templated(text: &str) -> bool {
     })
 }
 
+/// An envsubst placeholder in an nginx `location` line (`location ${PREFIX}/ {`).
+fn placeholder_in_location(text: &str) -> bool {
+    text.lines().any(|l| {
+        let t = l.trim_start();
+        t.starts_with("location") && t.contains("${")
+    })
+}
+
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     if i >= s.len() {
         return s.len();
@@ -455,6 +468,17 @@ mod tests {
                 ExtKind::Json,
                 "{\"openapi\":\"3.1.0\"}",
                 Ok(SourceKind::OpenApi),
+            ),
+            // envsubst placeholders outside location paths read like nginx variables.
+            (
+                ExtKind::Nginx,
+                "server {\n  server_name ${DOMAIN};\n  location /api/ { proxy_pass http://api:8080/; }\n}\n",
+                Ok(SourceKind::Nginx),
+            ),
+            (
+                ExtKind::Nginx,
+                "server {\n  location ${PREFIX}/ { proxy_pass http://api:8080/; }\n}\n",
+                Err(Skip::Templated),
             ),
             (
                 ExtKind::Json,

@@ -349,6 +349,12 @@ impl<'g> Sim<'g> {
                         }
                     }
                 }
+                Choice::MethodMiss { .. } | Choice::None
+                    if let Some(why) = opaque_cover(c, &path) =>
+                {
+                    hops.push(hop);
+                    break Outcome::Unknown(why);
+                }
                 Choice::MethodMiss {
                     status,
                     allowed,
@@ -719,6 +725,31 @@ impl<'g> Sim<'g> {
             }
         }
     }
+}
+
+/// Why a miss at `c` is unknown: a router it mounts, whose routes routelint cannot read, may
+/// answer `path`.
+fn opaque_cover(c: &crate::model::graph::Component, path: &ReqPath) -> Option<String> {
+    let segs = path.segments();
+    let literal: Vec<Option<&str>> = segs
+        .segs
+        .iter()
+        .map(|s| match s.as_slice() {
+            [crate::model::path::Piece::Lit(l)] => Some(l.as_str()),
+            _ => None,
+        })
+        .collect();
+    let m = c.opaque_mounts.iter().find(|m| m.may_cover(&literal))?;
+    Some(format!(
+        "{} mounts a router routelint cannot read at {} ({}), which may answer it; to have it checked, commit the service's OpenAPI document",
+        c.name,
+        if m.prefix.is_empty() {
+            "/"
+        } else {
+            m.prefix.as_str()
+        },
+        m.why
+    ))
 }
 
 fn add_endpoints(graph: &Graph, c: &crate::model::graph::Component, idx: &mut TableIndex) {

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{findings_of, fixture, routelint, routes_of, trace_of};
+use common::{check_json, findings_of, fixture, routelint, routes_of, summarize, trace_of};
 
 #[test]
 fn nginx_front_route_table_joins_the_conf_d_snippet_into_the_server() {
@@ -136,4 +136,37 @@ fn human_output_of_proxy_pass_slash_triggers() {
     ]);
     assert_eq!(run.code, 1);
     insta::assert_snapshot!("proxy_pass_slash_triggers_human", run.stdout);
+}
+
+#[test]
+fn an_envsubst_template_is_read_and_a_library_router_leaves_its_subtree_unknown() {
+    // `app.conf.template.dev` (with `${DOMAIN}` in server_name) strips /api through a regex
+    // location's rewrite; the FastAPI app mounts two routers built by a library, at /auth/db
+    // and /users, whose routes cannot be read.
+    let (code, v) = check_json(&fixture("nginx-template-fastapi"));
+    assert_eq!(
+        summarize(&v),
+        [
+            "unresolved-endpoint - backend/app/main.py:12:16",
+            "unresolved-endpoint - backend/app/main.py:17:16",
+            // `location /` sends every other request to the web server: nginx answers no
+            // 404 of its own, so no gateway-error-shape.
+            "unresolved-call - web/src/api.ts:10:16 GET /api/users/me",
+            "unresolved-call - web/src/api.ts:14:16 POST /api/auth/db/logout",
+            // Under no mount: a real 404.
+            "no-route 404 web/src/api.ts:18:16 DELETE /api/items/{id}/attempts",
+        ]
+    );
+    assert_eq!(code, 1);
+    // GET /api/users/me and POST /api/auth/db/logout may be served by the library routers.
+    assert_eq!(v["summary"]["unresolved"], 2, "{}", v["summary"]);
+    assert_eq!(v["summary"]["calls"], 5);
+    let (code, out) = trace_of("nginx-template-fastapi", "GET", "/api/users/me");
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("mounts a router routelint cannot read at /users"),
+        "{out}"
+    );
+    let (code, out) = trace_of("nginx-template-fastapi", "POST", "/api/items");
+    assert_eq!(code, 0, "{out}");
 }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{findings_of, fixture, routelint, routes_of, trace_of};
+use common::{check_json, findings_of, fixture, routelint, routes_of, trace_of};
 
 const GW: &str = "spring-petclinic-api-gateway/src/main/resources";
 
@@ -164,4 +164,26 @@ fn explain_prints_the_rule_documentation() {
     assert_eq!(run.code, 0);
     assert!(run.stdout.contains("strip-prefix-count"), "{}", run.stdout);
     assert!(run.stdout.contains("## Fix"), "{}", run.stdout);
+}
+
+#[test]
+fn a_config_servers_shared_files_configure_the_applications_they_are_named_after() {
+    // `config/.../shared/gateway.yml` holds the gateway's Zuul routes and
+    // `shared/account-service.yml` the account service's context path: each belongs to the
+    // application of that `spring.application.name`, not to the config server.
+    let (code, f) = findings_of("spring-config-server");
+    assert_eq!(
+        f,
+        ["no-route 404 gateway/src/main/resources/static/js/main.js:20:17 GET /accounts/settings"]
+    );
+    assert_eq!(code, 1);
+    let (_, v) = check_json(&fixture("spring-config-server"));
+    // The form with two fields and no submit control is not a request.
+    assert_eq!(v["summary"]["calls"], 4, "{}", v["summary"]);
+    assert_eq!(v["summary"]["unresolved"], 0);
+    // @EnableAuthorizationServer serves /oauth/token under the auth service's /uaa.
+    let (code, out) = trace_of("spring-config-server", "POST", "/uaa/oauth/token");
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = trace_of("spring-config-server", "PUT", "/accounts/current");
+    assert_eq!(code, 0, "{out}");
 }

@@ -101,6 +101,13 @@ pub fn platform_default(kind: &str) -> Option<MissAnswer> {
             ),
             "Spring Boot's error controller answers `{timestamp, status, error, path}` JSON",
         ),
+        "Zuul" => (
+            body(
+                Some("application/json"),
+                &["error", "path", "status", "timestamp"],
+            ),
+            "Zuul runs in a Spring Boot MVC app, whose error controller answers an unrouted request with `{timestamp, status, error, path}` JSON",
+        ),
         "echo" => (
             body(Some("application/json"), &["message"]),
             "echo answers `{\"message\":\"Not Found\"}`",

@@ -79,6 +79,8 @@ pub struct Component {
     /// Endpoints its code registers at paths routelint cannot read (where, why): it may
     /// answer more than its endpoints say.
     pub unresolved_endpoints: Vec<(crate::source_file::Span, String)>,
+    /// Routers its code mounts whose routes routelint cannot read: a miss under one is unknown.
+    pub opaque_mounts: Vec<crate::sources::facts::OpaqueMount>,
 }
 
 impl Component {

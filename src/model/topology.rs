@@ -139,8 +139,32 @@ impl Builder<'_> {
             assumptions: Vec::new(),
             errors: Default::default(),
             unresolved_endpoints: Vec::new(),
+            opaque_mounts: Vec::new(),
         });
         ComponentId(self.graph.components.len() - 1)
+    }
+
+    /// The application a Spring Cloud Config server's file configures: `shared/gateway.yml`
+    /// or `gateway-prod.properties` in another project, named after the
+    /// `spring.application.name` of the application that fetches it at startup.
+    fn config_server_file(&self, f: &FileFacts) -> Option<&str> {
+        let file = f.display.rsplit('/').next()?;
+        let stem = [".yml", ".yaml", ".properties"]
+            .iter()
+            .find_map(|ext| file.strip_suffix(ext))?;
+        let apps = || {
+            self.project_names
+                .iter()
+                .filter(|(project, _)| f.project.as_ref() != Some(*project))
+                .flat_map(|(_, names)| names)
+        };
+        // `account-service` whole first, then `account-service` of `account-service-prod`.
+        let mut candidates = vec![stem];
+        candidates.extend(stem.rmatch_indices('-').map(|(i, _)| &stem[..i]));
+        candidates
+            .into_iter()
+            .find_map(|c| apps().find(|n| n.as_str() == c))
+            .map(String::as_str)
     }
 
     /// The component that owns a file: configuration, then a binding that names a known
@@ -148,6 +172,9 @@ impl Builder<'_> {
     fn owner_of(&self, f: &FileFacts) -> String {
         let display = f.display.as_str();
         if let Some(name) = self.config.component_for_path(display) {
+            return name.to_owned();
+        }
+        if let Some(name) = self.config_server_file(f) {
             return name.to_owned();
         }
         if let Some((_, name)) = self
@@ -302,12 +329,50 @@ pub fn build(files: &[FileFacts], config: &GraphSettings) -> Graph {
         })
         .collect();
 
-    // 4. Routes and endpoints. A Spring context path applies to its project's controllers.
-    let context_paths: BTreeMap<String, String> = files
-        .iter()
-        .filter_map(|f| Some((f.project.clone()?, f.facts.context_path.as_ref()?.0.clone())))
-        .collect();
+    // 4. Routes and endpoints. A Spring context path applies to its project's controllers;
+    // one a config server serves for the application wins (remote properties override local).
+    // Spring Boot 1 binds only `server.context-path`, Boot 2 and later only
+    // `server.servlet.context-path`; with the version unknown, either.
     let spring_builds = spring_builds(files);
+    let mut context_paths: BTreeMap<String, String> = BTreeMap::new();
+    let mut remote: Vec<(String, String)> = Vec::new();
+    for f in files {
+        let app = b.config_server_file(f);
+        let project = match app {
+            Some(app) => b
+                .project_names
+                .iter()
+                .find(|(_, names)| names.iter().any(|n| n == app))
+                .map(|(p, _)| p.as_str()),
+            None => f.project.as_deref(),
+        };
+        let boot = project.and_then(|p| {
+            inherited(&spring_builds, p, |b| b.boot_major.is_some()).and_then(|b| b.boot_major)
+        });
+        let chosen = match boot {
+            Some(1) => f.facts.boot1_context_path.as_ref(),
+            Some(_) => f.facts.context_path.as_ref(),
+            None => f
+                .facts
+                .context_path
+                .as_ref()
+                .or(f.facts.boot1_context_path.as_ref()),
+        };
+        let Some((path, _)) = chosen else {
+            continue;
+        };
+        if let Some(app) = app {
+            remote.extend(
+                b.project_names
+                    .iter()
+                    .filter(|(_, names)| names.iter().any(|n| n == app))
+                    .map(|(p, _)| (p.clone(), path.clone())),
+            );
+        } else if let Some(p) = &f.project {
+            context_paths.insert(p.clone(), path.clone());
+        }
+    }
+    context_paths.extend(remote);
     // Spring Cloud Gateway versions by project (from its pom.xml / build.gradle).
     let gateway_versions: BTreeMap<String, (u32, u32)> = files
         .iter()
@@ -362,6 +427,11 @@ pub fn build(files: &[FileFacts], config: &GraphSettings) -> Graph {
                     };
                     let id = b.component(&name, Role::Gateway);
                     configure_gateway(&mut b.graph.components[id.0], r.dialect);
+                    // Zuul routes like Spring Cloud Gateway but runs in a Spring MVC app,
+                    // which answers its misses itself.
+                    if r.origin.starts_with("Zuul route") {
+                        b.graph.components[id.0].kind = "Zuul".to_owned();
+                    }
                     let mut r = r.clone();
                     if r.dialect == Dialect::SpringGateway {
                         let version = f
@@ -395,6 +465,7 @@ pub fn build(files: &[FileFacts], config: &GraphSettings) -> Graph {
                 .map(|p| SpringBuild {
                     pre_6: inherited(&spring_builds, p, |b| b.pre_6.is_some())
                         .and_then(|b| b.pre_6),
+                    boot_major: None,
                     webflux: spring_builds.get(p).is_some_and(|b| b.webflux),
                 })
                 .unwrap_or_default();
@@ -448,14 +519,16 @@ pub fn build(files: &[FileFacts], config: &GraphSettings) -> Graph {
                 }
             }
         }
-        if !f.facts.unresolved_endpoints.is_empty() {
+        if !f.facts.unresolved_endpoints.is_empty() || !f.facts.opaque_mounts.is_empty() {
             let id = b
                 .graph
                 .find(&owner)
                 .unwrap_or_else(|| b.component(&owner, Role::Service));
-            b.graph.components[id.0]
-                .unresolved_endpoints
+            let c = &mut b.graph.components[id.0];
+            c.unresolved_endpoints
                 .extend(f.facts.unresolved_endpoints.iter().cloned());
+            c.opaque_mounts
+                .extend(f.facts.opaque_mounts.iter().cloned());
         }
         for t in &f.facts.entry_tables {
             let id = b.component(&owner, Role::Gateway);
@@ -592,6 +665,8 @@ pub fn build(files: &[FileFacts], config: &GraphSettings) -> Graph {
 struct SpringBuild {
     /// `Some(true)`: Spring Boot before 3 (Spring Framework before 6); `None`: not known.
     pre_6: Option<bool>,
+    /// Spring Boot's major version, when a build file pins it.
+    boot_major: Option<u32>,
     /// `spring-boot-starter-webflux` (or `spring-webflux`) is a dependency.
     webflux: bool,
 }
@@ -632,6 +707,9 @@ fn spring_builds(files: &[FileFacts]) -> BTreeMap<String, SpringBuild> {
                 _ => None,
             };
             let e = out.entry(p.clone()).or_default();
+            if name.starts_with("spring-boot") {
+                e.boot_major = Some(v.0);
+            }
             if pre_6.is_some() {
                 e.pre_6 = pre_6;
             }
@@ -1225,6 +1303,35 @@ mod tests {
             [
                 "Spring Boot version unknown (no pom.xml or build.gradle version): assumed Boot 3 / Spring 6, where `/x/` does not match `/x`"
             ]
+        );
+    }
+
+    #[test]
+    fn the_boot_1_context_path_key_binds_only_under_boot_1() {
+        let with_boot1_key = |versions: &[(&str, (u32, u32))]| {
+            let mut files = spring_service(None, versions);
+            files[1].facts.boot1_context_path = Some(("/accounts".to_owned(), span()));
+            endpoint_lines(&build(&files, &GraphSettings::default()))
+        };
+        // Boot 2 renamed it to `server.servlet.context-path`: the old key is ignored.
+        assert_eq!(
+            with_boot1_key(&[("spring-boot", (2, 0))]),
+            [
+                "customers-service GET /owners/{ownerId} (lenient slash)",
+                "customers-service GET /owners",
+            ]
+        );
+        assert_eq!(
+            with_boot1_key(&[("spring-boot", (1, 5))]),
+            [
+                "customers-service GET /accounts/owners/{ownerId} (lenient slash)",
+                "customers-service GET /owners",
+            ]
+        );
+        // Version unknown: either key.
+        assert_eq!(
+            with_boot1_key(&[])[0],
+            "customers-service GET /accounts/owners/{ownerId}"
         );
     }
 

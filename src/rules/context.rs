@@ -179,20 +179,27 @@ impl<'a> Context<'a> {
             && let Some(hop) = t.hops.last()
         {
             let c = self.graph.component(hop.component);
-            if let Some((span, why)) = c.unresolved_endpoints.first() {
+            // A mounted router that could take this path made the trace unknown, so the
+            // mounts left here lie elsewhere and say nothing about it.
+            let unread: Vec<&(crate::source_file::Span, String)> = c
+                .unresolved_endpoints
+                .iter()
+                .filter(|(span, _)| !c.opaque_mounts.iter().any(|m| m.span == *span))
+                .collect();
+            if let Some((span, why)) = unread.first() {
                 let at = self.sources.line_col(*span);
                 notes.push(format!(
                     "{} also registers {} whose path routelint cannot read ({}:{}:{}: {why}); if {} this path, the request is answered",
                     c.name,
-                    if c.unresolved_endpoints.len() == 1 {
+                    if unread.len() == 1 {
                         "an endpoint".to_owned()
                     } else {
-                        format!("{} endpoints", c.unresolved_endpoints.len())
+                        format!("{} endpoints", unread.len())
                     },
                     self.sources.display(span.file),
                     at.line,
                     at.column,
-                    if c.unresolved_endpoints.len() == 1 {
+                    if unread.len() == 1 {
                         "it is"
                     } else {
                         "one of them is"

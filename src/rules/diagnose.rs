@@ -236,10 +236,15 @@ fn path_len(t: &Trace) -> usize {
 }
 
 /// 3: reaches an endpoint or handler; 2: reaches a hop routelint cannot follow; 1: ends in a
-/// method miss or redirect that is itself a finding; 0: still fails.
+/// method miss or redirect that is itself a finding; 0: still fails. An unknown end at the
+/// component that answered the miss (a router there routelint cannot read might take the
+/// changed path) mends nothing.
 fn score(before: &Trace, after: &Trace, k: usize) -> (u8, bool) {
+    let same_end = after.hops.len() == before.hops.len()
+        && after.hops.last().map(|h| h.component) == before.hops.last().map(|h| h.component);
     let s = match after.outcome {
         Outcome::Reached(_) | Outcome::Served(_) => 3,
+        Outcome::Unknown(_) if same_end => 0,
         Outcome::Unknown(_) => 2,
         Outcome::MethodNotAllowed { .. } | Outcome::Redirect { .. } => 1,
         Outcome::NotFound(_) => 0,

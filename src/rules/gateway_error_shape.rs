@@ -4,7 +4,8 @@
 use super::error_shapes::{names, reference, services};
 use crate::finding::{Finding, Label};
 use crate::model::errors::{AnswerOrigin, compatible, describe};
-use crate::model::graph::{ComponentId, Role};
+use crate::model::graph::{ComponentId, Policy, Role};
+use crate::model::path::PathMatch;
 use crate::rules::{context::Context, rule::Check, rule::declare_rule};
 
 declare_rule! {
@@ -68,6 +69,9 @@ impl Check for GatewayErrorShape {
         for (id, failing) in hops {
             let c = cx.graph.component(id);
             let Some(miss) = &c.errors.miss else { continue };
+            if catches_all(cx, id) {
+                continue;
+            }
             if compatible(&miss.body, &reference.body) {
                 continue;
             }
@@ -114,6 +118,28 @@ impl Check for GatewayErrorShape {
             out.push(f);
         }
     }
+}
+
+/// Whether the hop's entry table sends every path and method somewhere (nginx `location /`
+/// proxied to the web server): it never answers a 404/405 of its own.
+fn catches_all(cx: &Context<'_>, id: ComponentId) -> bool {
+    let c = cx.graph.component(id);
+    let Some(table) = c.entry_table().and_then(|t| c.tables.get(t)) else {
+        return false;
+    };
+    table.iter().any(|r| {
+        let f = &cx.graph.route(*r).fact;
+        let every_path = match &f.matcher {
+            PathMatch::Any => true,
+            PathMatch::StringPrefix { prefix, .. } | PathMatch::SegmentPrefix { prefix, .. } => {
+                prefix.is_empty() || prefix == "/"
+            }
+            _ => false,
+        };
+        // nginx keeps server names only as names (server selection is not modelled).
+        let every_host = f.hosts.is_empty() || c.policy == Policy::Nginx;
+        every_path && f.methods.is_any() && every_host && !f.conditional
+    })
 }
 
 /// Where to point for a component without a handler: its declaration, else its first route.

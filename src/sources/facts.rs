@@ -434,6 +434,9 @@ pub struct Facts {
     /// A path every framework endpoint of the file's project is served under (Spring
     /// `server.servlet.context-path` + `spring.mvc.servlet.path`, FastAPI `root_path`).
     pub context_path: Option<(String, Span)>,
+    /// Spring Boot 1's `server.context-path`, which Boot 2 no longer binds (it became
+    /// `server.servlet.context-path`): applied only where the project's Boot version allows.
+    pub boot1_context_path: Option<(String, Span)>,
     /// Library versions a build file pins (`spring-cloud-gateway` → (4, 1)), for semantics
     /// that change between major versions; they apply to the build file's project.
     pub versions: Vec<(String, (u32, u32))>,
@@ -446,10 +449,36 @@ pub struct Facts {
     /// a function, a regex path): not guessed, counted. The span is the unresolved expression;
     /// the string says why. The service may answer more than its endpoints say.
     pub unresolved_endpoints: Vec<(Span, String)>,
+    /// Routers mounted at a known prefix whose own routes routelint cannot read (FastAPI
+    /// `include_router(library_router(), prefix="/auth")`): a request under the prefix may be
+    /// answered by one of them, so a miss there is unknown, not a 404.
+    pub opaque_mounts: Vec<OpaqueMount>,
     /// Kubernetes workloads of this file.
     pub workloads: Vec<WorkloadFact>,
     /// Kubernetes Service selectors of this file.
     pub selectors: Vec<SelectorFact>,
+}
+
+/// A router mounted at `prefix` (`/`-separated, `""` for the root) whose routes routelint
+/// cannot read; `why` says what it is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OpaqueMount {
+    pub span: Span,
+    pub prefix: String,
+    pub why: String,
+}
+
+impl OpaqueMount {
+    /// Whether a request path may be under the mount: its literal segments start with the
+    /// prefix's (a parameter segment of the request may be anything).
+    pub fn may_cover(&self, segments: &[Option<&str>]) -> bool {
+        let prefix: Vec<&str> = self.prefix.split('/').filter(|s| !s.is_empty()).collect();
+        prefix.len() <= segments.len()
+            && prefix
+                .iter()
+                .zip(segments)
+                .all(|(p, s)| s.is_none_or(|s| s == *p))
+    }
 }
 
 impl Facts {
@@ -472,10 +501,12 @@ impl Facts {
             && self.kong_overrides.is_empty()
             && self.kong_override_refs.is_empty()
             && self.context_path.is_none()
+            && self.boot1_context_path.is_none()
             && self.versions.is_empty()
             && self.error_shapes.is_empty()
             && self.component_dirs.is_empty()
             && self.unresolved_endpoints.is_empty()
+            && self.opaque_mounts.is_empty()
             && self.workloads.is_empty()
             && self.selectors.is_empty()
     }
@@ -495,10 +526,12 @@ impl Facts {
             kong_overrides,
             kong_override_refs,
             context_path,
+            boot1_context_path,
             versions,
             error_shapes,
             component_dirs,
             unresolved_endpoints,
+            opaque_mounts,
             workloads,
             selectors,
         } = other;
@@ -514,11 +547,47 @@ impl Facts {
         self.kong_overrides.extend(kong_overrides);
         self.kong_override_refs.extend(kong_override_refs);
         self.context_path = self.context_path.take().or(context_path);
+        self.boot1_context_path = self.boot1_context_path.take().or(boot1_context_path);
         self.versions.extend(versions);
         self.error_shapes.extend(error_shapes);
         self.component_dirs.extend(component_dirs);
         self.unresolved_endpoints.extend(unresolved_endpoints);
+        self.opaque_mounts.extend(opaque_mounts);
         self.workloads.extend(workloads);
         self.selectors.extend(selectors);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_opaque_mount_may_cover_paths_under_its_prefix_only() {
+        let mount = |prefix: &str| OpaqueMount {
+            span: Span::default(),
+            prefix: prefix.to_owned(),
+            why: String::new(),
+        };
+        let table: &[(&str, &[Option<&str>], bool)] = &[
+            ("/users", &[Some("users"), Some("me")], true),
+            ("/users", &[Some("users")], true),
+            ("/users", &[Some("items"), Some("me")], false),
+            // A parameter segment may be the prefix's literal.
+            ("/users", &[None, Some("me")], true),
+            (
+                "/auth/db",
+                &[Some("auth"), Some("db"), Some("logout")],
+                true,
+            ),
+            ("/auth/db", &[Some("auth"), Some("google")], false),
+            ("/auth/db", &[Some("auth")], false),
+            // Mounted at the root: anything.
+            ("", &[Some("items")], true),
+            ("/", &[], true),
+        ];
+        for (prefix, segs, want) in table {
+            assert_eq!(mount(prefix).may_cover(segs), *want, "{prefix} {segs:?}");
+        }
     }
 }

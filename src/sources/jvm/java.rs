@@ -34,6 +34,7 @@ pub fn sniff(text: &str) -> bool {
         "ErrorWebExceptionHandler",
         "ControllerAdvice",
         "ResponseEntityExceptionHandler",
+        "@EnableAuthorizationServer",
     ]
     .iter()
     .any(|t| text.contains(t))

@@ -71,7 +71,7 @@ pub fn sniff(name: &str, text: &str) -> bool {
         return true;
     }
     let top = |l: &str| {
-        ["spring:", "spring.", "zuul:", "zuul."]
+        ["spring:", "spring.", "zuul:", "zuul.", "server:", "server."]
             .iter()
             .any(|k| l.starts_with(k))
     };
@@ -87,7 +87,11 @@ pub fn sniff(name: &str, text: &str) -> bool {
         .any(|k| l.starts_with(k))
     };
     let lines = || text.lines().take(2000);
-    lines().any(top) && !lines().any(foreign) && (text.contains("gateway") || text.contains("zuul"))
+    // A config server's file for one application (`shared/account-service.yml`) matters
+    // when it routes or sets the application's context path.
+    lines().any(top)
+        && !lines().any(foreign)
+        && (text.contains("gateway") || text.contains("zuul") || text.contains("context-path"))
 }
 
 /// `application-prod.yml` → `prod`.
@@ -158,6 +162,7 @@ impl Settings {
         let mut s = Settings::default();
         let text = |n: &Node| n.scalar_text().filter(|t| !t.contains("${"));
         let mut context: Option<(String, Span)> = None;
+        let mut boot1: Option<(String, Span)> = None;
         let mut servlet: Option<(String, Span)> = None;
         let mut base: Option<(String, Span)> = None;
         for doc in docs {
@@ -180,7 +185,7 @@ impl Settings {
                 }
             };
             first(&mut context, &["server", "servlet", "context-path"]);
-            first(&mut context, &["server", "context-path"]);
+            first(&mut boot1, &["server", "context-path"]);
             first(&mut servlet, &["spring", "mvc", "servlet", "path"]);
             first(&mut base, &["spring", "webflux", "base-path"]);
         }
@@ -206,6 +211,12 @@ impl Settings {
             {
                 facts.context_path = Some((joined.clone(), span));
                 s.servlet_path = Some(joined);
+            }
+        }
+        if let Some((c, span)) = boot1 {
+            let c = clean(&c);
+            if !c.is_empty() {
+                facts.boot1_context_path = Some((c, span));
             }
         }
         if let Some((b, span)) = base {

@@ -79,6 +79,12 @@ impl Ctx<'_> {
 
     fn class(&self, class: Node<'_>, facts: &mut Facts) {
         let annotations = annotations_of(class);
+        if let Some(a) = annotations
+            .iter()
+            .find(|a| simple_name(self.annotation_name(**a)) == "EnableAuthorizationServer")
+        {
+            self.authorization_server(*a, facts);
+        }
         let is_controller = annotations.iter().any(|a| {
             matches!(
                 simple_name(self.annotation_name(*a)),
@@ -152,6 +158,36 @@ impl Ctx<'_> {
                     paths: &paths,
                     methods: &mapping.methods,
                     operation: name.clone(),
+                    method_span: span,
+                    framework: self.framework,
+                },
+                facts,
+            );
+        }
+    }
+
+    /// `@EnableAuthorizationServer` (spring-security-oauth2) installs its endpoints: the
+    /// token endpoint answers POST (its GET mapping answers 405 unless configured), the others
+    /// any method, and `/oauth/token_key` GET.
+    fn authorization_server(&self, a: Node<'_>, facts: &mut Facts) {
+        let span = self.input.span(a.start_byte(), a.end_byte());
+        let any = Method::ANY_HANDLED.to_vec();
+        let table: [(&str, Vec<Method>); 6] = [
+            ("/oauth/token", vec![Method::Post]),
+            ("/oauth/authorize", any.clone()),
+            ("/oauth/check_token", any.clone()),
+            ("/oauth/token_key", vec![Method::Get]),
+            ("/oauth/confirm_access", any.clone()),
+            ("/oauth/error", any),
+        ];
+        for (path, methods) in table {
+            emit(
+                &Handler {
+                    class_paths: &[String::new()],
+                    class_methods: &[],
+                    paths: &[(path.to_owned(), span)],
+                    methods: &methods,
+                    operation: Some("EnableAuthorizationServer".to_owned()),
                     method_span: span,
                     framework: self.framework,
                 },

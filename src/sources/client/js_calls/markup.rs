@@ -131,6 +131,10 @@ pub(crate) fn forms(input: Input<'_>) -> Vec<CallFact> {
         if action.contains("{{") || action.contains("${") {
             continue;
         }
+        let body_end = lower[end..].find("</form").map_or(lower.len(), |i| i + end);
+        if !submittable(&lower[end..body_end]) && !lower.contains("submit()") {
+            continue;
+        }
         let Some(url) = finish(vec![Part::Lit(action)]) else {
             continue;
         };
@@ -143,6 +147,51 @@ pub(crate) fn forms(input: Input<'_>) -> Vec<CallFact> {
         });
     }
     calls
+}
+
+/// Whether a form's body (lowercased) lets the user send it: a submit button or image, or
+/// exactly one field that submits on Enter (HTML's implicit submission). A form without
+/// either is sent only by a script, which the script's own calls show.
+fn submittable(body: &str) -> bool {
+    const IMPLICIT: &[&str] = &[
+        "text",
+        "search",
+        "url",
+        "tel",
+        "email",
+        "password",
+        "date",
+        "month",
+        "week",
+        "time",
+        "datetime-local",
+        "number",
+    ];
+    let mut fields = 0;
+    let mut at = 0;
+    while let Some(open) = body[at..].find('<').map(|i| i + at) {
+        let end = body[open..].find('>').map_or(body.len(), |i| i + open);
+        at = end.max(open + 1);
+        let tag = &body[open..end];
+        let kind = |name: &str| {
+            attribute(body, open, end, "type")
+                .map(|(t, _, _)| t)
+                .unwrap_or_else(|| name.to_owned())
+        };
+        if tag.starts_with("<button") && !matches!(kind("submit").as_str(), "button" | "reset") {
+            return true;
+        }
+        if tag.starts_with("<input") {
+            let t = kind("text");
+            if t == "submit" || t == "image" {
+                return true;
+            }
+            if IMPLICIT.contains(&t.as_str()) {
+                fields += 1;
+            }
+        }
+    }
+    fields == 1
 }
 
 /// A quoted attribute of the tag `text[open..end]`: its value and span.
@@ -223,6 +272,31 @@ pub(crate) fn env_vars(inputs: &[Input<'_>]) -> HashMap<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_form_is_a_request_only_when_the_user_can_send_it() {
+        let table: &[(&str, bool)] = &[
+            ("<button>Save</button>", true),
+            ("<button type=\"submit\">Save</button>", true),
+            ("<button type=\"button\">Save</button>", false),
+            ("<input type=\"submit\" value=\"Go\">", true),
+            ("<input type=\"image\" src=\"go.png\">", true),
+            // One field submits on Enter (implicit submission); two do not.
+            ("<input name=\"email\">", true),
+            (
+                "<input type=\"text\" name=\"u\"><input type=\"password\" name=\"p\">",
+                false,
+            ),
+            (
+                "<input type=\"checkbox\"><input type=\"hidden\" name=\"x\">",
+                false,
+            ),
+            ("", false),
+        ];
+        for (body, want) in table {
+            assert_eq!(submittable(body), *want, "{body}");
+        }
+    }
 
     #[test]
     fn a_minified_bundle_is_a_file_with_one_line_over_the_limit() {

@@ -1078,7 +1078,7 @@ mod tests {
 
     #[test]
     fn markup_scripts_keep_spans_and_tests_and_bundles_are_skipped() {
-        let vue = "<template><form method=\"post\" action=\"/subscribe\"></form></template>\n\
+        let vue = "<template><form method=\"post\" action=\"/subscribe\"><button>Go</button></form></template>\n\
                    <script setup lang=\"ts\">\nconst r = await fetch('/v');\n</script>\n";
         let long = format!("fetch('/min');{}", " ".repeat(6000));
         let got = calls(&[
