@@ -239,6 +239,8 @@ fn extract_all(
         text: &files[i].text,
     };
     let mut out: Vec<Option<Facts>> = vec![None; files.len()];
+    // nginx templates are read last, rendered with the environment the other files give them.
+    let nginx = by_kind.remove(&SourceKind::Nginx).unwrap_or_default();
     let sets: Vec<(Vec<usize>, Vec<Facts>)> = by_kind
         .into_par_iter()
         .map(|(kind, idx)| {
@@ -248,7 +250,7 @@ fn extract_all(
             } else {
                 inputs
                     .par_iter()
-                    .map(|i| extract_guarded(kind, *i))
+                    .map(|i| extract_guarded(kind, *i, &BTreeMap::new()))
                     .collect()
             };
             (idx, facts)
@@ -258,6 +260,19 @@ fn extract_all(
         for (i, f) in idx.into_iter().zip(facts) {
             out[i] = Some(f);
         }
+    }
+    let envs: Vec<&crate::sources::facts::DirEnv> =
+        out.iter().flatten().flat_map(|f| &f.dir_env).collect();
+    let rendered: Vec<Facts> = nginx
+        .par_iter()
+        .map(|&i| {
+            let input = input(i);
+            let env = crate::deployment::envsubst::for_file(envs.iter().copied(), input.path);
+            extract_guarded(SourceKind::Nginx, input, &env)
+        })
+        .collect();
+    for (i, f) in nginx.into_iter().zip(rendered) {
+        out[i] = Some(f);
     }
     out.into_iter()
         .enumerate()
@@ -292,7 +307,7 @@ fn extract_set_guarded(
         Ok(f) if f.len() == inputs.len() => f,
         _ => inputs
             .par_iter()
-            .map(|i| extract_guarded(kind, *i))
+            .map(|i| extract_guarded(kind, *i, &BTreeMap::new()))
             .collect(),
     }
 }
@@ -304,8 +319,8 @@ fn same_finding(a: &Finding, b: &Finding) -> bool {
 
 /// Runs an extractor; a panic inside one (a bug, never expected) becomes a problem on that
 /// file instead of ending the run.
-fn extract_guarded(kind: SourceKind, input: Input<'_>) -> Facts {
-    match std::panic::catch_unwind(|| kind.extract(input)) {
+fn extract_guarded(kind: SourceKind, input: Input<'_>, env: &BTreeMap<String, String>) -> Facts {
+    match std::panic::catch_unwind(|| kind.extract_rendered(input, env)) {
         Ok(f) => f,
         Err(_) => {
             let mut f = Facts::default();

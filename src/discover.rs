@@ -230,6 +230,8 @@ pub enum ExtKind {
     Nginx,
     /// `pom.xml`, `build.gradle`, `build.gradle.kts`.
     Build,
+    /// `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`.
+    Dockerfile,
 }
 
 pub fn extension_kind(path: &Path) -> Option<ExtKind> {
@@ -242,6 +244,9 @@ pub fn extension_kind(path: &Path) -> Option<ExtKind> {
         "pom.xml" | "build.gradle" | "build.gradle.kts"
     ) {
         return Some(ExtKind::Build);
+    }
+    if crate::sources::dockerfile::sniff(&name) {
+        return Some(ExtKind::Dockerfile);
     }
     if name == ".env" || name.starts_with(".env.") {
         return Some(ExtKind::Env);
@@ -313,6 +318,7 @@ pub fn classify(path: &str, ext: ExtKind, text: &str) -> Result<SourceKind, Skip
             SourceKind::SpringConfig,
         ),
         ExtKind::Build => Ok(SourceKind::BuildFile),
+        ExtKind::Dockerfile => Ok(SourceKind::Dockerfile),
         ExtKind::Nginx => {
             if crate::sources::gateway::nginx::sniff(text) {
                 // envsubst placeholders (`${DOMAIN}`) read like nginx's own `${var}`: a

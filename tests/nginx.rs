@@ -170,3 +170,20 @@ fn an_envsubst_template_is_read_and_a_library_router_leaves_its_subtree_unknown(
     let (code, out) = trace_of("nginx-template-fastapi", "POST", "/api/items");
     assert_eq!(code, 0, "{out}");
 }
+
+#[test]
+fn a_template_is_rendered_with_the_images_env_and_the_compose_override() {
+    // web/Dockerfile `ENV CATALOGUE_HOST=catalogue USER_HOST=user`; docker-compose gives the
+    // web service `USER_HOST: users`, the user service's compose name.
+    let (code, f) = findings_of("nginx-envsubst-image");
+    assert_eq!(
+        f,
+        ["no-route 404 web/static/js/controller.js:10:20 GET /api/catalogue/product-list"]
+    );
+    assert_eq!(code, 1);
+    let (code, out) = trace_of("nginx-envsubst-image", "POST", "/api/user/login");
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("users"), "{out}");
+    let (code, out) = trace_of("nginx-envsubst-image", "GET", "/api/catalogue/products");
+    assert_eq!(code, 0, "{out}");
+}

@@ -1,10 +1,13 @@
 //! docker-compose files (`docker-compose*.yml`, `compose*.yaml`): each service that is built
 //! from a directory names the component whose code lives there (`build: ./orders` →
 //! `orders-service`), and its aliases (`container_name`, network `aliases`) are names other
-//! layers may forward to. Reads one file; links nothing itself.
+//! layers may forward to. Each service's literal `environment` is recorded for its build
+//! context and the host paths it mounts (the values its envsubst templates are rendered
+//! with). Reads one file; links nothing itself.
 
 use crate::sources::{
-    facts::ComponentDir, facts::ComponentFact, facts::ComponentKind, facts::Facts, input::Input,
+    facts::ComponentDir, facts::ComponentFact, facts::ComponentKind, facts::DirEnv, facts::Facts,
+    input::Input,
 };
 use crate::tree::Node;
 
@@ -60,6 +63,20 @@ pub fn extract(input: Input<'_>) -> Facts {
                     .or_else(|| b.get("context").and_then(Node::as_str)),
                 None => None,
             };
+            let vars = environment(service);
+            if !vars.is_empty() {
+                let dirs = context
+                    .into_iter()
+                    .chain(mounted(service))
+                    .filter_map(|c| join(base, c));
+                for dir in dirs {
+                    facts.dir_env.push(DirEnv {
+                        dir,
+                        vars: vars.clone(),
+                        layer: 1,
+                    });
+                }
+            }
             // Only services built from a directory are components of this repository (an
             // `image: redis` service has no code here).
             let Some(dir) = context.and_then(|c| join(base, c)) else {
@@ -80,6 +97,47 @@ pub fn extract(input: Input<'_>) -> Facts {
         }
     });
     facts
+}
+
+/// A service's `environment` (a mapping, or a list of `NAME=value`), literal values only:
+/// compose interpolates `$NAME` from the host, which routelint does not see.
+fn environment(service: &Node) -> Vec<(String, String)> {
+    let Some(env) = service.get("environment") else {
+        return Vec::new();
+    };
+    let pairs: Vec<(String, String)> = match (env.as_map(), env.as_seq()) {
+        (Some(map), _) => map
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_str()?.to_owned(), v.scalar_text()?)))
+            .collect(),
+        (_, Some(seq)) => seq
+            .iter()
+            .filter_map(|item| {
+                let (k, v) = item.as_str()?.split_once('=')?;
+                Some((k.trim().to_owned(), v.to_owned()))
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    pairs
+        .into_iter()
+        .filter(|(_, v)| !v.contains('$'))
+        .collect()
+}
+
+/// The host paths a service bind-mounts (`./nginx:/etc/nginx/conf.d`, `{type: bind, source}`),
+/// relative ones only.
+fn mounted(service: &Node) -> impl Iterator<Item = &str> {
+    service
+        .get("volumes")
+        .and_then(Node::as_seq)
+        .into_iter()
+        .flatten()
+        .filter_map(|v| match v.as_str() {
+            Some(short) => short.split(':').next(),
+            None => v.get("source").and_then(Node::as_str),
+        })
+        .filter(|host| host.starts_with('.'))
 }
 
 /// A build context relative to the compose file's directory, `/`-separated, without `./`;
@@ -104,6 +162,48 @@ fn join(base: &str, context: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_services_literal_environment_reaches_its_build_context_and_mounts() {
+        let text = "services:
+  nginx:
+    image: nginx:1.23
+    environment:
+      - DOMAIN=localhost
+      - SECRET=${SECRET}
+    volumes:
+      - ./data/nginx:/etc/nginx/conf.d
+      - logs:/var/log/nginx
+  web:
+    build: ./web
+    environment:
+      USER_HOST: users
+";
+        let f = extract(crate::sources::testing::test_input(
+            "deployment/docker-compose.yml",
+            text,
+        ));
+        let got: Vec<(&str, Vec<(&str, &str)>)> = f
+            .dir_env
+            .iter()
+            .map(|e| {
+                (
+                    e.dir.as_str(),
+                    e.vars
+                        .iter()
+                        .map(|(k, v)| (k.as_str(), v.as_str()))
+                        .collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("deployment/data/nginx", vec![("DOMAIN", "localhost")]),
+                ("deployment/web", vec![("USER_HOST", "users")]),
+            ]
+        );
+    }
 
     #[test]
     fn built_services_name_their_directories() {

@@ -316,6 +316,20 @@ pub struct ComponentDir {
     pub span: Span,
 }
 
+/// The environment a container is given, for the files of a directory or a single file: a
+/// Dockerfile's `ENV` for its build directory, a compose service's `environment` for its build
+/// context and the host paths it mounts. envsubst templates (nginx `*.conf.template`) are
+/// rendered with it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DirEnv {
+    /// Relative to the checked root, `/`-separated (`""` for the root).
+    pub dir: String,
+    /// Literal values only (a value interpolated from the host's environment is left out).
+    pub vars: Vec<(String, String)>,
+    /// Later layers override earlier ones: 0 for an image's `ENV`, 1 for the runtime's.
+    pub layer: u8,
+}
+
 /// A Kubernetes workload (Deployment, StatefulSet, DaemonSet, Argo Rollout): the labels of the
 /// pods it runs and their container images.
 #[derive(Clone, Debug)]
@@ -453,6 +467,8 @@ pub struct Facts {
     /// `include_router(library_router(), prefix="/auth")`): a request under the prefix may be
     /// answered by one of them, so a miss there is unknown, not a 404.
     pub opaque_mounts: Vec<OpaqueMount>,
+    /// Environments containers give the files of a directory ([`DirEnv`]).
+    pub dir_env: Vec<DirEnv>,
     /// Kubernetes workloads of this file.
     pub workloads: Vec<WorkloadFact>,
     /// Kubernetes Service selectors of this file.
@@ -507,6 +523,7 @@ impl Facts {
             && self.component_dirs.is_empty()
             && self.unresolved_endpoints.is_empty()
             && self.opaque_mounts.is_empty()
+            && self.dir_env.is_empty()
             && self.workloads.is_empty()
             && self.selectors.is_empty()
     }
@@ -532,6 +549,7 @@ impl Facts {
             component_dirs,
             unresolved_endpoints,
             opaque_mounts,
+            dir_env,
             workloads,
             selectors,
         } = other;
@@ -553,6 +571,7 @@ impl Facts {
         self.component_dirs.extend(component_dirs);
         self.unresolved_endpoints.extend(unresolved_endpoints);
         self.opaque_mounts.extend(opaque_mounts);
+        self.dir_env.extend(dir_env);
         self.workloads.extend(workloads);
         self.selectors.extend(selectors);
     }

@@ -7,6 +7,7 @@
 
 pub mod client;
 pub mod compose;
+pub mod dockerfile;
 pub mod edge;
 pub mod errors;
 pub mod facts;
@@ -57,6 +58,8 @@ pub enum SourceKind {
     Kotlin,
     /// docker-compose files: service names for the directories they build.
     Compose,
+    /// Dockerfiles: the environment an image gives its build directory's files.
+    Dockerfile,
 }
 
 impl SourceKind {
@@ -78,12 +81,28 @@ impl SourceKind {
             SourceKind::Python => "python",
             SourceKind::Kotlin => "kotlin",
             SourceKind::Compose => "compose",
+            SourceKind::Dockerfile => "dockerfile",
         }
     }
 
     /// Runs the extractor for this kind, with the error handlers the file installs.
     pub fn extract(self, input: Input<'_>) -> Facts {
         let mut facts = self.extract_routes(input);
+        facts.error_shapes.extend(self.error_handlers(input));
+        facts
+    }
+
+    /// [`SourceKind::extract`] of a file as the deployment renders it: an nginx template
+    /// with the environment its container gives it ([`crate::deployment::envsubst`]).
+    pub fn extract_rendered(
+        self,
+        input: Input<'_>,
+        env: &std::collections::BTreeMap<String, String>,
+    ) -> Facts {
+        if self != SourceKind::Nginx || env.is_empty() {
+            return self.extract(input);
+        }
+        let mut facts = gateway::nginx::extract_with_env(input, env);
         facts.error_shapes.extend(self.error_handlers(input));
         facts
     }
@@ -119,6 +138,7 @@ impl SourceKind {
             SourceKind::Python => service::python::extract(input),
             SourceKind::Kotlin => jvm::kotlin::extract(input),
             SourceKind::Compose => compose::extract(input),
+            SourceKind::Dockerfile => dockerfile::extract(input),
         }
     }
 

@@ -411,8 +411,21 @@ pub fn parse(text: &str) -> (Vec<Directive>, Vec<ParseProblem>) {
 
 /// Reads one nginx configuration file.
 pub fn extract(input: Input<'_>) -> Facts {
+    extract_with_env(input, &std::collections::BTreeMap::new())
+}
+
+/// Reads one nginx file as envsubst renders it with `env`: a `${NAME}` the environment sets
+/// takes its value (spans stay those of the template); the others stay placeholders, which
+/// read like nginx variables.
+pub fn extract_with_env(
+    input: Input<'_>,
+    env: &std::collections::BTreeMap<String, String>,
+) -> Facts {
     let mut facts = Facts::default();
-    let (directives, problems) = parse(input.text);
+    let (mut directives, problems) = parse(input.text);
+    if !env.is_empty() {
+        substitute(&mut directives, env);
+    }
     for (s, e, m) in problems {
         facts.problem(input.span(s, e), m);
     }
@@ -423,6 +436,41 @@ pub fn extract(input: Input<'_>) -> Facts {
     };
     cx.block(&directives, &Server::default(), 0);
     cx.facts
+}
+
+/// Replaces `${NAME}` in every word by the environment's value (envsubst with a variable
+/// list leaves the names it is not given alone).
+fn substitute(directives: &mut [Directive], env: &std::collections::BTreeMap<String, String>) {
+    let expand = |w: &mut Word| {
+        if !w.text.contains("${") {
+            return;
+        }
+        let mut out = String::with_capacity(w.text.len());
+        let mut rest = w.text.as_str();
+        while let Some(i) = rest.find("${") {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + 2..];
+            match after.find('}').map(|j| (&after[..j], j)) {
+                Some((name, j)) if env.contains_key(name) => {
+                    out.push_str(&env[name]);
+                    rest = &after[j + 1..];
+                }
+                _ => {
+                    out.push_str("${");
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        w.text = out;
+    };
+    for d in directives {
+        expand(&mut d.name);
+        d.args.iter_mut().for_each(expand);
+        if let Some(block) = &mut d.block {
+            substitute(block, env);
+        }
+    }
 }
 
 /// Whether a `.conf` file reads as nginx configuration (a cheap check before parsing).
