@@ -174,12 +174,17 @@ fn a_config_servers_shared_files_configure_the_applications_they_are_named_after
     let (code, f) = findings_of("spring-config-server");
     assert_eq!(
         f,
-        ["no-route 404 gateway/src/main/resources/static/js/main.js:20:17 GET /accounts/settings"]
+        [
+            // The account service's Feign client to the auth service (`/users/current`).
+            "missing-prefix 404 account-service/src/main/java/com/example/account/client/AuthServiceClient.java:12:14 GET /uaa/user/current",
+            "no-route 404 gateway/src/main/resources/static/js/main.js:20:17 GET /accounts/settings",
+        ]
     );
     assert_eq!(code, 1);
     let (_, v) = check_json(&fixture("spring-config-server"));
-    // The form with two fields and no submit control is not a request.
-    assert_eq!(v["summary"]["calls"], 4, "{}", v["summary"]);
+    // Four from the page (the form with two fields and no submit control is not a request),
+    // two from the Feign client.
+    assert_eq!(v["summary"]["calls"], 6, "{}", v["summary"]);
     assert_eq!(v["summary"]["unresolved"], 0);
     // @EnableAuthorizationServer serves /oauth/token under the auth service's /uaa.
     let (code, out) = trace_of("spring-config-server", "POST", "/uaa/oauth/token");

@@ -13,6 +13,10 @@
 //! - controllers in a file that uses Reactor (`Mono`, `Flux`) or `org.springframework.web.reactive`
 //!   are WebFlux; the others Spring MVC. Both answer a method miss with 405.
 //!
+//! The client side of the same annotations: a Spring Cloud OpenFeign interface
+//! (`@FeignClient(name = "statistics-service", path = "/api")`) sends each method's mapping to
+//! the service of that name (or its `url`), path as written: one call per mapping.
+//!
 //! Not read: Kotlin controllers (no Kotlin grammar in the build), mappings inherited from an
 //! interface or a superclass, custom meta-annotations, functional `RouterFunction` routes.
 
@@ -20,10 +24,12 @@ use crate::sources::syntax::{named_nodes, short};
 use tree_sitter::Node;
 
 use crate::model::method::Method;
+use crate::model::path::ReqPath;
 use crate::model::path::{PatSeg, Pattern};
 use crate::source_file::Span;
 use crate::sources::{
-    facts::Dialect, facts::EndpointFact, facts::Facts, facts::Framework, facts::Owner, input::Input,
+    facts::CallFact, facts::CallUrl, facts::Dialect, facts::EndpointFact, facts::Facts,
+    facts::Framework, facts::Owner, input::Input,
 };
 
 /// Reads the controller endpoints of one Java file.
@@ -43,8 +49,12 @@ pub fn read(input: Input<'_>, root: Node<'_>, facts: &mut Facts) {
             Framework::SpringMvc
         },
     };
-    for n in named_nodes(root).filter(|n| n.kind() == "class_declaration") {
-        cx.class(n, facts);
+    for n in named_nodes(root) {
+        match n.kind() {
+            "class_declaration" => cx.class(n, facts),
+            "interface_declaration" => cx.feign_client(n, facts),
+            _ => {}
+        }
     }
 }
 
@@ -163,6 +173,94 @@ impl Ctx<'_> {
                 },
                 facts,
             );
+        }
+    }
+
+    /// A `@FeignClient` interface: each mapped method is a request to the named service.
+    fn feign_client(&self, iface: Node<'_>, facts: &mut Facts) {
+        let Some(a) = annotations_of(iface)
+            .into_iter()
+            .find(|a| simple_name(self.annotation_name(*a)) == "FeignClient")
+        else {
+            return;
+        };
+        let attr = |keys: &[&str]| -> Option<Result<String, String>> {
+            let args = a.child_by_field_name("arguments")?;
+            let mut cursor = args.walk();
+            let found = args.named_children(&mut cursor).find_map(|arg| {
+                if arg.kind() == "element_value_pair" {
+                    let key = arg.child_by_field_name("key").map(|k| self.text(k))?;
+                    keys.contains(&key)
+                        .then(|| arg.child_by_field_name("value"))
+                        .flatten()
+                } else if keys.contains(&"value") && !arg.kind().ends_with("comment") {
+                    Some(arg)
+                } else {
+                    None
+                }
+            });
+            found.map(|v| self.string(v, 0))
+        };
+        let span = |n: Node<'_>| self.input.span(n.start_byte(), n.end_byte());
+        let origin = match attr(&["url"]).or_else(|| attr(&["name", "value"])) {
+            Some(Ok(o)) if o.contains("://") => Ok(o.trim_end_matches('/').to_owned()),
+            Some(Ok(o)) if !o.is_empty() && !o.contains("${") => Ok(format!("http://{o}")),
+            Some(Ok(o)) => Err(format!("the Feign client's service `{o}` is a placeholder")),
+            Some(Err(why)) => Err(why),
+            None => Err("the Feign client names no service".to_owned()),
+        };
+        let prefix = match attr(&["path"]) {
+            Some(Ok(p)) => Ok(p),
+            Some(Err(why)) => Err(why),
+            None => Ok(String::new()),
+        };
+        let Some(body) = iface.child_by_field_name("body") else {
+            return;
+        };
+        let mut cursor = body.walk();
+        for m in body.named_children(&mut cursor) {
+            if m.kind() != "method_declaration" {
+                continue;
+            }
+            for ann in annotations_of(m) {
+                let fixed = match simple_name(self.annotation_name(ann)) {
+                    "RequestMapping" => None,
+                    "GetMapping" => Some(Method::Get),
+                    "PostMapping" => Some(Method::Post),
+                    "PutMapping" => Some(Method::Put),
+                    "PatchMapping" => Some(Method::Patch),
+                    "DeleteMapping" => Some(Method::Delete),
+                    _ => continue,
+                };
+                let mapping = self.mapping(ann, fixed);
+                let paths = match &mapping {
+                    Ok(m) => m.paths.iter().map(|(p, at)| (p.clone(), *at)).collect(),
+                    Err(_) => vec![(String::new(), ann)],
+                };
+                for (path, at) in paths {
+                    let url = match (&origin, &prefix, &mapping) {
+                        (Err(why), _, _) | (_, Err(why), _) | (_, _, Err(why)) => {
+                            CallUrl::Unresolved { why: why.clone() }
+                        }
+                        (Ok(o), Ok(p), Ok(_)) => CallUrl::Resolved {
+                            origin: Some(o.clone()),
+                            path: ReqPath::parse(&join(p, &path)),
+                        },
+                    };
+                    // One method, or none named: then every method is accepted.
+                    let method = match &mapping {
+                        Ok(m) if m.methods.len() == 1 => Some(m.methods[0]),
+                        _ => fixed,
+                    };
+                    facts.calls.push(CallFact {
+                        method,
+                        url,
+                        span: span(at),
+                        client: "Feign".into(),
+                        duplicated: None,
+                    });
+                }
+            }
         }
     }
 
@@ -738,6 +836,36 @@ mod tests {
             &text[f.unresolved_endpoints[0].0.start as usize..][..11],
             "@GetMapping"
         );
+    }
+
+    #[test]
+    fn feign_clients_send_their_mappings_to_the_named_service() {
+        let text = "package x;\n@FeignClient(name = \"statistics-service\", path = \"/api\")\ninterface S {\n  @RequestMapping(method = RequestMethod.PUT, value = \"/statistics/{accountName}\")\n  void put(String a);\n  @GetMapping(\"/rates\") String rates();\n  @RequestMapping(\"/any\") String any();\n}\n@FeignClient(value = \"rates\", url = \"https://api.example.com/\")\ninterface R { @GetMapping(\"/latest\") String latest(); }\n@FeignClient(name = \"${svc.name}\")\ninterface P { @GetMapping(\"/p\") String p(); }\ninterface NotFeign { @GetMapping(\"/x\") String x(); }\n";
+        let f = read(text);
+        let got: Vec<String> = f
+            .calls
+            .iter()
+            .map(|c| {
+                let m = c.method.map_or("ANY", |m| m.as_str());
+                match &c.url {
+                    CallUrl::Resolved { origin, path } => {
+                        format!("{m} {}{path}", origin.as_deref().unwrap_or(""))
+                    }
+                    CallUrl::Unresolved { why } => format!("{m} ? {why}"),
+                }
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "PUT http://statistics-service/api/statistics/{accountName}",
+                "GET http://statistics-service/api/rates",
+                "ANY http://statistics-service/api/any",
+                "GET https://api.example.com/latest",
+                "GET ? the Feign client's service `${svc.name}` is a placeholder",
+            ]
+        );
+        assert!(f.endpoints.is_empty());
     }
 
     #[test]
