@@ -9,7 +9,7 @@ use std::fmt;
 
 use crate::model::graph::{ComponentId, Dest, EndpointId, Graph, Policy, RouteId};
 use crate::model::method::{Method, MethodSet};
-use crate::model::path::{PathMatch, Piece, ReqPath, Rewritten, Segments, Tri};
+use crate::model::path::{Binding, PathMatch, Piece, Reading, ReqPath, Rewritten, Segments, Tri};
 use crate::sources::facts::Dialect;
 
 /// A request as a client sends it.
@@ -44,6 +44,17 @@ pub struct Hop {
     pub path_in: ReqPath,
     pub chosen: Option<Step>,
     pub path_out: Option<ReqPath>,
+    /// Routes or endpoints that match only if a client parameter equals their literal text
+    /// (`/{id}` against `/orders`): set aside, they decide nothing at this hop (neither a
+    /// success nor a 405) and are kept as notes.
+    pub coincidental: Vec<Coincidence>,
+}
+
+/// A match that needs a client parameter to equal a route's literal text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Coincidence {
+    pub step: Step,
+    pub bindings: Vec<Binding>,
 }
 
 /// Why a hop found nothing.
@@ -277,6 +288,7 @@ impl<'g> Sim<'g> {
                 path_in: path.clone(),
                 chosen: None,
                 path_out: None,
+                coincidental: Vec::new(),
             };
             let Some(index) = self.tables.get(&(component, table_name.clone())) else {
                 hops.push(hop);
@@ -289,7 +301,7 @@ impl<'g> Sim<'g> {
                     c.name
                 ));
             };
-            match self.choose(component, index, &path, method) {
+            match self.choose(component, index, &path, method, &mut hop.coincidental) {
                 Choice::Step(step) => {
                     hop.chosen = Some(step);
                     match step {
@@ -381,10 +393,14 @@ impl<'g> Sim<'g> {
     }
 
     fn step_match(&self, step: Step, path: &ReqPath, segs: &Segments) -> Tri {
+        self.step_match_read(step, path, segs, Reading::AnyValue)
+    }
+
+    fn step_match_read(&self, step: Step, path: &ReqPath, segs: &Segments, reading: Reading) -> Tri {
         match step {
             Step::Route(r) => {
                 let fact = &self.graph.route(r).fact;
-                let t = fact.matcher.matches_split(path, Some(segs));
+                let t = fact.matcher.matches_read(path, Some(segs), reading);
                 // Header or query conditions a call's text does not show: only maybe.
                 if fact.conditional {
                     t.min(Tri::Maybe)
@@ -397,8 +413,50 @@ impl<'g> Sim<'g> {
                 .endpoint(e)
                 .fact
                 .pattern
-                .match_segments(segs, false),
+                .match_segments_read(segs, false, reading),
         }
+    }
+
+    /// The literal text a client parameter would have to equal for `step` to accept `path`.
+    fn bindings(&self, step: Step, path: &ReqPath) -> Vec<Binding> {
+        match step {
+            Step::Route(r) => self.graph.route(r).fact.matcher.bindings(path),
+            Step::Endpoint(e) => PathMatch::Template {
+                pattern: self.graph.endpoint(e).fact.pattern.clone(),
+                ignore_case: false,
+            }
+            .bindings(path),
+        }
+    }
+
+    /// "`{id}` would match orders-service POST /orders only if id were `orders`".
+    pub fn coincidence_note(&self, c: &Coincidence) -> String {
+        let what = match c.step {
+            Step::Endpoint(e) => {
+                let ep = self.graph.endpoint(e);
+                format!(
+                    "{} {} {}",
+                    self.graph.component(ep.component).name,
+                    ep.fact.method,
+                    ep.fact.pattern
+                )
+            }
+            Step::Route(r) => self.graph.route(r).fact.origin.clone(),
+        };
+        let params: Vec<String> = c.bindings.iter().map(|b| format!("`{{{}}}`", b.param)).collect();
+        let conds: Vec<String> = c
+            .bindings
+            .iter()
+            .map(|b| {
+                let verb = if b.starts { "began with" } else { "were" };
+                format!("{} {verb} `{}`", b.param, b.literal)
+            })
+            .collect();
+        format!(
+            "{} would match {what} only if {} (not counted: a parameter is read as a value, not as the route's literal segment)",
+            params.join(", "),
+            conds.join(" and ")
+        )
     }
 
     pub fn step_methods(&self, step: Step) -> MethodSet {
@@ -426,12 +484,16 @@ impl<'g> Sim<'g> {
             .unwrap_or_default()
     }
 
+    /// Picks what answers `path` at one table. Only definite matches decide: a route or
+    /// endpoint that matches only if a client parameter equals its literal text is set aside
+    /// in `coincidental` and takes part in no precedence, method set or redirect.
     fn choose(
         &self,
         component: ComponentId,
         index: &TableIndex,
         path: &ReqPath,
         method: Option<Method>,
+        coincidental: &mut Vec<Coincidence>,
     ) -> Choice {
         let c = self.graph.component(component);
         let segs = path.segments();
@@ -439,6 +501,16 @@ impl<'g> Sim<'g> {
         for i in index.candidates(&segs) {
             let step = index.steps[i];
             let t = self.step_match(step, path, &segs);
+            if t == Tri::Maybe
+                && path.has_params()
+                && self.step_match_read(step, path, &segs, Reading::Definite) == Tri::No
+            {
+                coincidental.push(Coincidence {
+                    step,
+                    bindings: self.bindings(step, path),
+                });
+                continue;
+            }
             if t.matched() {
                 path_matches.push((i, step, t));
             }

@@ -200,6 +200,13 @@ impl<'a> Context<'a> {
                 ));
             }
         }
+        // Matches set aside at the failing hop: they need a parameter to equal a literal.
+        if let Some(t) = &r.trace
+            && t.outcome.is_failure()
+            && let Some(hop) = t.hops.last()
+        {
+            notes.extend(hop.coincidental.iter().map(|c| self.sim.coincidence_note(c)));
+        }
         let detail = match &answered_by {
             Some(a) => format!(
                 "{detail} The {} is answered by {}: {}.",
