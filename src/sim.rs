@@ -396,7 +396,13 @@ impl<'g> Sim<'g> {
         self.step_match_read(step, path, segs, Reading::AnyValue)
     }
 
-    fn step_match_read(&self, step: Step, path: &ReqPath, segs: &Segments, reading: Reading) -> Tri {
+    fn step_match_read(
+        &self,
+        step: Step,
+        path: &ReqPath,
+        segs: &Segments,
+        reading: Reading,
+    ) -> Tri {
         match step {
             Step::Route(r) => {
                 let fact = &self.graph.route(r).fact;
@@ -443,7 +449,11 @@ impl<'g> Sim<'g> {
             }
             Step::Route(r) => self.graph.route(r).fact.origin.clone(),
         };
-        let params: Vec<String> = c.bindings.iter().map(|b| format!("`{{{}}}`", b.param)).collect();
+        let params: Vec<String> = c
+            .bindings
+            .iter()
+            .map(|b| format!("`{{{}}}`", b.param))
+            .collect();
         let conds: Vec<String> = c
             .bindings
             .iter()

@@ -303,6 +303,11 @@ impl View<'_> {
                         l.hop,
                         hop_name(l.hop.saturating_sub(1))
                     ),
+                    Cause::UnwantedStripPrefix { strip, .. } => format!(
+                        "if \"{strip}\" were kept at hop {} ({})",
+                        l.hop,
+                        hop_name(l.hop.saturating_sub(1))
+                    ),
                     Cause::StripPrefixCount { need, .. } => format!(
                         "with StripPrefix={need} at hop {} ({})",
                         l.hop,

@@ -205,7 +205,11 @@ impl<'a> Context<'a> {
             && t.outcome.is_failure()
             && let Some(hop) = t.hops.last()
         {
-            notes.extend(hop.coincidental.iter().map(|c| self.sim.coincidence_note(c)));
+            notes.extend(
+                hop.coincidental
+                    .iter()
+                    .map(|c| self.sim.coincidence_note(c)),
+            );
         }
         let detail = match &answered_by {
             Some(a) => format!(
@@ -424,6 +428,12 @@ impl<'a> Context<'a> {
             MissingPrefix { prefix, .. } => format!("the path needs the prefix {prefix}"),
             MissingStripPrefix { strip, .. } => {
                 format!("{} arrives with {strip} still on it", l.before)
+            }
+            UnwantedStripPrefix { strip, .. } => {
+                format!(
+                    "{} arrives without {strip}, which it serves under",
+                    l.before
+                )
             }
             StripPrefixCount { have, need, .. } => {
                 format!(
