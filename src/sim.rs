@@ -53,7 +53,8 @@ pub struct Hop {
 /// A match that needs a client parameter to equal a route's literal text.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Coincidence {
-    pub step: Step,
+    /// The route, or the endpoints of one path (`GET` and its implicit `HEAD`).
+    pub steps: Vec<Step>,
     pub bindings: Vec<Binding>,
 }
 
@@ -437,17 +438,40 @@ impl<'g> Sim<'g> {
 
     /// "`{id}` would match orders-service POST /orders only if id were `orders`".
     pub fn coincidence_note(&self, c: &Coincidence) -> String {
-        let what = match c.step {
-            Step::Endpoint(e) => {
-                let ep = self.graph.endpoint(e);
+        let what = match c.steps.first() {
+            Some(Step::Endpoint(e)) => {
+                let ep = self.graph.endpoint(*e);
+                let methods: Vec<Method> = c
+                    .steps
+                    .iter()
+                    .filter_map(|s| match s {
+                        Step::Endpoint(e) => Some(self.graph.endpoint(*e).fact.method),
+                        Step::Route(_) => None,
+                    })
+                    .collect();
                 format!(
                     "{} {} {}",
                     self.graph.component(ep.component).name,
-                    ep.fact.method,
+                    crate::model::method::list(&methods),
                     ep.fact.pattern
                 )
             }
-            Step::Route(r) => self.graph.route(r).fact.origin.clone(),
+            Some(Step::Route(r)) => {
+                let fact = &self.graph.route(*r).fact;
+                let m = fact.matcher.to_string();
+                let shown = fact
+                    .matcher
+                    .literal_prefix()
+                    .is_some_and(|p| fact.origin.contains(&p));
+                match (&fact.methods, shown) {
+                    (_, true) => fact.origin.clone(),
+                    (MethodSet::Any, false) => format!("{} {m}", fact.origin),
+                    (MethodSet::Only(l), false) => {
+                        format!("{} {} {m}", fact.origin, crate::model::method::list(l))
+                    }
+                }
+            }
+            None => String::new(),
         };
         let params: Vec<String> = c
             .bindings
@@ -515,10 +539,23 @@ impl<'g> Sim<'g> {
                 && path.has_params()
                 && self.step_match_read(step, path, &segs, Reading::Definite) == Tri::No
             {
-                coincidental.push(Coincidence {
-                    step,
-                    bindings: self.bindings(step, path),
-                });
+                let bindings = self.bindings(step, path);
+                let same_path = |s: &Step| match (s, step) {
+                    (Step::Endpoint(a), Step::Endpoint(b)) => {
+                        self.graph.endpoint(*a).fact.pattern == self.graph.endpoint(b).fact.pattern
+                    }
+                    _ => false,
+                };
+                match coincidental
+                    .iter_mut()
+                    .find(|c| c.bindings == bindings && c.steps.first().is_some_and(same_path))
+                {
+                    Some(c) => c.steps.push(step),
+                    None => coincidental.push(Coincidence {
+                        steps: vec![step],
+                        bindings,
+                    }),
+                }
                 continue;
             }
             if t.matched() {
