@@ -1006,14 +1006,18 @@ impl Rewrite {
                 }
                 _ => Rewritten::Path(ReqPath::parse(with)),
             },
-            Rewrite::StripPrefix(prefix) => match path.starts_with_str(prefix, false) {
-                Tri::Yes => match path.replace_head(prefix.len(), "") {
-                    Some(p) => Rewritten::Path(p),
-                    None => Rewritten::Unknown,
-                },
-                Tri::Maybe => Rewritten::Unknown,
-                Tri::No => Rewritten::Rejected,
-            },
+            // A parameter that would have to be the prefix's own word is not taken to be it:
+            // `StripPrefix("/api", h)` rejects `/{x}/users` (404), as for any other value.
+            Rewrite::StripPrefix(prefix) => {
+                match path.starts_with_str_read(prefix, false, Reading::Definite) {
+                    Tri::Yes => match path.replace_head(prefix.len(), "") {
+                        Some(p) => Rewritten::Path(p),
+                        None => Rewritten::Unknown,
+                    },
+                    Tri::Maybe => Rewritten::Unknown,
+                    Tri::No => Rewritten::Rejected,
+                }
+            }
             Rewrite::RegexReplace { re, with, .. } => {
                 let rendered = path.render_with(|n| format!("{{{n}}}"));
                 if !re.is_match(&rendered) {
@@ -1295,6 +1299,76 @@ mod tests {
             r.apply(&m, &p("/blog/api/posts/{id}")),
             Rewritten::Path(p("/posts/{id}"))
         );
+        // Only a value `api` would carry the prefix: rejected; a parameter inside the
+        // prefix's last segment is not known.
+        assert_eq!(r.apply(&m, &p("/{x}/api/posts")), Rewritten::Rejected);
+        assert_eq!(r.apply(&m, &p("/blog/{x}/posts")), Rewritten::Rejected);
+        assert_eq!(r.apply(&m, &p("/blog/a{x}")), Rewritten::Unknown);
+    }
+
+    #[test]
+    fn definite_reading_refuses_a_parameter_as_a_literal_segment() {
+        // (matcher, path, any value, definite, bindings)
+        let t = |s: &str| PathMatch::Template {
+            pattern: Pattern::openapi(s),
+            ignore_case: false,
+        };
+        let sp = |s: &str| PathMatch::StringPrefix {
+            prefix: s.into(),
+            ignore_case: false,
+        };
+        let seg = |s: &str| PathMatch::SegmentPrefix {
+            prefix: s.into(),
+            ignore_case: false,
+        };
+        let ex = |s: &str| PathMatch::Exact {
+            path: s.into(),
+            ignore_case: false,
+        };
+        let table: [(PathMatch, &str, Tri, Tri, &str); 12] = [
+            (t("/orders"), "/{id}", Maybe, No, "id=orders"),
+            (t("/users/me"), "/users/{id}", Maybe, No, "id=me"),
+            (t("/users/{uid}"), "/users/{id}", Yes, Yes, ""),
+            (t("/a/b"), "/{x}/{y}", Maybe, No, "x=a y=b"),
+            // A parameter inside a segment with literal text keeps its maybe.
+            (t("/v1/users"), "/v{n}/users", Maybe, Maybe, ""),
+            (sp("/orders"), "/{id}", Maybe, No, "id^orders"),
+            (sp("/orders/"), "/{id}/x", Maybe, No, "id=orders"),
+            (sp("/api/v1"), "/api/v{n}", Maybe, Maybe, ""),
+            (sp("/orders"), "/orders/{id}", Yes, Yes, ""),
+            (seg("/api/v1"), "/api/{v}", Maybe, No, "v=v1"),
+            (ex("/orders"), "/{id}", Maybe, No, "id=orders"),
+            // A regex class is parameter-shaped: the maybe stays.
+            (
+                PathMatch::regex(r"/items/\d+").expect("regex"),
+                "/items/{id}",
+                Maybe,
+                Maybe,
+                "",
+            ),
+        ];
+        for (m, path, any, definite, bindings) in table {
+            let rp = p(path);
+            assert_eq!(m.matches(&rp), any, "{m} vs {path}");
+            assert_eq!(
+                m.matches_read(&rp, None, Reading::Definite),
+                definite,
+                "{m} vs {path} (definite)"
+            );
+            let b: Vec<String> = m
+                .bindings(&rp)
+                .iter()
+                .map(|b| {
+                    format!(
+                        "{}{}{}",
+                        b.param,
+                        if b.starts { "^" } else { "=" },
+                        b.literal
+                    )
+                })
+                .collect();
+            assert_eq!(b.join(" "), bindings, "{m} vs {path} (bindings)");
+        }
     }
 
     #[test]
