@@ -73,6 +73,61 @@ fn unwanted_strip_prefix_kong_strips_the_prefix_the_service_serves_under() {
 }
 
 #[test]
+fn unwanted_strip_prefix_in_each_routers_syntax() {
+    // The Kong example with the strip written for other routers; the help keeps the prefix
+    // in that router's syntax. Spring Cloud Gateway's segment count is strip-prefix-count's.
+    let get = "404 web/src/orders.js:3:43 GET /orders/{id}";
+    let post = "404 web/src/orders.js:4:50 POST /orders";
+    let table: [(&str, Vec<String>, &str); 4] = [
+        (
+            "traefik",
+            vec![
+                format!("unwanted-strip-prefix {get}"),
+                format!("unwanted-strip-prefix {post}"),
+            ],
+            "help: remove /orders from the `stripPrefix` middleware's `prefixes` (or the middleware from that router's `middlewares`)",
+        ),
+        (
+            // `prefix: /orders/` does not match the bare `/orders`: the POST misses at Istio.
+            "istio",
+            vec![
+                format!("unwanted-strip-prefix {get}"),
+                format!("trailing-slash {post}"),
+            ],
+            "help: remove the `rewrite` from that rule: the service serves the path with /orders",
+        ),
+        (
+            // The mux redirects the bare `/orders` to `/orders/` before any strip.
+            "go",
+            vec![
+                format!("unwanted-strip-prefix {get}"),
+                "redirect-drops-method 301 web/src/orders.js:4:50 POST /orders".to_owned(),
+            ],
+            "mux.Handle(\"/orders/\", newProxy(\"http://orders:8080\"))",
+        ),
+        (
+            "spring",
+            vec![
+                format!("strip-prefix-count {get}"),
+                format!("strip-prefix-count {post}"),
+            ],
+            "help: remove `StripPrefix=1` from that route's filters",
+        ),
+    ];
+    for (router, want, help) in table {
+        let rel = format!("unwanted-strip-prefix/{router}");
+        let (_, f) = findings_of(&rel);
+        assert_eq!(f, want, "{router}");
+        let run = routelint(&["check", fixture(&rel).to_str().unwrap_or("")]);
+        assert!(
+            run.stdout.contains(help),
+            "{router}: {help}\n{}",
+            run.stdout
+        );
+    }
+}
+
+#[test]
 fn trailing_slash_404_at_the_service_and_a_body_dropping_redirect_at_the_mux() {
     // The redirected POST is one finding, of redirect-drops-method.
     let (_, f) = findings_of("rules/trailing-slash/triggers");

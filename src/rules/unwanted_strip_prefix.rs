@@ -134,11 +134,14 @@ fn keep_help(cx: &Context<'_>, rid: RouteId, strip: &str) -> String {
             "remove {strip} from the `stripPrefix` middleware's `prefixes` (or the middleware from that router's `middlewares`)"
         ),
         Dialect::Istio => {
-            format!("remove the `rewrite` from that rule, or rewrite to `uri: {strip}/`")
+            format!("remove the `rewrite` from that rule: the service serves the path with {strip}")
         }
-        Dialect::GoServeMux { .. } => format!(
-            "register the handler without `http.StripPrefix(\"{strip}\", …)`: the service serves the path with {strip}"
-        ),
+        Dialect::GoServeMux { .. } => match unwrap_strip(cx.text(route.fact.rule_span)) {
+            Some(c) => format!("register the handler without the strip:\n{c}"),
+            None => format!(
+                "register the handler without `http.StripPrefix(\"{strip}\", …)`: the service serves the path with {strip}"
+            ),
+        },
         Dialect::GatewayApi => format!(
             "remove the `URLRewrite` filter from that rule, or use `replacePrefixMatch: {strip}`"
         ),
@@ -161,5 +164,43 @@ fn keep_help(cx: &Context<'_>, rid: RouteId, strip: &str) -> String {
                 .to_owned()
         }
         Dialect::OpenApi | Dialect::Framework(_) => format!("forward the path with {strip} kept"),
+    }
+}
+
+/// `mux.Handle("/p/", http.StripPrefix("/p", h))` without the strip: `mux.Handle("/p/", h)`.
+fn unwrap_strip(rule: &str) -> Option<String> {
+    let start = rule.find("http.StripPrefix(")?;
+    let args = start + "http.StripPrefix(".len();
+    let comma = args + rule[args..].find(',')?;
+    let mut depth = 0usize;
+    let mut end = None;
+    for (i, c) in rule[comma + 1..].char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth == 0 => {
+                end = Some(comma + 1 + i);
+                break;
+            }
+            ')' => depth -= 1,
+            _ => {}
+        }
+    }
+    let end = end?;
+    let handler = rule[comma + 1..end].trim();
+    Some(format!("{}{handler}{}", &rule[..start], &rule[end + 1..]))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn go_strip_is_unwrapped_from_the_registration() {
+        assert_eq!(
+            super::unwrap_strip(
+                r#"mux.Handle("/orders/", http.StripPrefix("/orders", newProxy("http://orders:8080")))"#
+            )
+            .as_deref(),
+            Some(r#"mux.Handle("/orders/", newProxy("http://orders:8080"))"#)
+        );
+        assert_eq!(super::unwrap_strip(r#"mux.Handle("/x/", h)"#), None);
     }
 }
