@@ -180,3 +180,21 @@ fn nginx_exact_location_and_limit_except_need_a_definite_match() {
         ],
     );
 }
+
+#[test]
+fn spring_gateway_controllers_decide_first_only_on_a_definite_match() {
+    // Spring asks the gateway's own controllers before its routes, and a method miss there is
+    // 405; a path that could only coincide with `/fallback` goes on to the `/**` route.
+    let note = "`{x}` would match spring-gw GET /fallback only if x were `fallback`";
+    check(
+        "spring-gw",
+        &[
+            // Was 405 (the controller "matched" and allows only GET).
+            ("POST", "/{x}", &format!("unresolved | {note}")),
+            // Was answered by the controller.
+            ("GET", "/{x}", &format!("unresolved | {note}")),
+            ("GET", "/fallback", "200"),
+            ("POST", "/fallback", "405"),
+        ],
+    );
+}
