@@ -198,3 +198,23 @@ fn spring_gateway_controllers_decide_first_only_on_a_definite_match() {
         ],
     );
 }
+
+#[test]
+fn istio_first_match_and_method_miss_404() {
+    // Istio: rules in order, the first whose every condition holds; no route, method
+    // included, is 404.
+    let note = "`{x}` would match VirtualService orders POST exact /orders only if x were `orders`";
+    check(
+        "mesh-edge",
+        &[
+            // Was forwarded by `exact: /orders`.
+            ("POST", "/{x}", &format!("404 | {note}")),
+            // Was a method miss of `/orders` (404 either way; now no rule's path matches).
+            ("GET", "/{x}", &format!("404 | {note}")),
+            ("GET", "/orders", "404"),
+            ("POST", "/orders", "unresolved"),
+            // A regex class: the maybe counts.
+            ("GET", "/items/{id}", "unresolved"),
+        ],
+    );
+}
