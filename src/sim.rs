@@ -9,7 +9,7 @@ use std::fmt;
 
 use crate::model::graph::{ComponentId, Dest, EndpointId, Graph, Policy, RouteId};
 use crate::model::method::{Method, MethodSet};
-use crate::model::path::{PathMatch, Piece, ReqPath, Rewritten, Segments, Tri};
+use crate::model::path::{Binding, PathMatch, Piece, Reading, ReqPath, Rewritten, Segments, Tri};
 use crate::sources::facts::Dialect;
 
 /// A request as a client sends it.
@@ -44,6 +44,18 @@ pub struct Hop {
     pub path_in: ReqPath,
     pub chosen: Option<Step>,
     pub path_out: Option<ReqPath>,
+    /// Routes or endpoints that match only if a client parameter equals their literal text
+    /// (`/{id}` against `/orders`): set aside, they decide nothing at this hop (neither a
+    /// success nor a 405) and are kept as notes.
+    pub coincidental: Vec<Coincidence>,
+}
+
+/// A match that needs a client parameter to equal a route's literal text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Coincidence {
+    /// The route, or the endpoints of one path (`GET` and its implicit `HEAD`).
+    pub steps: Vec<Step>,
+    pub bindings: Vec<Binding>,
 }
 
 /// Why a hop found nothing.
@@ -277,6 +289,7 @@ impl<'g> Sim<'g> {
                 path_in: path.clone(),
                 chosen: None,
                 path_out: None,
+                coincidental: Vec::new(),
             };
             let Some(index) = self.tables.get(&(component, table_name.clone())) else {
                 hops.push(hop);
@@ -289,7 +302,7 @@ impl<'g> Sim<'g> {
                     c.name
                 ));
             };
-            match self.choose(component, index, &path, method) {
+            match self.choose(component, index, &path, method, &mut hop.coincidental) {
                 Choice::Step(step) => {
                     hop.chosen = Some(step);
                     match step {
@@ -387,10 +400,20 @@ impl<'g> Sim<'g> {
     }
 
     fn step_match(&self, step: Step, path: &ReqPath, segs: &Segments) -> Tri {
+        self.step_match_read(step, path, segs, Reading::AnyValue)
+    }
+
+    fn step_match_read(
+        &self,
+        step: Step,
+        path: &ReqPath,
+        segs: &Segments,
+        reading: Reading,
+    ) -> Tri {
         match step {
             Step::Route(r) => {
                 let fact = &self.graph.route(r).fact;
-                let t = fact.matcher.matches_split(path, Some(segs));
+                let t = fact.matcher.matches_read(path, Some(segs), reading);
                 // Header or query conditions a call's text does not show: only maybe.
                 if fact.conditional {
                     t.min(Tri::Maybe)
@@ -403,8 +426,77 @@ impl<'g> Sim<'g> {
                 .endpoint(e)
                 .fact
                 .pattern
-                .match_segments(segs, false),
+                .match_segments_read(segs, false, reading),
         }
+    }
+
+    /// The literal text a client parameter would have to equal for `step` to accept `path`.
+    fn bindings(&self, step: Step, path: &ReqPath) -> Vec<Binding> {
+        match step {
+            Step::Route(r) => self.graph.route(r).fact.matcher.bindings(path),
+            Step::Endpoint(e) => PathMatch::Template {
+                pattern: self.graph.endpoint(e).fact.pattern.clone(),
+                ignore_case: false,
+            }
+            .bindings(path),
+        }
+    }
+
+    /// "`{id}` would match orders-service POST /orders only if id were `orders`".
+    pub fn coincidence_note(&self, c: &Coincidence) -> String {
+        let what = match c.steps.first() {
+            Some(Step::Endpoint(e)) => {
+                let ep = self.graph.endpoint(*e);
+                let methods: Vec<Method> = c
+                    .steps
+                    .iter()
+                    .filter_map(|s| match s {
+                        Step::Endpoint(e) => Some(self.graph.endpoint(*e).fact.method),
+                        Step::Route(_) => None,
+                    })
+                    .collect();
+                format!(
+                    "{} {} {}",
+                    self.graph.component(ep.component).name,
+                    crate::model::method::list(&methods),
+                    ep.fact.pattern
+                )
+            }
+            Some(Step::Route(r)) => {
+                let fact = &self.graph.route(*r).fact;
+                let m = fact.matcher.to_string();
+                let shown = fact
+                    .matcher
+                    .literal_prefix()
+                    .is_some_and(|p| fact.origin.contains(&p));
+                match (&fact.methods, shown) {
+                    (_, true) => fact.origin.clone(),
+                    (MethodSet::Any, false) => format!("{} {m}", fact.origin),
+                    (MethodSet::Only(l), false) => {
+                        format!("{} {} {m}", fact.origin, crate::model::method::list(l))
+                    }
+                }
+            }
+            None => String::new(),
+        };
+        let params: Vec<String> = c
+            .bindings
+            .iter()
+            .map(|b| format!("`{{{}}}`", b.param))
+            .collect();
+        let conds: Vec<String> = c
+            .bindings
+            .iter()
+            .map(|b| {
+                let verb = if b.starts { "began with" } else { "were" };
+                format!("{} {verb} `{}`", b.param, b.literal)
+            })
+            .collect();
+        format!(
+            "{} would match {what} only if {} (not counted: a parameter is read as a value, not as the route's literal segment)",
+            params.join(", "),
+            conds.join(" and ")
+        )
     }
 
     pub fn step_methods(&self, step: Step) -> MethodSet {
@@ -432,12 +524,16 @@ impl<'g> Sim<'g> {
             .unwrap_or_default()
     }
 
+    /// Picks what answers `path` at one table. Only definite matches decide: a route or
+    /// endpoint that matches only if a client parameter equals its literal text is set aside
+    /// in `coincidental` and takes part in no precedence, method set or redirect.
     fn choose(
         &self,
         component: ComponentId,
         index: &TableIndex,
         path: &ReqPath,
         method: Option<Method>,
+        coincidental: &mut Vec<Coincidence>,
     ) -> Choice {
         let c = self.graph.component(component);
         let segs = path.segments();
@@ -445,6 +541,29 @@ impl<'g> Sim<'g> {
         for i in index.candidates(&segs) {
             let step = index.steps[i];
             let t = self.step_match(step, path, &segs);
+            if t == Tri::Maybe
+                && path.has_params()
+                && self.step_match_read(step, path, &segs, Reading::Definite) == Tri::No
+            {
+                let bindings = self.bindings(step, path);
+                let same_path = |s: &Step| match (s, step) {
+                    (Step::Endpoint(a), Step::Endpoint(b)) => {
+                        self.graph.endpoint(*a).fact.pattern == self.graph.endpoint(b).fact.pattern
+                    }
+                    _ => false,
+                };
+                match coincidental
+                    .iter_mut()
+                    .find(|c| c.bindings == bindings && c.steps.first().is_some_and(same_path))
+                {
+                    Some(c) => c.steps.push(step),
+                    None => coincidental.push(Coincidence {
+                        steps: vec![step],
+                        bindings,
+                    }),
+                }
+                continue;
+            }
             if t.matched() {
                 path_matches.push((i, step, t));
             }

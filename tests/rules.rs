@@ -40,6 +40,94 @@ fn missing_strip_prefix_gateway_forwards_v1_to_a_service_without_it() {
 }
 
 #[test]
+fn unwanted_strip_prefix_kong_strips_the_prefix_the_service_serves_under() {
+    // Kong's default `strip_path: true` sends `/orders/{id}` as `/{id}` and `/orders` as `/`;
+    // the service serves both under `/orders`. `/{id}` maybe-matches the POST-only `/orders`
+    // only if id were `orders`: that decides nothing, so the GET is a 404, not a 405.
+    let (code, f) = findings_of("rules/unwanted-strip-prefix/triggers");
+    assert_eq!(code, 1);
+    assert_eq!(
+        f,
+        [
+            "unwanted-strip-prefix 404 web/src/orders.js:3:43 GET /orders/{id}",
+            "unwanted-strip-prefix 404 web/src/orders.js:4:50 POST /orders",
+        ]
+    );
+    let run = routelint(&[
+        "check",
+        fixture("rules/unwanted-strip-prefix/triggers")
+            .to_str()
+            .unwrap_or(""),
+    ]);
+    for want in [
+        "kong strips /orders and forwards /orders/{id} to orders as /{id}; orders serves /orders/{id} but not /{id}.",
+        "kong strips /orders and forwards /orders to orders as /; orders serves /orders but not /.",
+        "help: set `strip_path: false` on that Kong route so the service receives the path as the client sends it, or keep the strip and give the service the prefix back: `url: http://orders:8080/orders`",
+        "note: `{id}` would match orders POST /orders only if id were `orders`",
+    ] {
+        assert!(run.stdout.contains(want), "{want}\n{}", run.stdout);
+    }
+    assert!(!run.stdout.contains("405"), "{}", run.stdout);
+    // `strip_path: false`: both requests reach the service.
+    silent("unwanted-strip-prefix");
+}
+
+#[test]
+fn unwanted_strip_prefix_in_each_routers_syntax() {
+    // The Kong example with the strip written for other routers; the help keeps the prefix
+    // in that router's syntax. Spring Cloud Gateway's segment count is strip-prefix-count's.
+    let get = "404 web/src/orders.js:3:43 GET /orders/{id}";
+    let post = "404 web/src/orders.js:4:50 POST /orders";
+    let table: [(&str, Vec<String>, &str); 4] = [
+        (
+            "traefik",
+            vec![
+                format!("unwanted-strip-prefix {get}"),
+                format!("unwanted-strip-prefix {post}"),
+            ],
+            "help: remove /orders from the `stripPrefix` middleware's `prefixes` (or the middleware from that router's `middlewares`)",
+        ),
+        (
+            // `prefix: /orders/` does not match the bare `/orders`: the POST misses at Istio.
+            "istio",
+            vec![
+                format!("unwanted-strip-prefix {get}"),
+                format!("trailing-slash {post}"),
+            ],
+            "help: remove the `rewrite` from that rule: the service serves the path with /orders",
+        ),
+        (
+            // The mux redirects the bare `/orders` to `/orders/` before any strip.
+            "go",
+            vec![
+                format!("unwanted-strip-prefix {get}"),
+                "redirect-drops-method 301 web/src/orders.js:4:50 POST /orders".to_owned(),
+            ],
+            "mux.Handle(\"/orders/\", newProxy(\"http://orders:8080\"))",
+        ),
+        (
+            "spring",
+            vec![
+                format!("strip-prefix-count {get}"),
+                format!("strip-prefix-count {post}"),
+            ],
+            "help: remove `StripPrefix=1` from that route's filters",
+        ),
+    ];
+    for (router, want, help) in table {
+        let rel = format!("unwanted-strip-prefix/{router}");
+        let (_, f) = findings_of(&rel);
+        assert_eq!(f, want, "{router}");
+        let run = routelint(&["check", fixture(&rel).to_str().unwrap_or("")]);
+        assert!(
+            run.stdout.contains(help),
+            "{router}: {help}\n{}",
+            run.stdout
+        );
+    }
+}
+
+#[test]
 fn trailing_slash_404_at_the_service_and_a_body_dropping_redirect_at_the_mux() {
     // The redirected POST is one finding, of redirect-drops-method.
     let (_, f) = findings_of("rules/trailing-slash/triggers");

@@ -1004,6 +1004,10 @@ impl View<'_> {
                     .unwrap_or_else(|| "the hop before".to_owned());
                 format!("strip {strip} at {culprit} ({at} receives {before}, serves {after})")
             }
+            Cause::UnwantedStripPrefix { strip, route } => {
+                let gw = self.name(self.graph.route(*route).component).to_owned();
+                format!("keep {strip} at {gw} ({at} receives {before}, serves {after})")
+            }
             Cause::StripPrefixCount { have, need, route } => {
                 let gw = self.name(self.graph.route(*route).component).to_owned();
                 format!(

@@ -303,6 +303,11 @@ impl View<'_> {
                         l.hop,
                         hop_name(l.hop.saturating_sub(1))
                     ),
+                    Cause::UnwantedStripPrefix { strip, .. } => format!(
+                        "if \"{strip}\" were kept at hop {} ({})",
+                        l.hop,
+                        hop_name(l.hop.saturating_sub(1))
+                    ),
                     Cause::StripPrefixCount { need, .. } => format!(
                         "with StripPrefix={need} at hop {} ({})",
                         l.hop,
@@ -371,6 +376,13 @@ impl View<'_> {
                     snippet(src, self.step_span(step))
                 ));
             }
+            for c in &hop.coincidental {
+                out.push_str(&format!(
+                    "{}maybe: {}\n",
+                    " ".repeat(widths[0] + 3),
+                    self.sim.coincidence_note(c)
+                ));
+            }
         }
         out.push_str(&format!("  → {}\n", self.end_line(t)));
         if let Some(d) = d {
@@ -398,7 +410,7 @@ impl View<'_> {
             .iter()
             .map(|h| {
                 let c = g.component(h.component);
-                json!({
+                let mut hop = json!({
                     "component": c.name,
                     "kind": c.kind,
                     "matched": h.chosen.map(|s| json!({
@@ -409,7 +421,15 @@ impl View<'_> {
                     })),
                     "path_in": h.path_in.to_string(),
                     "path_out": h.path_out.as_ref().map(|p| p.to_string()),
-                })
+                });
+                if !h.coincidental.is_empty() {
+                    hop["maybe"] = h
+                        .coincidental
+                        .iter()
+                        .map(|c| Value::String(self.sim.coincidence_note(c)))
+                        .collect();
+                }
+                hop
             })
             .collect();
         json!({

@@ -48,6 +48,30 @@ impl Tri {
     }
 }
 
+/// How a client's path parameter is read against a route's literal text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reading {
+    /// A parameter may hold any value: a whole-parameter segment against a literal segment
+    /// matches maybe (`/{id}` could be `/orders`).
+    AnyValue,
+    /// Definite matching: a whole-parameter segment (or a parameter starting a segment) never
+    /// equals a route's literal text. A match that needs it is a coincidence, not a route the
+    /// request was written for; the simulator decides a hop's outcome with this reading.
+    /// Parameters against parameter-shaped parts (a `{p}` slot, a glob, a regex class) read
+    /// as before.
+    Definite,
+}
+
+/// A client parameter that would have to equal a route's literal text for a match:
+/// `{id}` = `orders`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Binding {
+    pub param: String,
+    pub literal: String,
+    /// The parameter would have to start with `literal` (a string-prefix route).
+    pub starts: bool,
+}
+
 /// One piece of a request path.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Piece {
@@ -193,6 +217,11 @@ impl ReqPath {
 
     /// Whether the path starts with the string `prefix` (a string prefix, not segment-wise).
     pub fn starts_with_str(&self, prefix: &str, ignore_case: bool) -> Tri {
+        self.starts_with_str_read(prefix, ignore_case, Reading::AnyValue)
+    }
+
+    /// [`ReqPath::starts_with_str`] under a [`Reading`].
+    pub fn starts_with_str_read(&self, prefix: &str, ignore_case: bool, reading: Reading) -> Tri {
         let head = self.literal_head();
         if head.len() >= prefix.len() {
             let cand = head.get(..prefix.len());
@@ -209,12 +238,42 @@ impl ReqPath {
         if self.pieces.len() <= 1 {
             return Tri::No;
         }
+        if reading == Reading::Definite && self.string_prefix_binding(prefix).is_some() {
+            return Tri::No;
+        }
         Tri::Maybe
+    }
+
+    /// The text a parameter starting a segment would have to begin with for the string prefix
+    /// `prefix` to match (`/{id}` against `/orders`: `{id}` begins with `orders`).
+    fn string_prefix_binding(&self, prefix: &str) -> Option<Binding> {
+        let head = self.literal_head();
+        let rest = prefix.get(head.len()..)?;
+        let Some(Piece::Param(name)) = self.pieces.get(usize::from(!head.is_empty())) else {
+            return None;
+        };
+        let at_segment_start = head.ends_with('/') || head.is_empty();
+        let literal = rest.split('/').next().unwrap_or("");
+        (at_segment_start && !literal.is_empty()).then(|| Binding {
+            param: name.clone(),
+            literal: literal.to_owned(),
+            starts: !rest.contains('/'),
+        })
     }
 
     /// Segment-wise prefix (Gateway API `PathPrefix`, Ingress `Prefix`): `/api` matches `/api`,
     /// `/api/` and `/api/x`, not `/apix`. The trailing slash of the prefix is ignored.
     pub fn starts_with_segments(&self, prefix: &str, ignore_case: bool) -> Tri {
+        self.starts_with_segments_read(prefix, ignore_case, Reading::AnyValue)
+    }
+
+    /// [`ReqPath::starts_with_segments`] under a [`Reading`].
+    pub fn starts_with_segments_read(
+        &self,
+        prefix: &str,
+        ignore_case: bool,
+        reading: Reading,
+    ) -> Tri {
         let want: Vec<&str> = prefix.split('/').filter(|s| !s.is_empty()).collect();
         let have = self.segments();
         if !have.leading_slash || have.segs.len() < want.len() {
@@ -222,17 +281,22 @@ impl ReqPath {
         }
         want.iter()
             .zip(&have.segs)
-            .map(|(w, h)| seg_eq_lit(h, w, ignore_case))
+            .map(|(w, h)| seg_eq_lit(h, w, ignore_case, reading))
             .fold(Tri::Yes, Tri::and)
     }
 
     /// Whole-path equality with a literal (`exact` matches).
     pub fn eq_str(&self, other: &str, ignore_case: bool) -> Tri {
+        self.eq_str_read(other, ignore_case, Reading::AnyValue)
+    }
+
+    /// [`ReqPath::eq_str`] under a [`Reading`].
+    pub fn eq_str_read(&self, other: &str, ignore_case: bool, reading: Reading) -> Tri {
         if self.is_literal() {
             return Tri::from_bool(str_eq(self.literal_head(), other, ignore_case));
         }
         let pat = Pattern::literal(other);
-        pat.match_path(self, ignore_case)
+        pat.match_segments_read(&self.segments(), ignore_case, reading)
     }
 
     /// Whether a whole-path regex matches: parameters are tried with sample values.
@@ -444,10 +508,12 @@ fn glob_chars(s: &[char], g: &[char]) -> bool {
     g[j..].iter().all(|c| *c == '*')
 }
 
-fn seg_eq_lit(seg: &[Piece], lit: &str, ignore_case: bool) -> Tri {
+fn seg_eq_lit(seg: &[Piece], lit: &str, ignore_case: bool, reading: Reading) -> Tri {
     match seg {
         [] => Tri::from_bool(lit.is_empty()),
         [Piece::Lit(s)] => Tri::from_bool(str_eq(s, lit, ignore_case)),
+        // A value is not the route's own word: `{id}` is not `orders` (definite reading).
+        [Piece::Param(_)] if reading == Reading::Definite => Tri::No,
         _ => {
             // Literal parts must appear in order for a parameter to fill the gaps.
             let mut rest = if ignore_case {
@@ -560,6 +626,11 @@ impl Pattern {
 
     /// [`Pattern::match_path`] over a path already split (the simulator splits once per hop).
     pub fn match_segments(&self, s: &Segments, ignore_case: bool) -> Tri {
+        self.match_segments_read(s, ignore_case, Reading::AnyValue)
+    }
+
+    /// [`Pattern::match_segments`] under a [`Reading`].
+    pub fn match_segments_read(&self, s: &Segments, ignore_case: bool, reading: Reading) -> Tri {
         if !s.leading_slash {
             return Tri::No;
         }
@@ -571,7 +642,7 @@ impl Pattern {
                     let Some(seg) = s.segs.get(i) else {
                         return Tri::No;
                     };
-                    result = result.and(seg_eq_lit(seg, l, ignore_case));
+                    result = result.and(seg_eq_lit(seg, l, ignore_case, reading));
                 }
                 PatSeg::Param(_) => {
                     let Some(seg) = s.segs.get(i) else {
@@ -725,28 +796,78 @@ impl PathMatch {
 
     /// [`PathMatch::matches`] with the path's segments computed once by the caller.
     pub fn matches_split(&self, path: &ReqPath, segs: Option<&Segments>) -> Tri {
+        self.matches_read(path, segs, Reading::AnyValue)
+    }
+
+    /// [`PathMatch::matches_split`] under a [`Reading`].
+    pub fn matches_read(&self, path: &ReqPath, segs: Option<&Segments>, reading: Reading) -> Tri {
         match self {
             PathMatch::Exact {
                 path: p,
                 ignore_case,
-            } => path.eq_str(p, *ignore_case),
+            } => path.eq_str_read(p, *ignore_case, reading),
             PathMatch::StringPrefix {
                 prefix,
                 ignore_case,
-            } => path.starts_with_str(prefix, *ignore_case),
+            } => path.starts_with_str_read(prefix, *ignore_case, reading),
             PathMatch::SegmentPrefix {
                 prefix,
                 ignore_case,
-            } => path.starts_with_segments(prefix, *ignore_case),
+            } => path.starts_with_segments_read(prefix, *ignore_case, reading),
             PathMatch::Regex { re, .. } => path.matches_regex(re),
             PathMatch::Template {
                 pattern,
                 ignore_case,
             } => match segs {
-                Some(s) => pattern.match_segments(s, *ignore_case),
-                None => pattern.match_path(path, *ignore_case),
+                Some(s) => pattern.match_segments_read(s, *ignore_case, reading),
+                None => pattern.match_segments_read(&path.segments(), *ignore_case, reading),
             },
             PathMatch::Any => Tri::Yes,
+        }
+    }
+
+    /// The client parameters that would have to equal this matcher's literal text for it to
+    /// accept `path` (what a definite reading refuses): `{id}` = `orders` for `/{id}` against
+    /// `/orders`.
+    pub fn bindings(&self, path: &ReqPath) -> Vec<Binding> {
+        let segs = path.segments();
+        let whole = |lits: Vec<Option<String>>| -> Vec<Binding> {
+            lits.into_iter()
+                .zip(&segs.segs)
+                .filter_map(|(lit, seg)| match (lit, seg.as_slice()) {
+                    (Some(l), [Piece::Param(n)]) if !l.is_empty() => Some(Binding {
+                        param: n.clone(),
+                        literal: l,
+                        starts: false,
+                    }),
+                    _ => None,
+                })
+                .collect()
+        };
+        let lits_of = |text: &str| -> Vec<Option<String>> {
+            text.split('/')
+                .filter(|s| !s.is_empty())
+                .map(|s| Some(s.to_owned()))
+                .collect()
+        };
+        match self {
+            PathMatch::Exact { path: p, .. } => whole(lits_of(p)),
+            PathMatch::SegmentPrefix { prefix, .. } => whole(lits_of(prefix)),
+            PathMatch::StringPrefix { prefix, .. } => {
+                path.string_prefix_binding(prefix).into_iter().collect()
+            }
+            PathMatch::Template { pattern, .. } => whole(
+                pattern
+                    .segs
+                    .iter()
+                    .take_while(|s| !matches!(s, PatSeg::Rest(_)))
+                    .map(|s| match s {
+                        PatSeg::Lit(l) => Some(l.clone()),
+                        _ => None,
+                    })
+                    .collect(),
+            ),
+            PathMatch::Regex { .. } | PathMatch::Any => Vec::new(),
         }
     }
 
@@ -885,14 +1006,18 @@ impl Rewrite {
                 }
                 _ => Rewritten::Path(ReqPath::parse(with)),
             },
-            Rewrite::StripPrefix(prefix) => match path.starts_with_str(prefix, false) {
-                Tri::Yes => match path.replace_head(prefix.len(), "") {
-                    Some(p) => Rewritten::Path(p),
-                    None => Rewritten::Unknown,
-                },
-                Tri::Maybe => Rewritten::Unknown,
-                Tri::No => Rewritten::Rejected,
-            },
+            // A parameter that would have to be the prefix's own word is not taken to be it:
+            // `StripPrefix("/api", h)` rejects `/{x}/users` (404), as for any other value.
+            Rewrite::StripPrefix(prefix) => {
+                match path.starts_with_str_read(prefix, false, Reading::Definite) {
+                    Tri::Yes => match path.replace_head(prefix.len(), "") {
+                        Some(p) => Rewritten::Path(p),
+                        None => Rewritten::Unknown,
+                    },
+                    Tri::Maybe => Rewritten::Unknown,
+                    Tri::No => Rewritten::Rejected,
+                }
+            }
             Rewrite::RegexReplace { re, with, .. } => {
                 let rendered = path.render_with(|n| format!("{{{n}}}"));
                 if !re.is_match(&rendered) {
@@ -1174,6 +1299,76 @@ mod tests {
             r.apply(&m, &p("/blog/api/posts/{id}")),
             Rewritten::Path(p("/posts/{id}"))
         );
+        // Only a value `api` would carry the prefix: rejected; a parameter inside the
+        // prefix's last segment is not known.
+        assert_eq!(r.apply(&m, &p("/{x}/api/posts")), Rewritten::Rejected);
+        assert_eq!(r.apply(&m, &p("/blog/{x}/posts")), Rewritten::Rejected);
+        assert_eq!(r.apply(&m, &p("/blog/a{x}")), Rewritten::Unknown);
+    }
+
+    #[test]
+    fn definite_reading_refuses_a_parameter_as_a_literal_segment() {
+        // (matcher, path, any value, definite, bindings)
+        let t = |s: &str| PathMatch::Template {
+            pattern: Pattern::openapi(s),
+            ignore_case: false,
+        };
+        let sp = |s: &str| PathMatch::StringPrefix {
+            prefix: s.into(),
+            ignore_case: false,
+        };
+        let seg = |s: &str| PathMatch::SegmentPrefix {
+            prefix: s.into(),
+            ignore_case: false,
+        };
+        let ex = |s: &str| PathMatch::Exact {
+            path: s.into(),
+            ignore_case: false,
+        };
+        let table: [(PathMatch, &str, Tri, Tri, &str); 12] = [
+            (t("/orders"), "/{id}", Maybe, No, "id=orders"),
+            (t("/users/me"), "/users/{id}", Maybe, No, "id=me"),
+            (t("/users/{uid}"), "/users/{id}", Yes, Yes, ""),
+            (t("/a/b"), "/{x}/{y}", Maybe, No, "x=a y=b"),
+            // A parameter inside a segment with literal text keeps its maybe.
+            (t("/v1/users"), "/v{n}/users", Maybe, Maybe, ""),
+            (sp("/orders"), "/{id}", Maybe, No, "id^orders"),
+            (sp("/orders/"), "/{id}/x", Maybe, No, "id=orders"),
+            (sp("/api/v1"), "/api/v{n}", Maybe, Maybe, ""),
+            (sp("/orders"), "/orders/{id}", Yes, Yes, ""),
+            (seg("/api/v1"), "/api/{v}", Maybe, No, "v=v1"),
+            (ex("/orders"), "/{id}", Maybe, No, "id=orders"),
+            // A regex class is parameter-shaped: the maybe stays.
+            (
+                PathMatch::regex(r"/items/\d+").expect("regex"),
+                "/items/{id}",
+                Maybe,
+                Maybe,
+                "",
+            ),
+        ];
+        for (m, path, any, definite, bindings) in table {
+            let rp = p(path);
+            assert_eq!(m.matches(&rp), any, "{m} vs {path}");
+            assert_eq!(
+                m.matches_read(&rp, None, Reading::Definite),
+                definite,
+                "{m} vs {path} (definite)"
+            );
+            let b: Vec<String> = m
+                .bindings(&rp)
+                .iter()
+                .map(|b| {
+                    format!(
+                        "{}{}{}",
+                        b.param,
+                        if b.starts { "^" } else { "=" },
+                        b.literal
+                    )
+                })
+                .collect();
+            assert_eq!(b.join(" "), bindings, "{m} vs {path} (bindings)");
+        }
     }
 
     #[test]

@@ -207,6 +207,17 @@ impl<'a> Context<'a> {
                 ));
             }
         }
+        // Matches set aside at the failing hop: they need a parameter to equal a literal.
+        if let Some(t) = &r.trace
+            && t.outcome.is_failure()
+            && let Some(hop) = t.hops.last()
+        {
+            notes.extend(
+                hop.coincidental
+                    .iter()
+                    .map(|c| self.sim.coincidence_note(c)),
+            );
+        }
         let detail = match &answered_by {
             Some(a) => format!(
                 "{detail} The {} is answered by {}: {}.",
@@ -424,6 +435,12 @@ impl<'a> Context<'a> {
             MissingPrefix { prefix, .. } => format!("the path needs the prefix {prefix}"),
             MissingStripPrefix { strip, .. } => {
                 format!("{} arrives with {strip} still on it", l.before)
+            }
+            UnwantedStripPrefix { strip, .. } => {
+                format!(
+                    "{} arrives without {strip}, which it serves under",
+                    l.before
+                )
             }
             StripPrefixCount { have, need, .. } => {
                 format!(

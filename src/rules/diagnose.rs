@@ -25,6 +25,13 @@ pub enum Cause {
         /// The route that forwarded without stripping.
         route: Option<RouteId>,
     },
+    /// The inverse: the hop before stripped a prefix (`strip`) the next one serves under
+    /// (Kong `strip_path`, Traefik `stripPrefix`, Istio `rewrite`, Go `http.StripPrefix`).
+    UnwantedStripPrefix {
+        strip: String,
+        /// The route that stripped it.
+        route: RouteId,
+    },
     /// A Spring Cloud Gateway `StripPrefix=have` (or Zuul prefix strip) removes a different
     /// number of segments than the next hop needs (`need`).
     StripPrefixCount {
@@ -59,6 +66,7 @@ impl Cause {
         match self {
             Cause::MissingPrefix { .. } => "missing-prefix",
             Cause::MissingStripPrefix { .. } => "missing-strip-prefix",
+            Cause::UnwantedStripPrefix { .. } => "unwanted-strip-prefix",
             Cause::StripPrefixCount { .. } => "strip-prefix-count",
             Cause::TrailingSlash { .. } => "trailing-slash",
             Cause::Redirect { .. } => "redirect-drops-method",
@@ -71,7 +79,9 @@ impl Cause {
     fn kind(&self) -> u8 {
         match self {
             Cause::MissingPrefix { .. } => 0,
-            Cause::MissingStripPrefix { .. } | Cause::StripPrefixCount { .. } => 1,
+            Cause::MissingStripPrefix { .. }
+            | Cause::UnwantedStripPrefix { .. }
+            | Cause::StripPrefixCount { .. } => 1,
             Cause::TrailingSlash { .. } => 2,
             Cause::CaseMismatch => 3,
             Cause::DoubleSlash { .. } => 4,
@@ -302,6 +312,7 @@ fn culprit_of(cause: &Cause, t: &Trace, k: usize) -> usize {
             }
         }
         Cause::MissingStripPrefix { .. }
+        | Cause::UnwantedStripPrefix { .. }
         | Cause::StripPrefixCount { .. }
         | Cause::DoubleSlash { .. } => k,
         Cause::MethodNotAllowed { .. } | Cause::Redirect { .. } => k + 1,
@@ -395,6 +406,17 @@ fn candidates(sim: &Sim<'_>, t: &Trace, k: usize) -> Vec<(Cause, ReqPath)> {
         }
         return out;
     }
+    // A prefix the previous hop stripped and this one serves under: the path as that hop
+    // received it.
+    if let Some(route) = prev_route
+        && let Some(before) = k.checked_sub(1).and_then(|i| t.hops.get(i))
+        && let Some(strip) = stripped_prefix(sim, route, &before.path_in, p)
+    {
+        out.push((
+            Cause::UnwantedStripPrefix { strip, route },
+            before.path_in.clone(),
+        ));
+    }
     // A prefix the previous hop forwarded and this one does not serve.
     if k > 0 {
         let lits = p.literal_segment_count().min(3);
@@ -457,6 +479,37 @@ fn candidates(sim: &Sim<'_>, t: &Trace, k: usize) -> Vec<(Cause, ReqPath)> {
         }
     }
     out
+}
+
+/// The literal prefix a forwarding route's rewrite removed, when the path it forwarded (`out`)
+/// is the path it received (`input`) with a leading part cut off and nothing put in its place:
+/// `/orders/{id}` → `/{id}` strips `/orders`, `/orders` → `/` too. `None` for rewrites that
+/// replace, add or count (`StripPrefix=N` is strip-prefix-count's).
+fn stripped_prefix(
+    sim: &Sim<'_>,
+    route: RouteId,
+    input: &ReqPath,
+    out: &ReqPath,
+) -> Option<String> {
+    let r = sim.graph.route(route);
+    if !matches!(r.dest, Dest::Component(_))
+        || matches!(
+            r.fact.rewrite,
+            None | Some(Rewrite::StripSegments(_)) | Some(Rewrite::Unknown(_))
+        )
+    {
+        return None;
+    }
+    let (input, out) = (input.to_string(), out.to_string());
+    let cut = if out == "/" {
+        input.trim_end_matches('/')
+    } else if out.starts_with('/') {
+        input.strip_suffix(out.as_str())?
+    } else {
+        return None;
+    };
+    let whole = cut.starts_with('/') && cut.len() > 1 && !cut.contains('{') && !cut.ends_with('/');
+    whole.then(|| cut.to_owned())
 }
 
 /// Literal prefixes of the routes and endpoints at a hop, longest first.

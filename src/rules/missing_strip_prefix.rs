@@ -18,7 +18,9 @@ declare_rule! {
     /// Gateways match on the public path and forward it as it is unless told otherwise
     /// (`http.StripPrefix`, Istio `rewrite.uri`, Spring `StripPrefix=N`). The service behind
     /// knows nothing of the public prefix, so every request gets 404 from the service itself,
-    /// after the gateway logged a successful proxy.
+    /// after the gateway logged a successful proxy. The inverse, a hop that strips a prefix
+    /// the service serves under (Kong's default `strip_path: true`), is
+    /// `unwanted-strip-prefix`.
     ///
     /// ## Example
     /// ```go

@@ -35,6 +35,7 @@ mod unreachable_endpoint;
 mod unresolved_call;
 mod unresolved_endpoint;
 mod unused_suppression;
+mod unwanted_strip_prefix;
 
 use crate::finding::Finding;
 use crate::source_file::SourceMap;
@@ -45,6 +46,7 @@ use rule::Rule;
 pub static RULES: &[&dyn Rule] = &[
     &missing_prefix::MissingPrefix,
     &missing_strip_prefix::MissingStripPrefix,
+    &unwanted_strip_prefix::UnwantedStripPrefix,
     &trailing_slash::TrailingSlash,
     &case_mismatch::CaseMismatch,
     &double_slash::DoubleSlash,

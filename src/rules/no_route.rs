@@ -92,11 +92,11 @@ impl Check for NoRoute {
             }
             // An unbound route that would have caught it explains an empty edge.
             if cx.graph.component(hop.component).role == crate::model::graph::Role::Edge
-                && let Some(u) = cx
-                    .graph
-                    .unbound_routes
-                    .iter()
-                    .find(|u| u.matcher.matches(&hop.path_in).matched())
+                && let Some(u) = cx.graph.unbound_routes.iter().find(|u| {
+                    u.matcher
+                        .matches_read(&hop.path_in, None, crate::model::path::Reading::Definite)
+                        .matched()
+                })
             {
                 f.related.push(crate::finding::Label {
                     span: u.span,

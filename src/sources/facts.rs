@@ -485,15 +485,12 @@ pub struct OpaqueMount {
 }
 
 impl OpaqueMount {
-    /// Whether a request path may be under the mount: its literal segments start with the
-    /// prefix's (a parameter segment of the request may be anything).
+    /// Whether a request path may be under the mount: its segments start with the prefix's
+    /// words. A parameter of the request is a value, not the prefix's word (issue #24: a
+    /// client parameter that could equal a literal decides nothing), so it does not reach in.
     pub fn may_cover(&self, segments: &[Option<&str>]) -> bool {
         let prefix: Vec<&str> = self.prefix.split('/').filter(|s| !s.is_empty()).collect();
-        prefix.len() <= segments.len()
-            && prefix
-                .iter()
-                .zip(segments)
-                .all(|(p, s)| s.is_none_or(|s| s == *p))
+        prefix.len() <= segments.len() && prefix.iter().zip(segments).all(|(p, s)| *s == Some(*p))
     }
 }
 
@@ -592,8 +589,8 @@ mod tests {
             ("/users", &[Some("users"), Some("me")], true),
             ("/users", &[Some("users")], true),
             ("/users", &[Some("items"), Some("me")], false),
-            // A parameter segment may be the prefix's literal.
-            ("/users", &[None, Some("me")], true),
+            // A parameter is a value, not the prefix's word.
+            ("/users", &[None, Some("me")], false),
             (
                 "/auth/db",
                 &[Some("auth"), Some("db"), Some("logout")],
