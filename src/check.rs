@@ -85,14 +85,10 @@ pub enum CheckError {
 }
 
 fn unknown_deployment(wanted: &str, known: &[String]) -> String {
-    if known.is_empty() {
-        format!("no deployment named `{wanted}`: the repository is one deployment")
-    } else {
-        format!(
-            "no single deployment named `{wanted}`; deployments: {}",
-            known.join(", ")
-        )
-    }
+    format!(
+        "no single deployment named `{wanted}`; deployments: {} (`routelint deployments` lists them)",
+        known.join(", ")
+    )
 }
 
 /// A file read and kept for the extractors.
@@ -321,7 +317,6 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
 /// kustomization, from the current directory), its last directory name, or the name of a CD
 /// object that deploys it. Exactly one must answer.
 fn select(list: &[Deployment], wanted: &str, base: &std::path::Path) -> Result<usize, CheckError> {
-    let known: Vec<String> = list.iter().filter_map(|d| d.name.clone()).collect();
     // A path on disk, made relative to the checked root.
     let as_path = std::path::absolute(wanted)
         .ok()
@@ -342,14 +337,28 @@ fn select(list: &[Deployment], wanted: &str, base: &std::path::Path) -> Result<u
         .unwrap_or(&norm)
         .to_owned();
     let dir_of = |d: &Deployment| -> Option<String> {
-        let n = d.name.as_deref()?;
-        let dir = n.split(" (").next().unwrap_or(n);
-        Some(if dir == "." {
-            String::new()
-        } else {
-            dir.to_owned()
-        })
+        let dir = match d.name.as_deref() {
+            Some(n) => n.split(" (").next().unwrap_or(n).to_owned(),
+            // The one deployment of the repository goes by its kustomization's directory.
+            None => {
+                let k = d.files.iter().find(|f| Some(f.file) == d.kustomization)?;
+                k.display
+                    .rsplit_once('/')
+                    .map(|(d, _)| d)
+                    .unwrap_or(".")
+                    .to_owned()
+            }
+        };
+        Some(if dir == "." { String::new() } else { dir })
     };
+    let known: Vec<String> = list
+        .iter()
+        .map(|d| match (&d.name, dir_of(d)) {
+            (Some(n), _) => n.clone(),
+            (None, Some(dir)) if !dir.is_empty() => dir,
+            _ => ".".to_owned(),
+        })
+        .collect();
     let exact: Vec<usize> = (0..list.len())
         .filter(|&i| {
             let d = &list[i];
@@ -371,17 +380,6 @@ fn select(list: &[Deployment], wanted: &str, base: &std::path::Path) -> Result<u
     }
 }
 
-/// "Istio Gateway", "Service": what an assumed object is, for notes.
-fn kind_label(kind: crate::sources::facts::ComponentKind) -> &'static str {
-    use crate::sources::facts::ComponentKind as K;
-    match kind {
-        K::Edge => "Istio Gateway",
-        K::GatewayApi => "Gateway",
-        K::Ingress => "ingress controller",
-        K::Service => "Service",
-    }
-}
-
 /// The components of the graph that only unlisted manifests declare and something uses, each
 /// with the note that says so (and those objects); the note is also an assumption of the
 /// component (traces and route tables say it).
@@ -398,7 +396,7 @@ fn assume(
     for a in &d.assumed {
         let note = format!(
             "{} {} is declared only in {}, which no kustomization lists: assumed applied by hand",
-            kind_label(a.kind),
+            a.what(),
             a.name,
             sources.display(a.span.file)
         );

@@ -23,8 +23,22 @@ pub fn run(args: &DeploymentsArgs, analysis: &Analysis) -> u8 {
     EXIT_OK
 }
 
-fn name(d: &DeploymentInfo) -> &str {
-    d.name.as_deref().unwrap_or("(the manifests as written)")
+/// Its name; the one deployment of a repository has none, and goes by its kustomization's
+/// directory.
+fn name(analysis: &Analysis, d: &DeploymentInfo) -> String {
+    if let Some(n) = &d.name {
+        return n.clone();
+    }
+    match d.kustomization {
+        Some(k) => {
+            let shown = analysis.sources.display(k);
+            match shown.rsplit_once('/') {
+                Some((dir, _)) => dir.to_owned(),
+                None => ".".to_owned(),
+            }
+        }
+        None => "(the manifests as written)".to_owned(),
+    }
 }
 
 fn at(analysis: &Analysis, span: Span) -> String {
@@ -80,7 +94,7 @@ fn render_human(analysis: &Analysis) -> String {
         } else {
             format!(" ({})", tags.join(", "))
         };
-        out.push_str(&format!("{mark} {}{tags}\n", name(d)));
+        out.push_str(&format!("{mark} {}{tags}\n", name(analysis, d)));
         if let Some(k) = d.kustomization {
             out.push_str(&format!(
                 "    kustomization  {}\n",
@@ -95,7 +109,8 @@ fn render_human(analysis: &Analysis) -> String {
         }
         for a in &d.assumed {
             out.push_str(&format!(
-                "    assumed        {} (declared only at {}, which no kustomization lists: applied by hand?)\n",
+                "    assumed        {} {} at {}: no kustomization lists the file, assumed applied by hand\n",
+                a.what(),
                 a.name,
                 at(analysis, a.span)
             ));
@@ -119,7 +134,7 @@ fn render_human(analysis: &Analysis) -> String {
         (Some(d), Some(b)) => out.push_str(&format!(
             "{}; the default is {}: {} deploys it{}\n",
             plural(list.len(), "deployment"),
-            name(d),
+            name(analysis, d),
             by(analysis, b),
             if b.tool.is_cd() {
                 ""
@@ -130,7 +145,7 @@ fn render_human(analysis: &Analysis) -> String {
         (Some(d), None) if list.len() > 1 => out.push_str(&format!(
             "{}; the default is the first, {}: no CD object of the repository says which is deployed\n",
             plural(list.len(), "deployment"),
-            name(d)
+            name(analysis, d)
         )),
         _ => out.push_str("1 deployment\n"),
     }
@@ -157,14 +172,14 @@ fn render_json(analysis: &Analysis) -> Value {
         .map(|d| {
             let [e, w, i] = d.counts;
             json!({
-                "name": d.name,
+                "name": name(analysis, d),
                 "default": d.default,
                 "shown": d.shown,
                 "kustomization": d.kustomization.map(|k| analysis.sources.display(k)),
                 "deployed_by": d.deployed_by.iter().map(|b| by_json(analysis, b)).collect::<Vec<_>>(),
                 "assumed": d.assumed.iter().map(|a| {
                     let lc = analysis.sources.line_col(a.span);
-                    json!({"name": a.name, "path": analysis.sources.display(a.span.file), "line": lc.line})
+                    json!({"kind": a.what(), "name": a.name, "path": analysis.sources.display(a.span.file), "line": lc.line})
                 }).collect::<Vec<_>>(),
                 "findings": if d.checked {
                     json!({"errors": e, "warnings": w, "infos": i})
@@ -189,7 +204,7 @@ fn render_json(analysis: &Analysis) -> Value {
         })
         .collect();
     json!({
-        "default": analysis.deployments.iter().find(|d| d.default).and_then(|d| d.name.clone()),
+        "default": analysis.deployments.iter().find(|d| d.default).map(|d| name(analysis, d)),
         "default_by": analysis.default_by.as_ref().map(|b| by_json(analysis, b)),
         "deployments": deployments,
         "unmatched": unmatched,
@@ -211,7 +226,7 @@ pub fn shown_line(analysis: &Analysis) -> Option<String> {
     };
     Some(format!(
         "deployment {} ({why}; `routelint deployments` lists all {})\n",
-        name(d),
+        name(analysis, d),
         list.len()
     ))
 }

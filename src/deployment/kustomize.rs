@@ -51,6 +51,18 @@ pub struct Assumed {
     pub span: Span,
 }
 
+impl Assumed {
+    /// "Istio Gateway", "Service": what the object is, for notes.
+    pub fn what(&self) -> &'static str {
+        match self.kind {
+            ComponentKind::Edge => "Istio Gateway",
+            ComponentKind::GatewayApi => "Gateway",
+            ComponentKind::Ingress => "ingress controller",
+            ComponentKind::Service => "Service",
+        }
+    }
+}
+
 /// The deployments of a repository, and which one its CD deploys.
 #[derive(Debug)]
 pub struct Deployments {
