@@ -233,6 +233,11 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
         }
         let name = d.name.clone().unwrap_or_default();
         for f in found {
+            // Whether a call could be checked is said of the deployment the CD deploys: a
+            // call another overlay cannot follow was still checked where it matters.
+            if f.rule == UNRESOLVED && deployments.default_by.is_some() && i != shown {
+                continue;
+            }
             match merged.iter_mut().find(|(m, _)| same_finding(m, &f)) {
                 Some((_, names)) => names.push(name.clone()),
                 None => merged.push((f, vec![name.clone()])),
@@ -253,7 +258,8 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
     let findings: Vec<Finding> = merged
         .into_iter()
         .map(|(mut f, names)| {
-            if several && names.len() < checked.len() {
+            let of_default = f.rule == UNRESOLVED && deployments.default_by.is_some();
+            if several && names.len() < checked.len() && !of_default {
                 let mut note = format!(
                     "only in the kustomize deployment{} {}",
                     if names.len() == 1 { "" } else { "s" },
@@ -312,6 +318,9 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
         default_by: deployments.default_by,
     })
 }
+
+/// The rule that lists the calls that could not be checked.
+const UNRESOLVED: &str = "unresolved-call";
 
 /// The deployment `--deployment` names: its directory (or the path of it or of its
 /// kustomization, from the current directory), its last directory name, or the name of a CD
