@@ -61,10 +61,13 @@ fn says_production(text: &str) -> bool {
     })
 }
 
+/// One rank of deciders: the source that deploys a deployment, if it decides at this rank.
+type Tier = dyn Fn(&Deployment) -> Option<DeployedBy>;
+
 /// The default deployment and the CD source that makes it so (none: the repository does not
 /// say, and the first deployment is the default).
 pub fn default_of(list: &[Deployment]) -> (usize, Option<DeployedBy>) {
-    let tiers: [&dyn Fn(&Deployment) -> Option<DeployedBy>; 3] = [
+    let tiers: [&Tier; 3] = [
         &|d| {
             d.deployed_by
                 .iter()

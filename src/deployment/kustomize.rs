@@ -75,6 +75,10 @@ pub struct Deployments {
     pub unmatched: Vec<CdSource>,
 }
 
+/// A deployment to render: its top kustomization, how each manifest it lists is renamed, what
+/// deploys it, and whether its name says what deploys it.
+type Plan = (usize, BTreeMap<usize, Rename>, Vec<DeployedBy>, bool);
+
 /// How a kustomization chain renames an object.
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 struct Rename {
@@ -131,6 +135,22 @@ pub fn deployments(files: Vec<FileFacts>) -> Deployments {
         .flat_map(|f| f.facts.cd_sources.iter().cloned())
         .collect();
     if kusts.is_empty() {
+        // The manifests as written: a CD source naming a directory that holds some deploys it.
+        let (named, unmatched): (Vec<CdSource>, Vec<CdSource>) =
+            cd_sources.into_iter().partition(|s| {
+                files
+                    .iter()
+                    .any(|f| is_manifest(f) && is_under(&f.display, &s.path))
+            });
+        let deployed_by: Vec<DeployedBy> = named
+            .into_iter()
+            .map(|s| DeployedBy {
+                tool: s.tool,
+                name: s.name,
+                span: s.span,
+            })
+            .collect();
+        let default_by = deployed_by.first().cloned();
         let mut files = files;
         crate::deployment::workloads::link_code(&mut files);
         return Deployments {
@@ -138,14 +158,14 @@ pub fn deployments(files: Vec<FileFacts>) -> Deployments {
                 name: None,
                 files,
                 kustomization: None,
-                deployed_by: Vec::new(),
+                deployed_by,
                 assumed: Vec::new(),
                 unlisted: BTreeSet::new(),
                 has_content: true,
             }],
             default: 0,
-            default_by: None,
-            unmatched: cd_sources,
+            default_by,
+            unmatched,
         };
     }
     let by_display: BTreeMap<&str, usize> = files
@@ -215,7 +235,7 @@ pub fn deployments(files: Vec<FileFacts>) -> Deployments {
         }
     }
     let mut covered = BTreeSet::new();
-    let mut plans: Vec<(usize, BTreeMap<usize, Rename>, Vec<DeployedBy>, bool)> = Vec::new();
+    let mut plans: Vec<Plan> = Vec::new();
     for ((_, outer), (top, by)) in roots {
         let mut out = BTreeMap::new();
         collect(&files, &children, top, &outer, &mut out, 0);
