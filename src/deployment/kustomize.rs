@@ -394,7 +394,7 @@ fn collect(
     }
     // This kustomization's renaming, inside the overlays around it. At the top, `outer` is
     // what the CD object sets, which replaces the kustomization's own (ArgoCD runs
-    // `kustomize edit set nameprefix`; Flux sets the field).
+    // `kustomize edit set nameprefix`; Flux is taken to do the same).
     let here = if depth == 0 {
         let or = |cd: &str, own: &str| if cd.is_empty() { own } else { cd }.to_owned();
         Rename {
