@@ -247,3 +247,66 @@ fn an_unlisted_gateway_lends_itself_to_the_listed_virtual_service_and_a_stale_on
 "
     );
 }
+
+fn scratch_copy(name: &str, from: &str) -> std::path::PathBuf {
+    fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+        for entry in std::fs::read_dir(from).expect("read dir").flatten() {
+            let target = to.join(entry.file_name());
+            if entry.path().is_dir() {
+                std::fs::create_dir_all(&target).expect("mkdir");
+                copy_dir(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).expect("copy");
+            }
+        }
+    }
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    copy_dir(&fixture(from), &dir);
+    dir
+}
+
+/// The default deployment `routelint deployments --format json` names, and what decided it.
+fn default_of(dir: &std::path::Path) -> (serde_json::Value, serde_json::Value) {
+    let run = routelint(&[
+        "deployments",
+        "--format",
+        "json",
+        dir.to_str().unwrap_or(""),
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    (v["default"].clone(), v["default_by"].clone())
+}
+
+#[test]
+fn a_flux_kustomization_or_an_application_set_says_which_overlay_is_deployed() {
+    // Flux deploying overlays/local makes it the default (and is not read as a kustomization).
+    let dir = scratch_copy("deploy-flux", "argocd-overlays");
+    std::fs::remove_file(dir.join("argocd/applications/shop-app.yaml")).expect("rm");
+    std::fs::create_dir_all(dir.join("clusters/dev")).expect("mkdir");
+    std::fs::write(
+        dir.join("clusters/dev/shop.yaml"),
+        "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: shop-dev\nspec:\n  interval: 10m\n  path: ./k8s-manifests/overlays/local\n  prune: true\n  sourceRef: {kind: GitRepository, name: shop}\n",
+    )
+    .expect("write");
+    let (default, by) = default_of(&dir);
+    assert_eq!(default, "k8s-manifests/overlays/local");
+    assert_eq!(by["tool"], "flux Kustomization");
+    assert_eq!(by["path"], "clusters/dev/shop.yaml");
+    let run = routelint(&["check", "--format", "json", dir.to_str().unwrap_or("")]);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(v["summary"]["deployments"], 2, "two overlays, no third");
+
+    // An ApplicationSet over the overlays' directories, excluding local: solid-cloud.
+    let dir = scratch_copy("deploy-appset", "argocd-overlays");
+    std::fs::write(
+        dir.join("argocd/applications/shop-app.yaml"),
+        "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: shop-envs\nspec:\n  generators:\n  - git:\n      repoURL: https://github.com/example/shop.git\n      revision: main\n      directories:\n      - path: k8s-manifests/overlays/*\n      - path: k8s-manifests/overlays/local\n        exclude: true\n  template:\n    metadata:\n      name: 'shop-{{path.basename}}'\n    spec:\n      project: default\n      source:\n        repoURL: https://github.com/example/shop.git\n        targetRevision: main\n        path: '{{path}}'\n      destination: {server: https://kubernetes.default.svc, namespace: shop}\n",
+    )
+    .expect("write");
+    let (default, by) = default_of(&dir);
+    assert_eq!(default, "k8s-manifests/overlays/solid-cloud");
+    assert_eq!(by["tool"], "argocd ApplicationSet");
+    assert_eq!(by["name"], "shop-envs");
+}
