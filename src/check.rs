@@ -192,10 +192,15 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
         .collect();
     // Each kustomize overlay is its own deployment: check each, then merge their findings.
     let deployments = crate::deployment::kustomize::deployments(facts);
-    let shown = match &opts.deployment {
-        Some(wanted) => select(&deployments.list, wanted, &base)?,
-        None => deployments.default,
-    };
+    let shown =
+        match &opts.deployment {
+            Some(wanted) => crate::deployment::cd::select(&deployments.list, wanted, &base)
+                .map_err(|known| CheckError::UnknownDeployment {
+                    wanted: wanted.clone(),
+                    known,
+                })?,
+            None => deployments.default,
+        };
     let total = deployments.list.len();
     let checked: Vec<usize> = if opts.deployment.is_some() {
         vec![shown]
@@ -321,73 +326,6 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
 
 /// The rule that lists the calls that could not be checked.
 const UNRESOLVED: &str = "unresolved-call";
-
-/// The deployment `--deployment` names: its directory (or the path of it or of its
-/// kustomization, from the current directory), its last directory name, or the name of a CD
-/// object that deploys it. Exactly one must answer.
-fn select(list: &[Deployment], wanted: &str, base: &std::path::Path) -> Result<usize, CheckError> {
-    // A path on disk, made relative to the checked root.
-    let as_path = std::path::absolute(wanted)
-        .ok()
-        .filter(|p| p.exists())
-        .and_then(|p| {
-            let base = std::path::absolute(base).ok()?;
-            let rel = p.strip_prefix(&base).ok()?.to_path_buf();
-            let rel = if p.is_file() {
-                rel.parent().map(|r| r.to_path_buf()).unwrap_or_default()
-            } else {
-                rel
-            };
-            Some(rel.to_string_lossy().replace('\\', "/"))
-        });
-    let norm = crate::sources::k8s::cd::normalise(wanted);
-    let norm = norm
-        .strip_suffix("/kustomization.yaml")
-        .unwrap_or(&norm)
-        .to_owned();
-    let dir_of = |d: &Deployment| -> Option<String> {
-        let dir = match d.name.as_deref() {
-            Some(n) => n.split(" (").next().unwrap_or(n).to_owned(),
-            // The one deployment of the repository goes by its kustomization's directory.
-            None => {
-                let k = d.files.iter().find(|f| Some(f.file) == d.kustomization)?;
-                k.display
-                    .rsplit_once('/')
-                    .map(|(d, _)| d)
-                    .unwrap_or(".")
-                    .to_owned()
-            }
-        };
-        Some(if dir == "." { String::new() } else { dir })
-    };
-    let known: Vec<String> = list
-        .iter()
-        .map(|d| match (&d.name, dir_of(d)) {
-            (Some(n), _) => n.clone(),
-            (None, Some(dir)) if !dir.is_empty() => dir,
-            _ => ".".to_owned(),
-        })
-        .collect();
-    let exact: Vec<usize> = (0..list.len())
-        .filter(|&i| {
-            let d = &list[i];
-            d.name.as_deref() == Some(wanted)
-                || dir_of(d)
-                    .is_some_and(|dir| dir == norm || as_path.as_deref() == Some(dir.as_str()))
-                || d.deployed_by.iter().any(|b| b.name == wanted)
-        })
-        .collect();
-    let loose: Vec<usize> = (0..list.len())
-        .filter(|&i| dir_of(&list[i]).is_some_and(|dir| dir.rsplit('/').next() == Some(wanted)))
-        .collect();
-    match (exact.as_slice(), loose.as_slice()) {
-        ([one], _) | ([], [one]) => Ok(*one),
-        _ => Err(CheckError::UnknownDeployment {
-            wanted: wanted.to_owned(),
-            known,
-        }),
-    }
-}
 
 /// The components of the graph that only unlisted manifests declare and something uses, each
 /// with the note that says so (and those objects); the note is also an assumption of the

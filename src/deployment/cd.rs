@@ -1,5 +1,6 @@
 //! Which deployments the repository's CD deploys: each CD source's path matched to the
-//! kustomizations, and the default deployment chosen from them. Works on facts; reads no file.
+//! kustomizations, the default deployment chosen from them, and the one `--deployment` names.
+//! Works on facts; reads no file (a `--deployment` path is only made relative to the root).
 //!
 //! A continuous-delivery object (ArgoCD, Flux) says what a cluster runs; skaffold says what a
 //! developer runs, so it decides only when no CD object does. A deployment that deploys only
@@ -103,6 +104,74 @@ pub fn default_of(list: &[Deployment]) -> (usize, Option<DeployedBy>) {
         }
     }
     (0, None)
+}
+
+/// The deployment `--deployment` names: its directory (or the path of it or of its
+/// kustomization, from the current directory), its last directory name, or the name of a CD
+/// object that deploys it. Exactly one must answer; else the names of them all.
+pub fn select(
+    list: &[Deployment],
+    wanted: &str,
+    base: &std::path::Path,
+) -> Result<usize, Vec<String>> {
+    // A path on disk, made relative to the checked root.
+    let as_path = std::path::absolute(wanted)
+        .ok()
+        .filter(|p| p.exists())
+        .and_then(|p| {
+            let base = std::path::absolute(base).ok()?;
+            let rel = p.strip_prefix(&base).ok()?.to_path_buf();
+            let rel = if p.is_file() {
+                rel.parent().map(|r| r.to_path_buf()).unwrap_or_default()
+            } else {
+                rel
+            };
+            Some(rel.to_string_lossy().replace('\\', "/"))
+        });
+    let norm = crate::sources::k8s::cd::normalise(wanted);
+    let norm = norm
+        .strip_suffix("/kustomization.yaml")
+        .unwrap_or(&norm)
+        .to_owned();
+    let dir_of = |d: &Deployment| -> Option<String> {
+        let dir = match d.name.as_deref() {
+            Some(n) => n.split(" (").next().unwrap_or(n).to_owned(),
+            // The one deployment of the repository goes by its kustomization's directory.
+            None => {
+                let k = d.files.iter().find(|f| Some(f.file) == d.kustomization)?;
+                k.display
+                    .rsplit_once('/')
+                    .map(|(d, _)| d)
+                    .unwrap_or(".")
+                    .to_owned()
+            }
+        };
+        Some(if dir == "." { String::new() } else { dir })
+    };
+    let known: Vec<String> = list
+        .iter()
+        .map(|d| match (&d.name, dir_of(d)) {
+            (Some(n), _) => n.clone(),
+            (None, Some(dir)) if !dir.is_empty() => dir,
+            _ => ".".to_owned(),
+        })
+        .collect();
+    let exact: Vec<usize> = (0..list.len())
+        .filter(|&i| {
+            let d = &list[i];
+            d.name.as_deref() == Some(wanted)
+                || dir_of(d)
+                    .is_some_and(|dir| dir == norm || as_path.as_deref() == Some(dir.as_str()))
+                || d.deployed_by.iter().any(|b| b.name == wanted)
+        })
+        .collect();
+    let loose: Vec<usize> = (0..list.len())
+        .filter(|&i| dir_of(&list[i]).is_some_and(|dir| dir.rsplit('/').next() == Some(wanted)))
+        .collect();
+    match (exact.as_slice(), loose.as_slice()) {
+        ([one], _) | ([], [one]) => Ok(*one),
+        _ => Err(known),
+    }
 }
 
 #[cfg(test)]
