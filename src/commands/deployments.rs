@@ -121,8 +121,13 @@ fn render_human(analysis: &Analysis) -> String {
         out.push_str("CD sources that name no kustomization of the repository (their manifests, if here, are read as written):\n");
         for s in &analysis.unmatched_cd {
             let path = if s.path.is_empty() { "." } else { &s.path };
+            let values = if s.values_files.is_empty() {
+                String::new()
+            } else {
+                format!(" (helm values files: {})", s.values_files.join(", "))
+            };
             out.push_str(&format!(
-                "  {} {} → {path} at {}\n",
+                "  {} {} → {path} at {}{values}\n",
                 s.tool.label(),
                 s.name,
                 at(analysis, s.span)
@@ -198,6 +203,7 @@ fn render_json(analysis: &Analysis) -> Value {
                 "tool": s.tool.label(),
                 "name": s.name,
                 "source_path": s.path,
+                "values_files": s.values_files,
                 "path": analysis.sources.display(s.span.file),
                 "line": lc.line,
             })
