@@ -9,8 +9,10 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::Config;
+use crate::deployment::kustomize::{Assumed, DeployedBy, Deployment};
 use crate::discover::{self, Candidate, Skip};
 use crate::finding::Finding;
+use crate::finding::Severity;
 use crate::model::graph::Graph;
 use crate::model::topology::{self, FileFacts};
 use crate::report::summary::Summary;
@@ -29,6 +31,8 @@ pub struct Options {
     pub config: Config,
     /// Also compute coverage (dead routes, unreachable endpoints).
     pub coverage: bool,
+    /// Check only this deployment (`--deployment NAME|PATH`); the route views show it.
+    pub deployment: Option<String>,
 }
 
 /// The result of a check.
@@ -42,6 +46,32 @@ pub struct Analysis {
     pub coverage: Option<crate::coverage::Coverage>,
     pub summary: Summary,
     pub base: PathBuf,
+    /// Every deployment of the repository, in order; one shown (the graph, traces and
+    /// coverage above are its).
+    pub deployments: Vec<DeploymentInfo>,
+    /// CD sources whose path is no kustomization of the repository.
+    pub unmatched_cd: Vec<crate::sources::facts::CdSource>,
+    /// The CD source that makes the default deployment the default, when the repository says.
+    pub default_by: Option<DeployedBy>,
+}
+
+/// A deployment as `routelint deployments` lists it.
+#[derive(Debug)]
+pub struct DeploymentInfo {
+    /// Its directory (`None`: the repository's manifests as written).
+    pub name: Option<String>,
+    pub kustomization: Option<FileId>,
+    pub deployed_by: Vec<DeployedBy>,
+    /// The one the repository's CD deploys (or the first, when it does not say).
+    pub default: bool,
+    /// The one the route views show: the default, or the one `--deployment` picks.
+    pub shown: bool,
+    /// Checked in this run (all of them, unless `--deployment` picks one).
+    pub checked: bool,
+    /// Its findings by severity: errors, warnings, infos.
+    pub counts: [usize; 3],
+    /// Objects only unlisted manifests declare, assumed applied by hand.
+    pub assumed: Vec<Assumed>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +80,15 @@ pub enum CheckError {
     MissingRoot(PathBuf),
     #[error("nothing to check: no routing config, API description or client code found under {0}")]
     NoInputs(String),
+    #[error("{}", unknown_deployment(.wanted, .known))]
+    UnknownDeployment { wanted: String, known: Vec<String> },
+}
+
+fn unknown_deployment(wanted: &str, known: &[String]) -> String {
+    format!(
+        "no single deployment named `{wanted}`; deployments: {} (`routelint deployments` lists them)",
+        known.join(", ")
+    )
 }
 
 /// A file read and kept for the extractors.
@@ -153,11 +192,31 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
         .collect();
     // Each kustomize overlay is its own deployment: check each, then merge their findings.
     let deployments = crate::deployment::kustomize::deployments(facts);
-    let several = deployments.len() > 1;
+    let shown =
+        match &opts.deployment {
+            Some(wanted) => crate::deployment::cd::select(&deployments.list, wanted, &base)
+                .map_err(|known| CheckError::UnknownDeployment {
+                    wanted: wanted.clone(),
+                    known,
+                })?,
+            None => deployments.default,
+        };
+    let total = deployments.list.len();
+    let checked: Vec<usize> = if opts.deployment.is_some() {
+        vec![shown]
+    } else {
+        (0..total).collect()
+    };
+    let several = checked.len() > 1;
     let mut merged: Vec<(Finding, Vec<String>)> = Vec::new();
-    let mut first = None;
-    for d in &deployments {
-        let graph = topology::build(&d.files, &opts.config.graph_settings());
+    let mut kept = None;
+    let mut counts = vec![[0usize; 3]; total];
+    let mut used_assumed: Vec<Vec<Assumed>> = vec![Vec::new(); total];
+    for &i in &checked {
+        let d = &deployments.list[i];
+        let mut graph = topology::build(&d.files, &opts.config.graph_settings());
+        let (assumed, used) = assume(&mut graph, d, &sources);
+        used_assumed[i] = used;
         let sim = Sim::new(&graph);
         let mut cx = Context::new(&graph, &sim, &sources, &problems).with_options(
             rules::context::RuleOptions {
@@ -168,9 +227,22 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
         if opts.coverage {
             cx = cx.with_coverage();
         }
-        let found = crate::suppress::apply(rules::run(&cx), &sources, opts.coverage);
+        let mut found = crate::suppress::apply(rules::run(&cx), &sources, opts.coverage);
+        note_assumed(&mut found, &cx, &assumed, d, &sources);
+        for f in &found {
+            counts[i][match f.severity {
+                Severity::Error => 0,
+                Severity::Warning => 1,
+                Severity::Info => 2,
+            }] += 1;
+        }
         let name = d.name.clone().unwrap_or_default();
         for f in found {
+            // Whether a call could be checked is said of the deployment the CD deploys: a
+            // call another overlay cannot follow was still checked where it matters.
+            if f.rule == UNRESOLVED && deployments.default_by.is_some() && i != shown {
+                continue;
+            }
             match merged.iter_mut().find(|(m, _)| same_finding(m, &f)) {
                 Some((_, names)) => names.push(name.clone()),
                 None => merged.push((f, vec![name.clone()])),
@@ -179,27 +251,36 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
         let results = cx.results;
         let coverage = cx.coverage;
         drop(sim);
-        if first.is_none() {
-            first = Some((graph, results, coverage));
+        if i == shown {
+            kept = Some((graph, results, coverage));
         }
     }
-    let total = deployments.len();
+    // Where the repository says which deployment its CD deploys, findings of the others say so.
+    let cd_default = deployments.default_by.as_ref().and_then(|b| {
+        let d = deployments.list[deployments.default].name.as_deref()?;
+        Some((d, b))
+    });
     let findings: Vec<Finding> = merged
         .into_iter()
         .map(|(mut f, names)| {
-            if several && names.len() < total {
-                f.notes.push(format!(
+            let of_default = f.rule == UNRESOLVED && deployments.default_by.is_some();
+            if several && names.len() < checked.len() && !of_default {
+                let mut note = format!(
                     "only in the kustomize deployment{} {}",
                     if names.len() == 1 { "" } else { "s" },
                     names.join(", ")
-                ));
+                );
+                if let Some((d, b)) = cd_default.filter(|(d, _)| !names.iter().any(|n| n == d)) {
+                    note.push_str(&format!(" ({} {} deploys {d})", b.tool.label(), b.name));
+                }
+                f.notes.push(note);
             }
             f
         })
         .collect();
     let mut findings = opts.config.apply_rule_levels(findings);
     rules::sort(&mut findings, &sources);
-    let Some((graph, results, coverage)) = first else {
+    let Some((graph, results, coverage)) = kept else {
         return Err(CheckError::NoInputs(base.display().to_string()));
     };
     summary.calls = graph.calls.len();
@@ -207,7 +288,28 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
     summary.endpoints = graph.endpoints.len();
     summary.unresolved = results.iter().filter(|r| r.unresolved.is_some()).count();
     summary.deployments = if several { total } else { 0 };
+    summary.default_deployment = if several && deployments.default_by.is_some() {
+        deployments.list[shown].name.clone()
+    } else {
+        None
+    };
     summary.recount(&findings);
+    let infos = deployments
+        .list
+        .into_iter()
+        .enumerate()
+        .zip(used_assumed)
+        .map(|((i, d), assumed)| DeploymentInfo {
+            name: d.name,
+            kustomization: d.kustomization,
+            deployed_by: d.deployed_by,
+            default: i == deployments.default,
+            shown: i == shown,
+            checked: checked.contains(&i),
+            counts: counts[i],
+            assumed,
+        })
+        .collect();
     Ok(Analysis {
         sources,
         graph,
@@ -216,7 +318,100 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
         coverage,
         summary,
         base,
+        deployments: infos,
+        unmatched_cd: deployments.unmatched,
+        default_by: deployments.default_by,
     })
+}
+
+/// The rule that lists the calls that could not be checked.
+const UNRESOLVED: &str = "unresolved-call";
+
+/// The components of the graph that only unlisted manifests declare and something uses, each
+/// with the note that says so (and those objects); the note is also an assumption of the
+/// component (traces and route tables say it).
+fn assume(
+    graph: &mut Graph,
+    d: &Deployment,
+    sources: &SourceMap,
+) -> (
+    Vec<(crate::model::graph::ComponentId, String)>,
+    Vec<Assumed>,
+) {
+    let mut out = Vec::new();
+    let mut used_here = Vec::new();
+    for a in &d.assumed {
+        let note = format!(
+            "{} {} is declared only in {}, which no kustomization lists: assumed applied by hand",
+            a.what(),
+            a.name,
+            sources.display(a.span.file)
+        );
+        for i in 0..graph.components.len() {
+            let id = crate::model::graph::ComponentId(i);
+            // Used: routes are bound to it, or a route forwards to it.
+            let used = !graph.components[i].tables.is_empty()
+                || graph
+                    .routes
+                    .iter()
+                    .any(|r| matches!(r.dest, crate::model::graph::Dest::Component(c) if c == id));
+            let c = &mut graph.components[i];
+            if used && (c.name == a.name || c.aliases.contains(&a.name)) {
+                used_here.push(a.clone());
+                if !c.assumptions.contains(&note) {
+                    c.assumptions.push(note.clone());
+                }
+                out.push((id, note.clone()));
+            }
+        }
+    }
+    (out, used_here)
+}
+
+/// What binds to an assumed object says so: a finding whose request passes through it, or
+/// that points at one of its routes. A finding on an unlisted manifest alone is at most a
+/// warning: nothing says it is deployed.
+fn note_assumed(
+    found: &mut [Finding],
+    cx: &Context<'_>,
+    assumed: &[(crate::model::graph::ComponentId, String)],
+    d: &Deployment,
+    sources: &SourceMap,
+) {
+    let graph = cx.graph;
+    for f in found.iter_mut() {
+        if d.unlisted.contains(&f.primary.span.file) {
+            if f.severity > Severity::Warning {
+                f.severity = Severity::Warning;
+            }
+            f.notes.push(format!(
+                "{} is listed by no kustomization: assumed applied by hand, so at most a warning",
+                sources.display(f.primary.span.file)
+            ));
+        }
+        if assumed.is_empty() {
+            continue;
+        }
+        let spans: Vec<crate::source_file::Span> = std::iter::once(f.primary.span)
+            .chain(f.related.iter().map(|l| l.span))
+            .collect();
+        let traced: Vec<crate::model::graph::ComponentId> = cx
+            .results
+            .iter()
+            .filter(|r| graph.call(r.call).fact.span == f.primary.span)
+            .filter_map(|r| r.trace.as_ref())
+            .flat_map(|t| t.hops.iter().map(|h| h.component))
+            .collect();
+        for (id, note) in assumed {
+            let routed = graph
+                .routes
+                .iter()
+                .any(|r| r.component == *id && spans.contains(&r.fact.span));
+            if (traced.contains(id) || routed) && !f.notes.contains(note) {
+                f.notes.push(note.clone());
+            }
+        }
+    }
 }
 
 /// Runs every extractor: kinds whose names cross files read all their files at once, the others

@@ -45,6 +45,17 @@ pub enum Command {
     Test(TestArgs),
     /// Write a starter routelint.toml with what routelint infers from the repository.
     Init(InitArgs),
+    /// List the deployments (kustomize overlays), how each was found, which CD object deploys
+    /// it, and which is the default.
+    Deployments(DeploymentsArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DeploymentsArgs {
+    #[command(flatten)]
+    pub repo: RepoArgs,
+    #[arg(long, value_enum, default_value_t = ViewFormat::Human)]
+    pub format: ViewFormat,
 }
 
 #[derive(Debug, clap::Args)]
@@ -64,6 +75,11 @@ pub struct RepoArgs {
     /// Configuration file (default: routelint.toml at the checked root).
     #[arg(long, env = "ROUTELINT_CONFIG")]
     pub config: Option<PathBuf>,
+    /// The deployment to check and show (its directory, the path of it, its last directory
+    /// name, or the CD object that deploys it; default: the one the repository's CD deploys).
+    /// `routelint deployments` lists them.
+    #[arg(long, value_name = "NAME|PATH")]
+    pub deployment: Option<String>,
 }
 
 /// Text or JSON, for the commands that show the graph.

@@ -409,7 +409,11 @@ pub fn classify(path: &str, ext: ExtKind, text: &str) -> Result<SourceKind, Skip
             } else {
                 return Err(Skip::NotRelevant);
             };
-            if is_templated(text) {
+            // An ApplicationSet's `{{path}}` is ArgoCD's own template, filled from its
+            // generators: the CD reader reads it.
+            let application_set =
+                kind == SourceKind::Kubernetes && text.contains("kind: ApplicationSet");
+            if is_templated(text) && !application_set {
                 return Err(Skip::Templated);
             }
             Ok(kind)

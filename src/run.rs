@@ -31,6 +31,9 @@ pub fn run(cli: Cli) -> u8 {
             with_repo(&args.repo, true, |a| commands::coverage::run(&args, a))
         }
         Command::Init(args) => commands::init::run(&args),
+        Command::Deployments(args) => {
+            with_repo(&args.repo, false, |a| commands::deployments::run(&args, a))
+        }
         Command::Test(args) => {
             with_repo(&args.repo, false, |a| commands::route_test::run(&args, a))
         }
@@ -109,10 +112,15 @@ pub fn load(repo: &RepoArgs, coverage: bool) -> Result<(Analysis, Config), u8> {
         roots,
         config,
         coverage,
+        deployment: repo.deployment.clone(),
     };
     match check::check(&opts) {
         Ok(a) => Ok((a, opts.config)),
-        Err(e @ (CheckError::MissingRoot(_) | CheckError::NoInputs(_))) => {
+        Err(
+            e @ (CheckError::MissingRoot(_)
+            | CheckError::NoInputs(_)
+            | CheckError::UnknownDeployment { .. }),
+        ) => {
             eprintln!("routelint: error: {e}");
             Err(EXIT_USAGE)
         }

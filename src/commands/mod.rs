@@ -1,8 +1,9 @@
 //! Commands that show the graph rather than judge it: `trace`, `routes`, `graph`, `coverage`,
-//! `test`. Each renders from the same analysis `check` builds.
+//! `test`, `deployments`. Each renders from the same analysis `check` builds.
 
 pub mod calls;
 pub mod coverage;
+pub mod deployments;
 pub mod graph;
 pub mod init;
 pub mod route_test;

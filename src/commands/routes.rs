@@ -45,6 +45,7 @@ pub fn run(args: &RoutesArgs, analysis: &Analysis) -> u8 {
 pub fn render_human(analysis: &Analysis, component: Option<&str>) -> Result<String, String> {
     let views = component_views(analysis, component)?;
     let mut out = String::new();
+    let head = crate::commands::deployments::shown_line(analysis);
     for v in &views {
         if !out.is_empty() {
             out.push('\n');
@@ -63,6 +64,9 @@ pub fn render_human(analysis: &Analysis, component: Option<&str>) -> Result<Stri
     if out.is_empty() {
         out.push_str("no routes or endpoints found\n");
     }
+    if let Some(head) = head {
+        out.insert_str(0, &head);
+    }
     Ok(out)
 }
 
@@ -80,7 +84,11 @@ pub fn render_json(analysis: &Analysis, component: Option<&str>) -> Result<Value
     } else {
         Vec::new()
     };
-    Ok(json!({ "components": components, "unbound": unbound }))
+    let mut doc = json!({ "components": components, "unbound": unbound });
+    if let Some(d) = crate::commands::deployments::shown_json(analysis) {
+        doc["deployment"] = d;
+    }
+    Ok(doc)
 }
 
 // ---------------------------------------------------------------------------------------------

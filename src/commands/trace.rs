@@ -119,12 +119,21 @@ pub fn run(args: &TraceArgs, analysis: &Analysis) -> u8 {
         sim: &sim,
     };
     match args.format {
-        ViewFormat::Human => emit(&view.human(&trace, diagnosis.as_ref())),
-        ViewFormat::Json => emit(&format!(
-            "{}\n",
-            serde_json::to_string_pretty(&view.json(&trace, diagnosis.as_ref()))
-                .unwrap_or_default()
+        ViewFormat::Human => emit(&format!(
+            "{}{}",
+            crate::commands::deployments::shown_line(analysis).unwrap_or_default(),
+            view.human(&trace, diagnosis.as_ref())
         )),
+        ViewFormat::Json => {
+            let mut doc = view.json(&trace, diagnosis.as_ref());
+            if let Some(d) = crate::commands::deployments::shown_json(analysis) {
+                doc["deployment"] = d;
+            }
+            emit(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&doc).unwrap_or_default()
+            ))
+        }
     }
     if trace.outcome.is_failure() {
         EXIT_FINDINGS

@@ -12,17 +12,75 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::topology::FileFacts;
-use crate::sources::{facts::ComponentKind, facts::Dialect, facts::Target};
+use crate::source_file::{FileId, Span};
+use crate::sources::facts::{CdSource, CdTool, ComponentKind, Dialect, Target};
 
 /// One deployment: its name (the top kustomization's directory) and the facts as deployed.
 #[derive(Debug)]
 pub struct Deployment {
+    /// `None`: the repository is one deployment, as written.
     pub name: Option<String>,
     pub files: Vec<FileFacts>,
+    /// The kustomization it renders (`None`: manifests as written).
+    pub kustomization: Option<FileId>,
+    /// The CD objects (and skaffold configs) that deploy it.
+    pub deployed_by: Vec<DeployedBy>,
+    /// Objects lent by manifests no kustomization lists: assumed applied by hand.
+    pub assumed: Vec<Assumed>,
+    /// Files in a kustomization's folder that no kustomization of it lists.
+    pub unlisted: BTreeSet<FileId>,
+    /// Whether it deploys anything that routes or serves (not only other CD objects).
+    pub has_content: bool,
 }
 
+/// A CD object's source that deploys a deployment.
+#[derive(Clone, Debug)]
+pub struct DeployedBy {
+    pub tool: CdTool,
+    pub name: String,
+    /// The source's `path` value.
+    pub span: Span,
+}
+
+/// An object that only a manifest no kustomization lists declares, kept because something
+/// deployed names it.
+#[derive(Clone, Debug)]
+pub struct Assumed {
+    pub name: String,
+    pub kind: ComponentKind,
+    pub span: Span,
+}
+
+impl Assumed {
+    /// "Istio Gateway", "Service": what the object is, for notes.
+    pub fn what(&self) -> &'static str {
+        match self.kind {
+            ComponentKind::Edge => "Istio Gateway",
+            ComponentKind::GatewayApi => "Gateway",
+            ComponentKind::Ingress => "ingress controller",
+            ComponentKind::Service => "Service",
+        }
+    }
+}
+
+/// The deployments of a repository, and which one its CD deploys.
+#[derive(Debug)]
+pub struct Deployments {
+    pub list: Vec<Deployment>,
+    /// The index of the default deployment.
+    pub default: usize,
+    /// The CD source that makes it the default, when the repository says.
+    pub default_by: Option<DeployedBy>,
+    /// CD sources whose path is no kustomization of the repository.
+    pub unmatched: Vec<CdSource>,
+}
+
+/// A deployment to render: its top kustomization, how each manifest it lists is renamed, what
+/// deploys it, and whether its name says what deploys it.
+type Plan = (usize, BTreeMap<usize, Rename>, Vec<DeployedBy>, bool);
+
 /// How a kustomization chain renames an object.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 struct Rename {
     prefix: String,
     suffix: String,
@@ -63,17 +121,52 @@ fn join(dir: &str, rel: &str) -> String {
 }
 
 /// Splits the repository into deployments. Without kustomizations there is one, as written.
-pub fn deployments(files: Vec<FileFacts>) -> Vec<Deployment> {
+/// A kustomization is a deployment when no other includes it, or when a CD object deploys it
+/// (then as that object renders it: ArgoCD's `kustomize.namePrefix` around its own).
+pub fn deployments(files: Vec<FileFacts>) -> Deployments {
     let kusts: BTreeMap<String, usize> = files
         .iter()
         .enumerate()
         .filter(|(_, f)| f.facts.kustomization.is_some())
         .map(|(i, f)| (dir_of(&f.display).to_owned(), i))
         .collect();
+    let cd_sources: Vec<CdSource> = files
+        .iter()
+        .flat_map(|f| f.facts.cd_sources.iter().cloned())
+        .collect();
     if kusts.is_empty() {
+        // The manifests as written: a CD source naming a directory that holds some deploys it.
+        let (named, unmatched): (Vec<CdSource>, Vec<CdSource>) =
+            cd_sources.into_iter().partition(|s| {
+                files
+                    .iter()
+                    .any(|f| is_manifest(f) && is_under(&f.display, &s.path))
+            });
+        let deployed_by: Vec<DeployedBy> = named
+            .into_iter()
+            .map(|s| DeployedBy {
+                tool: s.tool,
+                name: s.name,
+                span: s.span,
+            })
+            .collect();
+        let default_by = deployed_by.first().cloned();
         let mut files = files;
         crate::deployment::workloads::link_code(&mut files);
-        return vec![Deployment { name: None, files }];
+        return Deployments {
+            list: vec![Deployment {
+                name: None,
+                files,
+                kustomization: None,
+                deployed_by,
+                assumed: Vec::new(),
+                unlisted: BTreeSet::new(),
+                has_content: true,
+            }],
+            default: 0,
+            default_by,
+            unmatched,
+        };
     }
     let by_display: BTreeMap<&str, usize> = files
         .iter()
@@ -101,17 +194,55 @@ pub fn deployments(files: Vec<FileFacts>) -> Vec<Deployment> {
         }
         children.insert(ki, (subs, manifests));
     }
+    // Patch files are patches, not objects: they lend nothing.
+    let patches: BTreeSet<usize> = kusts
+        .iter()
+        .filter_map(|(dir, &ki)| Some((dir, files[ki].facts.kustomization.as_ref()?)))
+        .flat_map(|(dir, k)| k.patches.iter().map(move |p| join(dir, p)))
+        .filter_map(|p| by_display.get(p.as_str()).copied())
+        .collect();
     let included: BTreeSet<usize> = children
         .values()
         .flat_map(|(s, _)| s.iter().copied())
         .collect();
+    // The roots: each kustomization a CD source names, as it renders it; each top-level one
+    // nothing names, as written.
+    let (targets, unmatched) = crate::deployment::cd::targets(&cd_sources, &kusts);
+    let mut roots: BTreeMap<(&str, Rename), (usize, Vec<DeployedBy>)> = BTreeMap::new();
+    for (dir, k, src) in targets {
+        let rename = Rename {
+            prefix: src.name_prefix.clone(),
+            suffix: src.name_suffix.clone(),
+            namespace: src.namespace.clone(),
+        };
+        roots
+            .entry((dir, rename))
+            .or_insert((k, Vec::new()))
+            .1
+            .push(DeployedBy {
+                tool: src.tool,
+                name: src.name.clone(),
+                span: src.span,
+            });
+    }
+    let named: BTreeMap<usize, usize> = roots.values().fold(BTreeMap::new(), |mut m, (k, _)| {
+        *m.entry(*k).or_default() += 1;
+        m
+    });
+    for (dir, &top) in &kusts {
+        if !included.contains(&top) && !named.contains_key(&top) {
+            roots.insert((dir.as_str(), Rename::default()), (top, Vec::new()));
+        }
+    }
     let mut covered = BTreeSet::new();
-    let mut plans: Vec<(usize, BTreeMap<usize, Rename>)> = Vec::new();
-    for &top in kusts.values().filter(|k| !included.contains(k)) {
+    let mut plans: Vec<Plan> = Vec::new();
+    for ((_, outer), (top, by)) in roots {
         let mut out = BTreeMap::new();
-        collect(&files, &children, top, &Rename::default(), &mut out, 0);
+        collect(&files, &children, top, &outer, &mut out, 0);
         covered.extend(out.keys().copied());
-        plans.push((top, out));
+        // A kustomization rendered several ways is told apart by what deploys it.
+        let tell_by = named.get(&top).is_some_and(|n| *n > 1);
+        plans.push((top, out, by, tell_by));
     }
     // A manifest in a kustomization's folder that no kustomization lists (a stale file, a
     // patch) is not deployed by it.
@@ -129,10 +260,10 @@ pub fn deployments(files: Vec<FileFacts>) -> Vec<Deployment> {
     let one_as_written = plans.len() <= 1
         && plans
             .iter()
-            .all(|(_, m)| m.values().all(Rename::is_identity));
-    plans
-        .iter()
-        .map(|(top, renames)| {
+            .all(|(_, m, _, _)| m.values().all(Rename::is_identity));
+    let list: Vec<Deployment> = plans
+        .into_iter()
+        .map(|(top, renames, deployed_by, tell_by)| {
             let mut deployed: Vec<FileFacts> = files
                 .iter()
                 .enumerate()
@@ -144,26 +275,60 @@ pub fn deployments(files: Vec<FileFacts>) -> Vec<Deployment> {
                     None => clone_facts(f),
                 })
                 .collect();
+            let has_content = renames.keys().any(|&i| {
+                let f = &files[i].facts;
+                !f.routes.is_empty() || !f.components.is_empty() || !f.workloads.is_empty()
+            });
             let names: BTreeSet<String> = deployed
                 .iter()
                 .flat_map(|f| &f.facts.components)
                 .flat_map(|c| std::iter::once(&c.name).chain(&c.aliases))
                 .cloned()
                 .collect();
-            deployed.extend(unlisted.iter().filter_map(|&i| fallback(&files[i], &names)));
+            let lent: Vec<FileFacts> = unlisted
+                .iter()
+                .filter(|i| !patches.contains(i))
+                .filter_map(|&i| fallback(&files[i], &names))
+                .collect();
+            let assumed = lent
+                .iter()
+                .flat_map(|f| &f.facts.components)
+                .map(|c| Assumed {
+                    name: c.name.clone(),
+                    kind: c.kind,
+                    span: c.span,
+                })
+                .collect();
+            deployed.extend(lent);
             crate::deployment::workloads::link_code(&mut deployed);
+            let dir = Some(dir_of(&files[top].display).to_owned())
+                .filter(|d| !d.is_empty())
+                .unwrap_or_else(|| ".".to_owned());
             Deployment {
                 name: if one_as_written {
                     None
+                } else if tell_by {
+                    let by: Vec<&str> = deployed_by.iter().map(|b| b.name.as_str()).collect();
+                    Some(format!("{dir} ({})", by.join(", ")))
                 } else {
-                    Some(dir_of(&files[*top].display).to_owned())
-                        .filter(|d| !d.is_empty())
-                        .or(Some(".".to_owned()))
+                    Some(dir)
                 },
                 files: deployed,
+                kustomization: Some(files[top].file),
+                deployed_by,
+                assumed,
+                unlisted: unlisted.iter().map(|&i| files[i].file).collect(),
+                has_content,
             }
         })
-        .collect()
+        .collect();
+    let (default, default_by) = crate::deployment::cd::default_of(&list);
+    Deployments {
+        list,
+        default,
+        default_by,
+        unmatched,
+    }
 }
 
 /// Whether `display` lies in directory `dir` or below it.
@@ -227,11 +392,22 @@ fn collect(
     if depth > 16 {
         return;
     }
-    // This kustomization's renaming, inside the overlays around it.
-    let here = Rename {
-        prefix: format!("{}{}", outer.prefix, kust.name_prefix),
-        suffix: format!("{}{}", kust.name_suffix, outer.suffix),
-        namespace: outer.namespace.clone().or_else(|| kust.namespace.clone()),
+    // This kustomization's renaming, inside the overlays around it. At the top, `outer` is
+    // what the CD object sets, which replaces the kustomization's own (ArgoCD runs
+    // `kustomize edit set nameprefix`; Flux is taken to do the same).
+    let here = if depth == 0 {
+        let or = |cd: &str, own: &str| if cd.is_empty() { own } else { cd }.to_owned();
+        Rename {
+            prefix: or(&outer.prefix, &kust.name_prefix),
+            suffix: or(&outer.suffix, &kust.name_suffix),
+            namespace: outer.namespace.clone().or_else(|| kust.namespace.clone()),
+        }
+    } else {
+        Rename {
+            prefix: format!("{}{}", outer.prefix, kust.name_prefix),
+            suffix: format!("{}{}", kust.name_suffix, outer.suffix),
+            namespace: outer.namespace.clone().or_else(|| kust.namespace.clone()),
+        }
     };
     let Some((subs, manifests)) = children.get(&k) else {
         return;

@@ -264,6 +264,9 @@ fn summary_line(s: &Summary, show_info: bool, st: &Styles) -> String {
     }
     if s.deployments > 0 {
         line.push_str(&format!(" · {} kustomize deployments", s.deployments));
+        if let Some(d) = &s.default_deployment {
+            line.push_str(&format!(" (default {d})"));
+        }
     }
     if s.templated > 0 {
         line.push_str(&format!(

@@ -121,6 +121,9 @@ pub fn render(
         },
         "findings": findings.iter().map(|f| finding(f, sources)).collect::<Vec<_>>(),
     });
+    if let Some(d) = &summary.default_deployment {
+        doc["summary"]["default_deployment"] = json!(d);
+    }
     if let Some(c) = coverage {
         doc["coverage"] = coverage_json(c);
     }

@@ -22,6 +22,8 @@ pub struct Summary {
     pub unresolved_endpoints: usize,
     /// Kustomize deployments checked separately (0 when the repository is one deployment).
     pub deployments: usize,
+    /// The deployment the counts are of, when the repository's CD says which is deployed.
+    pub default_deployment: Option<String>,
 }
 
 impl Summary {

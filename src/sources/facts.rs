@@ -354,9 +354,64 @@ pub struct SelectorFact {
 pub struct Kustomization {
     /// `resources:` (and legacy `bases:`) entries, relative to the kustomization's directory.
     pub resources: Vec<(String, Span)>,
+    /// Patch files (`patches[].path`, `patchesStrategicMerge`, `patchesJson6902[].path`),
+    /// relative to the kustomization's directory: patches, not objects.
+    pub patches: Vec<String>,
     pub name_prefix: String,
     pub name_suffix: String,
     pub namespace: Option<String>,
+}
+
+/// Which tool says a directory of the repository is deployed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CdTool {
+    /// An ArgoCD `Application`.
+    ArgoApplication,
+    /// An ArgoCD `ApplicationSet` (its template, per generator entry).
+    ArgoApplicationSet,
+    /// A Flux `Kustomization` (kustomize.toolkit.fluxcd.io).
+    Flux,
+    /// A skaffold `Config` (its kustomize paths, or a profile's).
+    Skaffold,
+}
+
+impl CdTool {
+    /// "argocd Application", "flux Kustomization", "skaffold".
+    pub fn label(self) -> &'static str {
+        match self {
+            CdTool::ArgoApplication => "argocd Application",
+            CdTool::ArgoApplicationSet => "argocd ApplicationSet",
+            CdTool::Flux => "flux Kustomization",
+            CdTool::Skaffold => "skaffold",
+        }
+    }
+
+    /// A continuous-delivery tool (what a cluster really runs), not a developer's loop.
+    pub fn is_cd(self) -> bool {
+        self != CdTool::Skaffold
+    }
+}
+
+/// A CD object's source: the directory of the repository it deploys, and how it renders it.
+#[derive(Clone, Debug)]
+pub struct CdSource {
+    pub tool: CdTool,
+    /// The object's name (`titanium-prod`), a skaffold profile's name, or the config's.
+    pub name: String,
+    /// The directory, relative to the checked root, `/`-separated, without `./` or a trailing
+    /// slash (`""` is the root). May hold `*` (an ApplicationSet git directory generator).
+    pub path: String,
+    /// Paths an ApplicationSet git generator excludes (`exclude: true`).
+    pub exclude: Vec<String>,
+    /// The `path` value.
+    pub span: Span,
+    /// ArgoCD `kustomize.namePrefix`/`nameSuffix`/`namespace`, Flux `namePrefix`/`nameSuffix`/
+    /// `targetNamespace`: applied around the kustomization's own.
+    pub name_prefix: String,
+    pub name_suffix: String,
+    pub namespace: Option<String>,
+    /// ArgoCD `helm.valueFiles`, as written.
+    pub values_files: Vec<String>,
 }
 
 /// A Kong `KongIngress` or path-changing `KongPlugin` (Kong Ingress Controller): settings an
@@ -473,6 +528,8 @@ pub struct Facts {
     pub workloads: Vec<WorkloadFact>,
     /// Kubernetes Service selectors of this file.
     pub selectors: Vec<SelectorFact>,
+    /// Directories CD objects (and skaffold) of this file deploy.
+    pub cd_sources: Vec<CdSource>,
 }
 
 /// A router mounted at `prefix` (`/`-separated, `""` for the root) whose routes routelint
@@ -523,6 +580,7 @@ impl Facts {
             && self.dir_env.is_empty()
             && self.workloads.is_empty()
             && self.selectors.is_empty()
+            && self.cd_sources.is_empty()
     }
 
     /// Appends another extractor's facts for the same file.
@@ -549,6 +607,7 @@ impl Facts {
             dir_env,
             workloads,
             selectors,
+            cd_sources,
         } = other;
         self.routes.extend(routes);
         self.endpoints.extend(endpoints);
@@ -571,6 +630,7 @@ impl Facts {
         self.dir_env.extend(dir_env);
         self.workloads.extend(workloads);
         self.selectors.extend(selectors);
+        self.cd_sources.extend(cd_sources);
     }
 }
 

@@ -2,6 +2,7 @@
 //! reader of its kind: Istio resources to [`crate::sources::edge::istio`], Services here.
 //! Knows nothing about other files.
 
+pub mod cd;
 pub mod object;
 
 use crate::sources::edge::{gateway_api, ingress, istio, kong, traefik};
@@ -25,7 +26,13 @@ fn visit(input: Input<'_>, node: &Node, facts: &mut Facts, depth: usize) {
             "kustomization.yaml" | "kustomization.yml" | "Kustomization"
         )
     });
+    // A Flux `Kustomization` is a CD object, not a kustomization.
+    let flux = node
+        .get("apiVersion")
+        .and_then(Node::as_str)
+        .is_some_and(|v| v.starts_with("kustomize.toolkit.fluxcd.io/"));
     if depth == 0
+        && !flux
         && (named_kustomization || node.get("kind").and_then(Node::as_str) == Some("Kustomization"))
     {
         kustomization(input, node, facts);
@@ -38,6 +45,10 @@ fn visit(input: Input<'_>, node: &Node, facts: &mut Facts, depth: usize) {
         for item in node.get("items").and_then(Node::as_seq).unwrap_or_default() {
             visit(input, item, facts, depth + 1);
         }
+        return;
+    }
+    if cd::is_cd_object(&obj) {
+        cd::read(input, &obj, facts);
         return;
     }
     if let Some(known) = unknown_version(&obj) {
@@ -133,6 +144,14 @@ fn kustomization(input: Input<'_>, node: &Node, facts: &mut Facts) {
                     ),
                 ),
             },
+        }
+    }
+    for key in ["patches", "patchesStrategicMerge", "patchesJson6902"] {
+        for p in node.get(key).and_then(Node::as_seq).unwrap_or_default() {
+            // A file name, or an entry whose `path` names one (inline `patch:` is no file).
+            if let Some(path) = p.as_str().or_else(|| p.get("path").and_then(Node::as_str)) {
+                k.patches.push(path.to_owned());
+            }
         }
     }
     let text = |key: &str| node.get(key).and_then(Node::as_str).map(str::to_owned);
