@@ -29,7 +29,7 @@ fn an_argocd_application_makes_its_overlay_the_default_and_the_other_still_repor
     assert_eq!(
         summarize(&v),
         [
-            "unbound-route 404 k8s-manifests/overlays/local/istio/gateway.yaml:23:13",
+            "unbound-route 404 k8s-manifests/overlays/local/istio/gateway.yaml:19:7",
             "no-route 404 web/src/api.js:1:37 GET /api/catalog/products",
             "no-route 404 web/src/api.js:3:38 GET /api/catalog/products/{id}",
         ]

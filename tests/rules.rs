@@ -219,7 +219,7 @@ fn no_route_without_a_near_miss_suggests_the_closest_path() {
 fn unbound_route_virtual_service_names_a_renamed_gateway() {
     let (code, f) = findings_of("rules/unbound-route/triggers");
     assert_eq!(code, 1);
-    assert_eq!(f, ["unbound-route 404 deploy/istio.yaml:23:13"]);
+    assert_eq!(f, ["unbound-route 404 deploy/istio.yaml:20:14"]);
     silent("unbound-route");
 }
 

@@ -26,7 +26,7 @@ fn a_kustomize_name_prefix_that_renames_the_gateway_breaks_only_that_overlay() {
     assert_eq!(
         f,
         [
-            "unbound-route 404 deploy/base/virtualservice.yaml:10:13",
+            "unbound-route 404 deploy/base/virtualservice.yaml:7:14",
             "no-route 404 web/catalog.js:1:37 GET /catalog/products",
         ]
     );

@@ -60,11 +60,18 @@ impl Check for UnboundRoute {
                 .iter()
                 .filter(|x| x.origin == r.origin)
                 .count();
+            // The reference is what is wrong: point at the gateway's name in `gateways:` when
+            // it is written in the same document before the route, else at the route.
+            let at = missing
+                .first()
+                .and_then(|g| reference_span(cx, r.span, g))
+                .unwrap_or(r.span);
             let mut f = cx.place_finding(
                 &Self::META,
                 Label {
-                    span: r.span,
-                    message: "this route serves no traffic".to_owned(),
+                    span: at,
+                    message: "names a gateway that does not exist; the routes serve no traffic"
+                        .to_owned(),
                 },
                 format!("{} is bound to a gateway that does not exist ({})", r.origin, missing.join(", ")),
                 format!(
@@ -96,4 +103,37 @@ impl Check for UnboundRoute {
             out.push(f);
         }
     }
+}
+
+/// Where `gateway` is written as a list item or flow entry in the YAML document holding
+/// `route`, before it (`gateways:\n  - titanium-gateway`, `gateways: [titanium-gateway]`).
+fn reference_span(
+    cx: &Context<'_>,
+    route: crate::source_file::Span,
+    gateway: &str,
+) -> Option<crate::source_file::Span> {
+    let text = cx.sources.get(route.file)?.text.as_str();
+    let end = (route.start as usize).min(text.len());
+    let doc_start = text[..end].rfind("\n---").map_or(0, |i| i + 4);
+    let doc = text.get(doc_start..end)?;
+    let key = doc.rfind("gateways:")?;
+    let after = &doc[key..];
+    let mut from = 0;
+    while let Some(i) = after[from..].find(gateway).map(|i| i + from) {
+        let before = after[..i].chars().next_back();
+        let next = after[i + gateway.len()..].chars().next();
+        let bounded = |c: Option<char>| {
+            c.is_none_or(|c| matches!(c, ' ' | '\t' | '\n' | '\r' | '"' | '\'' | ',' | '[' | ']'))
+        };
+        if bounded(before) && bounded(next) {
+            let start = doc_start + key + i;
+            return Some(crate::source_file::Span::new(
+                route.file,
+                start,
+                start + gateway.len(),
+            ));
+        }
+        from = i + gateway.len();
+    }
+    None
 }
