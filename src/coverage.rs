@@ -283,8 +283,11 @@ fn invert(matcher: &PathMatch, rewrite: Option<&Rewrite>, out: &ReqPath) -> Inve
                 Inverted::Path(out.prepend(&prefix))
             }
         }
-        Some(Rewrite::ReplaceFull(_) | Rewrite::RegexReplace { .. } | Rewrite::Unknown(_)) => {
-            Inverted::Unknown
-        }
+        Some(
+            Rewrite::ReplaceFull(_)
+            | Rewrite::RegexReplace { .. }
+            | Rewrite::FirstOf(_)
+            | Rewrite::Unknown(_),
+        ) => Inverted::Unknown,
     }
 }

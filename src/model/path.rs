@@ -978,6 +978,9 @@ pub enum Rewrite {
     /// Spring Cloud Gateway `StripPrefix=N` (and Zuul's prefix stripping): drops the first `n`
     /// segments; a path with `n` segments or fewer becomes `/`; a trailing slash stays.
     StripSegments(usize),
+    /// Regex replacements tried in order, the first that matches applies and ends the list
+    /// (nginx `rewrite … break` directives of one location); none matching leaves the path.
+    FirstOf(Vec<Rewrite>),
     /// A rewrite routelint cannot follow (a middleware defined elsewhere, a script): requests
     /// through it end as unknown, never as a 404.
     Unknown(String),
@@ -1027,6 +1030,15 @@ impl Rewrite {
                 Rewritten::Path(ReqPath::parse(&re.replace(&rendered, with.as_str())))
             }
             Rewrite::ReplaceFull(with) => Rewritten::Path(ReqPath::parse(with)),
+            Rewrite::FirstOf(list) => {
+                let rendered = path.render_with(|n| format!("{{{n}}}"));
+                list.iter()
+                    .find(|r| match r {
+                        Rewrite::RegexReplace { re, .. } => re.is_match(&rendered),
+                        _ => true,
+                    })
+                    .map_or_else(|| Rewritten::Path(path.clone()), |r| r.apply(matcher, path))
+            }
             Rewrite::Unknown(_) => Rewritten::Unknown,
             Rewrite::ReplacePrefixSegments { prefix, with } => {
                 let n = prefix.split('/').filter(|x| !x.is_empty()).count();
@@ -1093,6 +1105,10 @@ impl fmt::Display for Rewrite {
             Rewrite::RegexReplace { shown, .. } => f.write_str(shown),
             Rewrite::ReplaceFull(w) => write!(f, "set path {w}"),
             Rewrite::Unknown(why) => write!(f, "unknown rewrite ({why})"),
+            Rewrite::FirstOf(list) => {
+                let shown: Vec<String> = list.iter().map(ToString::to_string).collect();
+                f.write_str(&shown.join("; "))
+            }
             Rewrite::PrefixPath(p) => write!(f, "prefix with {p}"),
             Rewrite::StripSegments(n) => write!(f, "StripPrefix={n}"),
             Rewrite::ReplacePrefixSegments { prefix, with } => {

@@ -641,7 +641,7 @@ impl Cx<'_> {
                 handler = Some(Handler::Redirect(format!("rewrite {regex} {to} {flag}")));
             } else {
                 rewrite = Some(if rewrites.len() > 1 {
-                    Rewrite::Unknown("several rewrite directives".to_owned())
+                    several_rewrites(&rewrites)
                 } else {
                     regex_rewrite(regex, to, flag)
                 });
@@ -855,6 +855,30 @@ fn location_match(args: &[Word]) -> Option<Option<(String, String, PathMatch, bo
 
 /// `rewrite regex replacement`: nginx replaces the whole URI when the regex matches anywhere;
 /// `$1` captures; a replacement with other variables is unknown.
+/// Several `rewrite` directives of one location: run in order, each whose regex matches
+/// rewrites the URI, and `break` ends the list. When every one ends with `break`, the first
+/// that matches decides; other flag mixes (a rewrite that continues into the next, `last`
+/// re-selecting a location) are not followed.
+fn several_rewrites(rewrites: &[&Directive]) -> Rewrite {
+    let all_break = rewrites
+        .iter()
+        .all(|r| r.args.get(2).is_some_and(|a| a.text == "break"));
+    if !all_break {
+        return Rewrite::Unknown("several rewrite directives".to_owned());
+    }
+    let list: Vec<Rewrite> = rewrites
+        .iter()
+        .map(|r| {
+            let arg = |i: usize| r.args.get(i).map(|a| a.text.as_str()).unwrap_or("");
+            regex_rewrite(arg(0), arg(1), arg(2))
+        })
+        .collect();
+    match list.iter().find(|r| matches!(r, Rewrite::Unknown(_))) {
+        Some(unknown) => unknown.clone(),
+        None => Rewrite::FirstOf(list),
+    }
+}
+
 fn regex_rewrite(regex: &str, to: &str, flag: &str) -> Rewrite {
     let shown = format!("rewrite {regex} {to} {flag}").trim_end().to_owned();
     let to = to.split('?').next().unwrap_or(to);
@@ -994,6 +1018,33 @@ mod tests {
             );
             assert!(matches!(r.target, Target::Forward { ref host, .. } if host == "b"));
         }
+    }
+
+    #[test]
+    fn break_rewrites_of_a_location_run_in_order_and_the_first_match_decides() {
+        let f = run(
+            "server { location /api/orders { rewrite ^/api/orders$ / break; rewrite ^/api/orders(/.*)$ $1 break; proxy_pass http://order-service:3000; } location /mixed { rewrite ^/mixed$ / last; rewrite ^/mixed(/.*)$ $1 break; proxy_pass http://m; } }",
+        );
+        let r = route(&f, "location /api/orders");
+        let rw = r.rewrite.as_ref().expect("a rewrite");
+        for (req, want) in [
+            ("/api/orders", "/"),
+            ("/api/orders/{id}", "/{id}"),
+            ("/api/orders/a/b", "/a/b"),
+            // Neither regex matches: the URI is left as it is.
+            ("/api/ordersx", "/api/ordersx"),
+        ] {
+            assert_eq!(
+                rw.apply(&r.matcher, &ReqPath::parse(req)),
+                Rewritten::Path(ReqPath::parse(want)),
+                "{req}"
+            );
+        }
+        // `last` re-selects a location: not followed.
+        assert!(matches!(
+            route(&f, "location /mixed").rewrite,
+            Some(Rewrite::Unknown(_))
+        ));
     }
 
     #[test]
