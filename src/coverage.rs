@@ -114,6 +114,7 @@ fn reachable(graph: &Graph, sim: &Sim<'_>, e: EndpointId) -> bool {
     let request = Request {
         method: Some(ep.fact.method),
         path,
+        host: None,
     };
     let mut undecidable = false;
     let mut seen = BTreeSet::new();
@@ -187,6 +188,7 @@ fn search(
                 let req = Request {
                     method: request.method,
                     path: prev,
+                    host: request.host.clone(),
                 };
                 if search(
                     graph,

@@ -18,6 +18,36 @@ pub struct Request {
     /// `None`: the method is not known; every method passes.
     pub method: Option<Method>,
     pub path: ReqPath,
+    /// The host it is sent to when its URL is absolute; `None` for a same-origin request
+    /// (the page's host, which routelint does not know).
+    pub host: Option<String>,
+}
+
+/// Whether a route's host pattern (`api.example.com`, `*.example.com`, `*`) takes `host`.
+pub fn host_matches(pattern: &str, host: &str) -> bool {
+    let p = pattern
+        .split(':')
+        .next()
+        .unwrap_or(pattern)
+        .to_ascii_lowercase();
+    let h = host.to_ascii_lowercase();
+    match p.strip_prefix('*') {
+        Some("") => true,
+        Some(suffix) if suffix.starts_with('.') => h.ends_with(suffix) && h.len() > suffix.len(),
+        _ => p == h,
+    }
+}
+
+/// `http://api.example.com:8080` → `api.example.com`.
+pub fn host_of(origin: &str) -> Option<String> {
+    let rest = origin.split_once("://").map_or(origin, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = match host.rsplit_once(':') {
+        Some((h, p)) if p.chars().all(|c| c.is_ascii_digit()) => h,
+        _ => host,
+    };
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
 }
 
 impl fmt::Display for Request {
@@ -302,7 +332,14 @@ impl<'g> Sim<'g> {
                     c.name
                 ));
             };
-            match self.choose(component, index, &path, method, &mut hop.coincidental) {
+            match self.choose(
+                component,
+                index,
+                &path,
+                method,
+                request.host.as_deref(),
+                &mut hop.coincidental,
+            ) {
                 Choice::Step(step) => {
                     hop.chosen = Some(step);
                     match step {
@@ -379,6 +416,10 @@ impl<'g> Sim<'g> {
                         allowed,
                         matched,
                     };
+                }
+                Choice::ByHost(why) => {
+                    hops.push(hop);
+                    break Outcome::Unknown(why);
                 }
                 Choice::Redirect { status, to, step } => {
                     hop.chosen = Some(step);
@@ -533,6 +574,7 @@ impl<'g> Sim<'g> {
         index: &TableIndex,
         path: &ReqPath,
         method: Option<Method>,
+        host: Option<&str>,
         coincidental: &mut Vec<Coincidence>,
     ) -> Choice {
         let c = self.graph.component(component);
@@ -567,6 +609,16 @@ impl<'g> Sim<'g> {
             if t.matched() {
                 path_matches.push((i, step, t));
             }
+        }
+        // A request whose host is known matches only the routes for that host (or any host).
+        if let Some(h) = host {
+            path_matches.retain(|(_, s, _)| match s {
+                Step::Route(r) => {
+                    let hosts = &self.graph.route(*r).fact.hosts;
+                    hosts.is_empty() || hosts.iter().any(|p| host_matches(p, h))
+                }
+                Step::Endpoint(_) => true,
+            });
         }
         // A ranked router's own handlers are asked first and decide alone when their path
         // matches (Spring: the controllers' handler mapping answers a method miss with 405
@@ -607,6 +659,12 @@ impl<'g> Sim<'g> {
                 .map(|(_, s, _)| *s),
         };
         if let Some(step) = winner {
+            if let Some(why) = self
+                .host_ambiguity(step, &path_matches, method)
+                .filter(|_| host.is_none())
+            {
+                return Choice::ByHost(why);
+            }
             return Choice::Step(step);
         }
         if !path_matches.is_empty() {
@@ -701,6 +759,51 @@ impl<'g> Sim<'g> {
     /// (301) to `/p/`. The chosen location decides alone: a method it does not allow
     /// (`limit_except`) is a method miss there, and a `return 404|410` location is a 404.
     /// A literal match (yes) is preferred over a maybe at each step.
+    /// The request carries no host, but the winning route answers only some hosts and a route
+    /// for other hosts, sending elsewhere, matches too (Traefik `Host(`a`)` and
+    /// `Host(`admin.a`)` routers): which one answers depends on the page's host.
+    fn host_ambiguity(
+        &self,
+        winner: Step,
+        matches: &[(usize, Step, Tri)],
+        method: Option<Method>,
+    ) -> Option<String> {
+        let Step::Route(w) = winner else { return None };
+        let win = self.graph.route(w);
+        if win.fact.hosts.is_empty() {
+            return None;
+        }
+        let other = matches.iter().find_map(|(_, s, _)| {
+            let Step::Route(r) = *s else { return None };
+            let route = self.graph.route(r);
+            // A route for other hosts, or for every host (it answers when the host is not
+            // the winner's).
+            let elsewhere = !route.fact.hosts.iter().any(|h| win.fact.hosts.contains(h))
+                && format!("{:?}", route.dest) != format!("{:?}", win.dest)
+                && self.step_methods(*s).allows(method);
+            elsewhere.then_some(route)
+        })?;
+        let describe = |r: &crate::model::graph::Route| match &r.dest {
+            Dest::Component(c) => self.graph.component(*c).name.clone(),
+            Dest::Unlinked(h) => h.clone(),
+            _ => r.fact.origin.clone(),
+        };
+        let hosts = |r: &crate::model::graph::Route| {
+            if r.fact.hosts.is_empty() {
+                "any other host".to_owned()
+            } else {
+                r.fact.hosts.join(", ")
+            }
+        };
+        Some(format!(
+            "it depends on the request's host: {} goes to {}, {} to {}; call it with an absolute URL to have it checked",
+            hosts(win),
+            describe(win),
+            hosts(other),
+            describe(other)
+        ))
+    }
+
     fn choose_nginx(
         &self,
         matches: &[(usize, Step, Tri)],
@@ -898,6 +1001,34 @@ enum Choice {
         step: Step,
     },
     None,
+    /// Routes for different hosts match and the request's host is not known.
+    ByHost(String),
+}
+
+#[cfg(test)]
+mod host_tests {
+    use super::*;
+
+    #[test]
+    fn hosts_match_exactly_or_by_wildcard_and_origins_give_their_host() {
+        let table = [
+            ("shop.example.com", "shop.example.com", true),
+            ("Shop.Example.com", "shop.example.COM", true),
+            ("*", "anything", true),
+            ("*.example.com", "api.example.com", true),
+            ("*.example.com", "example.com", false),
+            ("admin.localhost", "localhost", false),
+            ("localhost:8080", "localhost", true),
+        ];
+        for (pattern, host, want) in table {
+            assert_eq!(host_matches(pattern, host), want, "{pattern} {host}");
+        }
+        assert_eq!(
+            host_of("https://Shop.example.com:8443/x").as_deref(),
+            Some("shop.example.com")
+        );
+        assert_eq!(host_of("http://user@api:80").as_deref(), Some("api"));
+    }
 }
 
 #[cfg(test)]
@@ -943,6 +1074,7 @@ server {
             &Request {
                 method,
                 path: ReqPath::parse(path),
+                host: None,
             },
         );
         let origins: Vec<String> = t

@@ -92,3 +92,32 @@ fn envoy_prefix_rewrite_double_slash_and_method_miss() {
     let (_, out) = trace_of("envoy", "GET", "/api/inventory/items");
     assert!(out.contains("/api/inventory/items → //items"), "{out}");
 }
+
+#[test]
+fn compose_traefik_labels_route_and_a_host_rule_decides_only_with_a_known_host() {
+    let (code, f) = findings_of("compose-traefik-labels");
+    assert_eq!(
+        f,
+        [
+            "no-route 404 frontend/src/api.js:2:36 GET /api/item",
+            "unresolved-call - frontend/src/api.js:3:34 GET /admin/stats",
+        ]
+    );
+    assert_eq!(code, 1);
+    let (code, out) = trace_of("compose-traefik-labels", "GET", "/api/items/");
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("backend"), "{out}");
+    // Same origin: admin's on admin.localhost, web's on any other host.
+    let (_, out) = trace_of("compose-traefik-labels", "GET", "/admin/stats");
+    assert!(out.contains("it depends on the request's host"), "{out}");
+    let (code, out) = trace_of(
+        "compose-traefik-labels",
+        "GET",
+        "http://admin.localhost/admin/stats",
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("admin"), "{out}");
+    // The worker's labels say `traefik.enable=false`: no router for it.
+    let routes = routes_of("compose-traefik-labels");
+    assert!(routes.iter().all(|r| !r.contains("worker")), "{routes:?}");
+}

@@ -446,6 +446,7 @@ impl Reader<'_> {
         let request = Request {
             method: Some(method),
             path: ReqPath::parse(path),
+            host: None,
         };
         Some(Sent {
             method,

@@ -40,6 +40,7 @@ pub fn parse_request(method: &str, url: &str) -> Result<Typed, String> {
         request: Request {
             method: Some(m),
             path: ReqPath::parse(&path),
+            host: origin.as_deref().and_then(crate::sim::host_of),
         },
         origin,
     })

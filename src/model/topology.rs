@@ -1470,6 +1470,7 @@ mod tests {
                     &Request {
                         method: Some(m),
                         path: crate::model::path::ReqPath::parse(p),
+                        host: None,
                     },
                 )
                 .outcome

@@ -485,6 +485,7 @@ fn analyse_call(
     let request = Request {
         method: call.method,
         path: path.clone(),
+        host: origin.as_deref().and_then(crate::sim::host_of),
     };
     result.request = Some(request.clone());
     let entries = match entries_for(graph, origin.as_deref()) {

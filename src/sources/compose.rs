@@ -63,6 +63,9 @@ pub fn extract(input: Input<'_>) -> Facts {
                     .or_else(|| b.get("context").and_then(Node::as_str)),
                 None => None,
             };
+            if let Some(labels) = service.get("labels") {
+                crate::sources::edge::traefik_labels::read(input, name, labels, facts);
+            }
             let vars = environment(service);
             if !vars.is_empty() {
                 let dirs = context

@@ -7,3 +7,4 @@ pub mod ingress;
 pub mod istio;
 pub mod kong;
 pub mod traefik;
+pub mod traefik_labels;

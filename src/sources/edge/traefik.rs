@@ -350,7 +350,7 @@ struct FileConfig<'a> {
     middlewares: Registry,
 }
 
-fn file_provider(input: Input<'_>, root: &Node, facts: &mut Facts) {
+pub(crate) fn file_provider(input: Input<'_>, root: &Node, facts: &mut Facts) {
     let Some(http) = get_ci(root, "http") else {
         return;
     };
