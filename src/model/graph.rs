@@ -124,6 +124,8 @@ pub struct Endpoint {
 #[derive(Clone, Debug)]
 pub struct Call {
     pub fact: CallFact,
+    /// The component whose code sends it (by its file), which may have no routes itself.
+    pub owner: String,
 }
 
 /// The whole repository as one path/method graph.

@@ -482,10 +482,14 @@ fn analyse_call(
             return result;
         }
     };
+    let host = match origin {
+        Some(o) => crate::sim::host_of(o),
+        None => page_host(graph, &graph.call(id).owner),
+    };
     let request = Request {
         method: call.method,
         path: path.clone(),
-        host: origin.as_deref().and_then(crate::sim::host_of),
+        host,
     };
     result.request = Some(request.clone());
     let entries = match entries_for(graph, origin.as_deref()) {
@@ -506,6 +510,27 @@ fn analyse_call(
         result.trace = Some(t);
     }
     result
+}
+
+/// The host a same-origin request of `owner`'s pages carries: the host of the edge routes
+/// that send to `owner` (Traefik `Host(`dashboard.example.com`)` → the frontend's nginx),
+/// when they name exactly one.
+fn page_host(graph: &Graph, owner: &str) -> Option<String> {
+    let id = graph.find(owner)?;
+    let mut hosts: Vec<&String> = graph
+        .routes
+        .iter()
+        .filter(|r| graph.component(r.component).role == crate::model::graph::Role::Edge)
+        .filter(|r| r.dest == crate::model::graph::Dest::Component(id))
+        .flat_map(|r| &r.fact.hosts)
+        .filter(|h| !h.contains('*'))
+        .collect();
+    hosts.sort();
+    hosts.dedup();
+    match hosts.as_slice() {
+        [one] => Some((*one).clone()),
+        _ => None,
+    }
 }
 
 /// Where a request enters: the component an absolute URL's origin names

@@ -38,6 +38,7 @@ pub fn extract(input: Input<'_>) -> Facts {
             }
             return;
         };
+        let mut labelled: Vec<(&str, &Node)> = Vec::new();
         for (key, service) in entries {
             let Some(name) = key.as_str() else { continue };
             let mut aliases: Vec<String> = Vec::new();
@@ -64,7 +65,7 @@ pub fn extract(input: Input<'_>) -> Facts {
                 None => None,
             };
             if let Some(labels) = service.get("labels") {
-                crate::sources::edge::traefik_labels::read(input, name, labels, facts);
+                labelled.push((name, labels));
             }
             let vars = environment(service);
             if !vars.is_empty() {
@@ -98,6 +99,7 @@ pub fn extract(input: Input<'_>) -> Facts {
                 span: input.node_span(key),
             });
         }
+        crate::sources::edge::traefik_labels::read_all(input, &labelled, facts);
     });
     facts
 }

@@ -12,6 +12,7 @@
 //! default (the host's environment is not seen); a bare `${VAR}` stays as written.
 
 use crate::sources::{facts::Facts, input::Input};
+
 use crate::tree::{Node, Range, Value};
 
 /// Options that are lists in the dynamic configuration, comma-separated in a label.
@@ -23,12 +24,43 @@ const LIST_FIELDS: &[&str] = &[
     "sourceRange",
 ];
 
-/// Reads the Traefik labels of the compose service `container` (`labels:` as a mapping or a
-/// list of `key=value`).
-pub fn read(input: Input<'_>, container: &str, labels: &Node, facts: &mut Facts) {
+/// Reads the Traefik labels of a compose file's services (`(service, labels:)`, each a
+/// mapping or a list of `key=value`). The Docker provider is one namespace: a router of one
+/// container may use a middleware another container's labels define.
+pub fn read_all(input: Input<'_>, containers: &[(&str, &Node)], facts: &mut Facts) {
+    let trees: Vec<Node> = containers
+        .iter()
+        .filter_map(|(name, labels)| container_tree(input, name, labels))
+        .collect();
+    let Some(first) = trees.first() else {
+        return;
+    };
+    let mut root = Node {
+        value: Value::Map(Vec::new()),
+        range: first.range,
+    };
+    for tree in &trees {
+        for section in ["routers", "middlewares", "services"] {
+            let Some(Value::Map(entries)) = child(tree, &["http", section]).map(|n| &n.value)
+            else {
+                continue;
+            };
+            for (k, v) in entries {
+                if let Some(name) = k.as_str() {
+                    insert(&mut root, &["http", section, name], v.clone());
+                }
+            }
+        }
+    }
+    super::traefik::file_provider(input, &root, facts);
+}
+
+/// One container's labels as a dynamic-configuration tree, `None` when it has no Traefik
+/// labels or turns Traefik off.
+fn container_tree(input: Input<'_>, container: &str, labels: &Node) -> Option<Node> {
     let pairs = label_pairs(input, labels);
     if pairs.is_empty() {
-        return;
+        return None;
     }
     let enabled = pairs
         .iter()
@@ -36,7 +68,7 @@ pub fn read(input: Input<'_>, container: &str, labels: &Node, facts: &mut Facts)
         .and_then(|(_, v)| v.as_str())
         .is_none_or(|v| !v.trim().eq_ignore_ascii_case("false"));
     if !enabled {
-        return;
+        return None;
     }
     let mut root = Node {
         value: Value::Map(Vec::new()),
@@ -144,7 +176,21 @@ pub fn read(input: Input<'_>, container: &str, labels: &Node, facts: &mut Facts)
             }
         }
     }
-    super::traefik::file_provider(input, &root, facts);
+    Some(root)
+}
+
+fn child<'n>(root: &'n Node, path: &[&str]) -> Option<&'n Node> {
+    let mut node = root;
+    for part in path {
+        let Value::Map(entries) = &node.value else {
+            return None;
+        };
+        node = entries
+            .iter()
+            .find(|(k, _)| k.as_str().is_some_and(|k| k.eq_ignore_ascii_case(part)))
+            .map(|(_, v)| v)?;
+    }
+    Some(node)
 }
 
 /// `(key, value)` of every `traefik.*` label, the value's range inside the label text.
