@@ -6,7 +6,10 @@ pub mod cd;
 pub mod object;
 
 use crate::sources::edge::{gateway_api, ingress, istio, kong, traefik};
-use crate::sources::facts::{ComponentFact, ComponentKind, Facts, SelectorFact, WorkloadFact};
+use crate::sources::facts::{
+    ComponentFact, ComponentKind, Facts, InlinePatch, PatchEntry, PatchTarget, SelectorFact,
+    WorkloadFact,
+};
 use crate::sources::input::Input;
 use crate::tree::Node;
 use object::Object;
@@ -146,12 +149,33 @@ fn kustomization(input: Input<'_>, node: &Node, facts: &mut Facts) {
             },
         }
     }
-    for key in ["patches", "patchesStrategicMerge", "patchesJson6902"] {
+    // kustomize applies `patchesStrategicMerge`, then `patches`, then (after the names are
+    // prefixed) `patchesJson6902`.
+    for key in ["patchesStrategicMerge", "patches", "patchesJson6902"] {
         for p in node.get(key).and_then(Node::as_seq).unwrap_or_default() {
             // A file name, or an entry whose `path` names one (inline `patch:` is no file).
-            if let Some(path) = p.as_str().or_else(|| p.get("path").and_then(Node::as_str)) {
+            let path = match p.as_str() {
+                // A `patchesStrategicMerge` entry may be the patch itself.
+                Some(s) if s.contains('\n') => None,
+                Some(_) => Some(p),
+                None => p.get("path").filter(|n| n.as_str().is_some()),
+            };
+            if let Some(path) = path.and_then(Node::as_str) {
                 k.patches.push(path.to_owned());
             }
+            let inline = match p.as_str() {
+                Some(s) if s.contains('\n') => Some(p),
+                Some(_) => None,
+                None => p.get("patch").filter(|n| n.as_str().is_some()),
+            };
+            let target = p.get("target").filter(|t| t.as_map().is_some());
+            k.patch_entries.push(PatchEntry {
+                path: path.and_then(|n| Some((n.as_str()?.to_owned(), input.node_span(n)))),
+                inline: inline.and_then(|n| Some(inline_patch(input.text, n.as_str()?, n))),
+                target: target.map(|t| patch_target(input, t)),
+                json6902: key == "patchesJson6902",
+                span: input.node_span(p),
+            });
         }
     }
     let text = |key: &str| node.get(key).and_then(Node::as_str).map(str::to_owned);
@@ -159,6 +183,61 @@ fn kustomization(input: Input<'_>, node: &Node, facts: &mut Facts) {
     k.name_suffix = text("nameSuffix").unwrap_or_default();
     k.namespace = text("namespace");
     facts.kustomization = Some(k);
+}
+
+/// A `target:` selector.
+fn patch_target(input: Input<'_>, t: &Node) -> PatchTarget {
+    let text = |key: &str| t.get(key).and_then(Node::scalar_text);
+    PatchTarget {
+        group: text("group"),
+        version: text("version"),
+        kind: text("kind"),
+        name: text("name"),
+        namespace: text("namespace"),
+        label_selector: text("labelSelector"),
+        annotation_selector: text("annotationSelector"),
+        span: input.node_span(t),
+    }
+}
+
+/// An inline patch's text, with where each of its lines sits in the kustomization: a block
+/// scalar's lines are the file's lines without their indentation, found in order.
+fn inline_patch(file: &str, text: &str, node: &Node) -> InlinePatch {
+    let mut lines = Vec::new();
+    let mut cursor = node.range.start.min(file.len());
+    let mut at = 0usize;
+    for line in text.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        let found = if content.trim().is_empty() {
+            None
+        } else {
+            file.get(cursor..)
+                .and_then(|rest| rest.find(content))
+                .map(|i| cursor + i)
+        };
+        match found {
+            Some(pos) => {
+                lines.push((at, pos));
+                cursor = pos + content.len();
+            }
+            None => lines.push((at, cursor)),
+        }
+        at += line.len();
+    }
+    InlinePatch {
+        text: text.to_owned(),
+        lines,
+    }
+}
+
+/// Extracts the objects of already parsed (and patched) documents of a manifest: what a
+/// kustomization renders from it.
+pub fn extract_documents(input: Input<'_>, docs: &[Node]) -> Facts {
+    let mut facts = Facts::default();
+    for doc in docs {
+        visit(input, doc, &mut facts, 0);
+    }
+    facts
 }
 
 /// A `Service` is a name other layers forward to: `blog-service`, `blog-service.blog`,
