@@ -399,7 +399,7 @@ pub struct PatchTarget {
     pub namespace: Option<String>,
     pub label_selector: Option<String>,
     pub annotation_selector: Option<String>,
-    /// The `target:` mapping.
+    /// The target's `name`, else the `target:` mapping.
     pub span: Span,
 }
 

@@ -196,7 +196,8 @@ fn patch_target(input: Input<'_>, t: &Node) -> PatchTarget {
         namespace: text("namespace"),
         label_selector: text("labelSelector"),
         annotation_selector: text("annotationSelector"),
-        span: input.node_span(t),
+        // Where a target that matches nothing is reported: its name, the selector else.
+        span: input.node_span(t.get("name").unwrap_or(t)),
     }
 }
 
