@@ -7,7 +7,10 @@
 //! manifest outside every kustomization's folder is applied as written; each top-level kustomization (one no
 //! other kustomization includes) is its own deployment. A manifest in a kustomization's folder
 //! that no kustomization lists (a stale file, a patch) is not deployed: it only lends objects
-//! nothing deployed is named like. Works on extracted facts; reads no file.
+//! nothing deployed is named like. A kustomization's patches ([`crate::deployment::patch`])
+//! apply to the documents it renders before its own renaming; a manifest a patch changes is
+//! read again from its patched documents. Works on extracted facts and the texts already read;
+//! reads no file.
 
 use std::collections::{BTreeMap, BTreeSet};
 
