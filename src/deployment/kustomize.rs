@@ -374,7 +374,7 @@ fn patched(
             .facts
             .kustomization
             .as_ref()
-            .is_some_and(|k| !k.patch_entries.is_empty());
+            .is_some_and(|k| !k.component && !k.patch_entries.is_empty());
         own || (depth < 16
             && children.get(&k).is_some_and(|(subs, _)| {
                 subs.iter()
@@ -458,7 +458,14 @@ fn render(
             }
         }
     };
-    for entry in &kust.patch_entries {
+    // A component's patches apply to what the kustomization listing it renders, not to the
+    // component alone; `components:` is not read yet, so they are not applied.
+    let entries = if kust.component {
+        &[][..]
+    } else {
+        &kust.patch_entries[..]
+    };
+    for entry in entries {
         // `patchesJson6902` runs after the names are prefixed.
         if entry.json6902 && !renamed {
             rename(&mut out);

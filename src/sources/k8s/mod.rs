@@ -179,6 +179,7 @@ fn kustomization(input: Input<'_>, node: &Node, facts: &mut Facts) {
         }
     }
     let text = |key: &str| node.get(key).and_then(Node::as_str).map(str::to_owned);
+    k.component = text("kind").as_deref() == Some("Component");
     k.name_prefix = text("namePrefix").unwrap_or_default();
     k.name_suffix = text("nameSuffix").unwrap_or_default();
     k.namespace = text("namespace");
