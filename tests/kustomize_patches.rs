@@ -158,3 +158,41 @@ fn a_patch_that_cannot_apply_is_a_problem_at_it_and_the_rest_is_checked() {
         ]
     );
 }
+
+#[test]
+fn legacy_patch_fields_apply_the_same_patches() {
+    // `patchesStrategicMerge` names the merge patch file; `patchesJson6902` a JSON operations
+    // file (no manifest: read only because the kustomization names it), applied after the
+    // names are prefixed and still found by the name as written.
+    let dir = variant("kpatch-legacy", |k| {
+        let at = k.find("patches:\n").expect("patches");
+        format!(
+            "{}patchesStrategicMerge:\n  - patches/routes.yaml\npatchesJson6902:\n  - target:\n      group: networking.istio.io\n      version: v1beta1\n      kind: VirtualService\n      name: blog-vs\n    path: patches/gateways.yaml\n",
+            &k[..at]
+        )
+    });
+    std::fs::write(
+        dir.join("deploy/overlays/gcp/patches/gateways.yaml"),
+        "- op: replace\n  path: /spec/gateways/0\n  value: prod-blog-gateway\n",
+    )
+    .expect("write ops");
+    let (code, v) = check_json(&dir);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(summarize(&v), Vec::<String>::new());
+    // A pointer to nothing in the operations file is reported in that file.
+    std::fs::write(
+        dir.join("deploy/overlays/gcp/patches/gateways.yaml"),
+        "- op: replace\n  path: /spec/gateways/3\n  value: prod-blog-gateway\n",
+    )
+    .expect("write ops");
+    let (_, v) = check_json(&dir);
+    assert_eq!(
+        locations(&v),
+        [
+            "parse-error deploy/overlays/gcp/patches/gateways.yaml:2:9",
+            "unbound-route deploy/overlays/gcp/patches/routes.yaml:9:13",
+            "no-route frontend/src/api.js:1:34",
+            "no-route frontend/src/api.js:3:39",
+        ]
+    );
+}
