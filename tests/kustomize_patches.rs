@@ -196,3 +196,29 @@ fn legacy_patch_fields_apply_the_same_patches() {
         ]
     );
 }
+
+#[test]
+fn a_components_patches_apply_to_what_the_kustomization_listing_it_renders() {
+    // The JSON patch moved into a kustomize Component the overlay lists: it patches the
+    // overlay's VirtualService, and the component is no deployment of its own.
+    let dir = variant("kpatch-component", |k| {
+        let at = k
+            .find("  # namePrefix renames the Gateway")
+            .expect("the JSON patch");
+        format!(
+            "{}components:\n  - ../../components/gateway-fix\n",
+            &k[..at]
+        )
+    });
+    std::fs::create_dir_all(dir.join("deploy/components/gateway-fix")).expect("mkdir");
+    std::fs::write(
+        dir.join("deploy/components/gateway-fix/kustomization.yaml"),
+        "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n  - patch: |-\n      - op: replace\n        path: /spec/gateways\n        value: [prod-blog-gateway]\n    target:\n      kind: VirtualService\n      name: blog-vs\n",
+    )
+    .expect("write component");
+    let (code, v) = check_json(&dir);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(summarize(&v), Vec::<String>::new());
+    let run = routelint(&["deployments", dir.to_str().unwrap_or("")]);
+    assert!(run.stdout.ends_with("1 deployment\n"), "{}", run.stdout);
+}

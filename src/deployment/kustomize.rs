@@ -200,6 +200,12 @@ pub fn deployments(files: Vec<FileFacts>, sources: &SourceMap) -> Deployments {
                 manifests.push(m);
             }
         }
+        // Components render inside the kustomization that lists them.
+        for (c, _) in &k.components {
+            if let Some(&sub) = kusts.get(&join(dir, c)) {
+                subs.push(sub);
+            }
+        }
         children.insert(ki, (subs, manifests));
     }
     // Patch files are patches, not objects: they lend nothing.
@@ -374,7 +380,7 @@ fn patched(
             .facts
             .kustomization
             .as_ref()
-            .is_some_and(|k| !k.component && !k.patch_entries.is_empty());
+            .is_some_and(|k| !k.patch_entries.is_empty());
         own || (depth < 16
             && children.get(&k).is_some_and(|(subs, _)| {
                 subs.iter()
@@ -384,7 +390,17 @@ fn patched(
     if !patches_below(files, children, top, 0) {
         return BTreeMap::new();
     }
-    let resources = render(files, children, top, texts, problems, 0);
+    let mut resources = Vec::new();
+    render_into(
+        files,
+        children,
+        top,
+        texts,
+        problems,
+        0,
+        None,
+        &mut resources,
+    );
     let changed: BTreeSet<usize> = resources
         .iter()
         .filter(|r| r.changed)
@@ -407,21 +423,28 @@ fn patched(
         .collect()
 }
 
-/// Everything kustomization `k` renders, its bases' first, with its patches applied. The
-/// names it tracks are only to match targets: facts are renamed afterwards ([`rendered`]).
-fn render(
+/// Adds to `out` everything kustomization `k` renders (its resources, its bases', then its
+/// components'), with its patches applied. A kustomization's patches and renaming apply to
+/// what it renders; a component's (`listed_in`: where the listing kustomization's objects
+/// start in `out`) to everything the kustomization listing it renders so far, as kustomize
+/// applies them. The names it tracks are only to match targets: facts are renamed afterwards
+/// ([`rendered`]).
+#[allow(clippy::too_many_arguments)]
+fn render_into(
     files: &[FileFacts],
     children: &BTreeMap<usize, (Vec<usize>, Vec<usize>)>,
     k: usize,
     texts: &BTreeMap<&str, (FileId, &str)>,
     problems: &mut Vec<Problem>,
     depth: usize,
-) -> Vec<Resource> {
+    listed_in: Option<usize>,
+    out: &mut Vec<Resource>,
+) {
     let (Some(kust), Some((subs, manifests))) = (&files[k].facts.kustomization, children.get(&k))
     else {
-        return Vec::new();
+        return;
     };
-    let mut out = Vec::new();
+    let own = out.len();
     for &m in manifests {
         let Some((_, text)) = texts.get(files[m].display.as_str()) else {
             continue;
@@ -441,13 +464,39 @@ fn render(
         );
     }
     if depth < 16 {
-        for &s in subs {
-            out.extend(render(files, children, s, texts, problems, depth + 1));
+        // Bases first, then components (which see what the bases render).
+        let is_component = |s: usize| {
+            files[s]
+                .facts
+                .kustomization
+                .as_ref()
+                .is_some_and(|k| k.component)
+        };
+        for &s in subs.iter().filter(|&&s| !is_component(s)) {
+            render_into(files, children, s, texts, problems, depth + 1, None, out);
+        }
+        for &s in subs.iter().filter(|&&s| is_component(s)) {
+            render_into(
+                files,
+                children,
+                s,
+                texts,
+                problems,
+                depth + 1,
+                Some(own),
+                out,
+            );
         }
     }
+    // A component nothing lists patches nothing: it is no deployment of its own to kustomize.
+    let scope = match (kust.component, listed_in) {
+        (true, Some(start)) => start,
+        (true, None) => return,
+        (false, _) => own,
+    };
     let dir = dir_of(&files[k].display);
     let mut renamed = false;
-    let rename = |out: &mut Vec<Resource>| {
+    let rename = |out: &mut [Resource]| {
         for r in out.iter_mut() {
             r.name = r
                 .name
@@ -458,17 +507,10 @@ fn render(
             }
         }
     };
-    // A component's patches apply to what the kustomization listing it renders, not to the
-    // component alone; `components:` is not read yet, so they are not applied.
-    let entries = if kust.component {
-        &[][..]
-    } else {
-        &kust.patch_entries[..]
-    };
-    for entry in entries {
+    for entry in &kust.patch_entries {
         // `patchesJson6902` runs after the names are prefixed.
         if entry.json6902 && !renamed {
-            rename(&mut out);
+            rename(&mut out[scope..]);
             renamed = true;
         }
         let file = entry.path.as_ref().and_then(|(p, _)| {
@@ -478,14 +520,13 @@ fn render(
                 .map(|(d, (id, t))| (*id, *d, *t))
         });
         match patch::read(entry, file) {
-            Ok(p) => patch::apply(&p, &mut out, problems),
+            Ok(p) => patch::apply(&p, &mut out[scope..], problems),
             Err(p) => problems.push(p),
         }
     }
     if !renamed {
-        rename(&mut out);
+        rename(&mut out[scope..]);
     }
-    out
 }
 
 /// A manifest's facts read again from its patched documents. Problems the patched values

@@ -360,8 +360,10 @@ pub struct Kustomization {
     /// Every patch entry, in the order kustomize applies them: `patchesStrategicMerge`, then
     /// `patches`, then `patchesJson6902`.
     pub patch_entries: Vec<PatchEntry>,
-    /// A `kind: Component` (kustomize.config.k8s.io/v1alpha1): its patches apply only inside
-    /// a kustomization that lists it under `components:`, which routelint does not read yet.
+    /// `components:` entries, relative to the kustomization's directory.
+    pub components: Vec<(String, Span)>,
+    /// A `kind: Component` (kustomize.config.k8s.io/v1alpha1): its resources and patches apply
+    /// inside the kustomization that lists it under `components:`.
     pub component: bool,
     pub name_prefix: String,
     pub name_suffix: String,

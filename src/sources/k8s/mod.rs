@@ -126,18 +126,24 @@ fn unknown_version(obj: &Object<'_>) -> Option<&'static str> {
     (kinds.contains(&obj.kind) && !versions.contains(&version)).then_some(known)
 }
 
-/// `resources`, `bases`, `namePrefix`, `nameSuffix`, `namespace` of a kustomization.
+/// `resources`, `bases`, `components`, the patches, `namePrefix`, `nameSuffix`, `namespace` of
+/// a kustomization.
 fn kustomization(input: Input<'_>, node: &Node, facts: &mut Facts) {
     let mut k = crate::sources::facts::Kustomization::default();
-    for key in ["resources", "bases"] {
+    for key in ["resources", "bases", "components"] {
         match node.get(key) {
             None => {}
             Some(list) => match list.as_seq() {
-                Some(items) => k.resources.extend(
-                    items
+                Some(items) => {
+                    let listed = items
                         .iter()
-                        .filter_map(|i| i.as_str().map(|s| (s.to_owned(), input.node_span(i)))),
-                ),
+                        .filter_map(|i| i.as_str().map(|s| (s.to_owned(), input.node_span(i))));
+                    if key == "components" {
+                        k.components.extend(listed);
+                    } else {
+                        k.resources.extend(listed);
+                    }
+                }
                 None if list.is_null() => {}
                 None => facts.problem(
                     input.node_span(list),
