@@ -2,7 +2,9 @@
 //! lists and strategic-merge documents, selected by `target:` or by the patch's own identity.
 //!
 //! What kustomize does, and so what this does (kubectl.docs.kubernetes.io, kustomization
-//! `patches`; kustomize issues #316, #972, #1082, fixed in v2.1.0 by #1183):
+//! `patches`; kustomize issues #316, #972, #1082, fixed in v2.1.0 by #1183; the transformer
+//! order of `KustTarget.configureBuiltinTransformers` in kustomize's api/internal/target:
+//! PatchStrategicMerge, Patch, Namespace, Prefix, Suffix, Labels, Annotations, PatchJson6902):
 //! - a kustomization's patches apply to everything it renders (its resources and what its bases
 //!   render, bases' own patches applied first), in the order `patchesStrategicMerge`,
 //!   `patches`, then, after the names are prefixed, `patchesJson6902`;
