@@ -132,6 +132,7 @@ fn a_patch_that_cannot_apply_is_a_problem_at_it_and_the_rest_is_checked() {
     target:
       kind: VirtualService
       name: blog-vs
+  - path: patches/timeouts.yaml
 "
         )
     });
@@ -142,6 +143,7 @@ fn a_patch_that_cannot_apply_is_a_problem_at_it_and_the_rest_is_checked() {
         [
             "parse-error deploy/overlays/gcp/kustomization.yaml:27:13",
             "parse-error deploy/overlays/gcp/kustomization.yaml:30:15",
+            "parse-error deploy/overlays/gcp/kustomization.yaml:35:11",
         ]
     );
     let messages: Vec<&str> = v["findings"]
@@ -155,6 +157,7 @@ fn a_patch_that_cannot_apply_is_a_problem_at_it_and_the_rest_is_checked() {
         [
             "cannot read deploy/overlays/gcp/kustomization.yaml: kustomize patch targets VirtualService search-vs, which this kustomization does not render: nothing is patched",
             "cannot read deploy/overlays/gcp/kustomization.yaml: kustomize patch cannot apply to VirtualService blog-vs: `replace /spec/tcp/0/route`: it does not exist; it is checked unpatched",
+            "cannot read deploy/overlays/gcp/kustomization.yaml: kustomize patch `patches/timeouts.yaml` is not in the repository: the objects it patches are checked unpatched",
         ]
     );
 }
