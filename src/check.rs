@@ -175,6 +175,7 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
         .map(|f| sources.add(f.cand.display.clone(), &f.cand.path, f.text.clone()))
         .collect();
     let facts = extract_all(&files, &ids, &walked.projects, &client);
+    load_patches(&facts, &files, &mut sources);
 
     let mut summary = Summary {
         files: read_files,
@@ -186,12 +187,13 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
         .iter()
         .map(|f| f.facts.unresolved_endpoints.len())
         .sum();
-    let problems: Vec<Problem> = facts
+    let mut problems: Vec<Problem> = facts
         .iter()
         .flat_map(|f| f.facts.problems.iter().cloned())
         .collect();
     // Each kustomize overlay is its own deployment: check each, then merge their findings.
-    let deployments = crate::deployment::kustomize::deployments(facts);
+    let deployments = crate::deployment::kustomize::deployments(facts, &sources);
+    problems.extend(deployments.problems.iter().cloned());
     let shown =
         match &opts.deployment {
             Some(wanted) => crate::deployment::cd::select(&deployments.list, wanted, &base)
@@ -410,6 +412,32 @@ fn note_assumed(
             if (traced.contains(id) || routed) && !f.notes.contains(note) {
                 f.notes.push(note.clone());
             }
+        }
+    }
+}
+
+/// Reads the patch files kustomizations name that the walk did not keep (a JSON 6902
+/// operations list is no manifest): the deployments apply them, and point into them.
+fn load_patches(facts: &[FileFacts], files: &[Read], sources: &mut SourceMap) {
+    let known: std::collections::BTreeSet<String> =
+        sources.files().iter().map(|f| f.display.clone()).collect();
+    let mut wanted: BTreeMap<String, std::path::PathBuf> = BTreeMap::new();
+    for (f, read) in facts.iter().zip(files) {
+        let Some(k) = &f.facts.kustomization else {
+            continue;
+        };
+        let dir = f.display.rsplit_once('/').map_or("", |(d, _)| d);
+        let disk_dir = read.cand.path.parent().unwrap_or(std::path::Path::new("."));
+        for (rel, _) in k.patch_entries.iter().filter_map(|e| e.path.as_ref()) {
+            let display = crate::deployment::kustomize::join(dir, rel);
+            if !known.contains(&display) && !rel.contains("://") {
+                wanted.entry(display).or_insert_with(|| disk_dir.join(rel));
+            }
+        }
+    }
+    for (display, path) in wanted {
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            sources.add(display, &path, Arc::new(text));
         }
     }
 }

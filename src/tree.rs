@@ -147,6 +147,43 @@ impl Node {
     }
 }
 
+/// Nodes a kustomize patch brings into another file's document carry the patch file's id
+/// above this bit of their offsets (plus one, so that zero means "this file").
+pub const ORIGIN_SHIFT: u32 = 32;
+
+/// The file and offset an offset encodes when it came from another file.
+pub fn origin_of(offset: usize) -> Option<(crate::source_file::FileId, usize)> {
+    let wide = offset as u64;
+    let id = wide >> ORIGIN_SHIFT;
+    (id > 0).then(|| {
+        (
+            crate::source_file::FileId(u32::try_from(id - 1).unwrap_or(u32::MAX)),
+            (wide & ((1u64 << ORIGIN_SHIFT) - 1)) as usize,
+        )
+    })
+}
+
+impl Node {
+    /// Marks every offset of the tree as one of `file` (see [`ORIGIN_SHIFT`]); `map` first
+    /// turns each offset into one of that file.
+    pub fn relocate(&mut self, file: crate::source_file::FileId, map: &dyn Fn(usize) -> usize) {
+        let base = (u64::from(file.0) + 1) << ORIGIN_SHIFT;
+        let at = |o: usize| usize::try_from(base + map(o) as u64).unwrap_or(o);
+        self.range = Range {
+            start: at(self.range.start),
+            end: at(self.range.end),
+        };
+        match &mut self.value {
+            Value::Seq(items) => items.iter_mut().for_each(|n| n.relocate(file, map)),
+            Value::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+                k.relocate(file, map);
+                v.relocate(file, map);
+            }),
+            _ => {}
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // YAML
 

@@ -7,13 +7,18 @@
 //! manifest outside every kustomization's folder is applied as written; each top-level kustomization (one no
 //! other kustomization includes) is its own deployment. A manifest in a kustomization's folder
 //! that no kustomization lists (a stale file, a patch) is not deployed: it only lends objects
-//! nothing deployed is named like. Works on extracted facts; reads no file.
+//! nothing deployed is named like. A kustomization's patches ([`crate::deployment::patch`])
+//! apply to the documents it renders before its own renaming; a manifest a patch changes is
+//! read again from its patched documents. Works on extracted facts and the texts already read;
+//! reads no file.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::deployment::patch::{self, Resource};
 use crate::model::topology::FileFacts;
-use crate::source_file::{FileId, Span};
-use crate::sources::facts::{CdSource, CdTool, ComponentKind, Dialect, Target};
+use crate::source_file::{FileId, SourceMap, Span};
+use crate::sources::facts::{CdSource, CdTool, ComponentKind, Dialect, Problem, Target};
+use crate::tree::Node;
 
 /// One deployment: its name (the top kustomization's directory) and the facts as deployed.
 #[derive(Debug)]
@@ -73,6 +78,8 @@ pub struct Deployments {
     pub default_by: Option<DeployedBy>,
     /// CD sources whose path is no kustomization of the repository.
     pub unmatched: Vec<CdSource>,
+    /// Patches that cannot apply, at the patch (each once, whichever deployments render it).
+    pub problems: Vec<Problem>,
 }
 
 /// A deployment to render: its top kustomization, how each manifest it lists is renamed, what
@@ -102,7 +109,7 @@ fn dir_of(display: &str) -> &str {
 }
 
 /// `a/b` + `../c/x.yaml` → `a/c/x.yaml`.
-fn join(dir: &str, rel: &str) -> String {
+pub fn join(dir: &str, rel: &str) -> String {
     let mut parts: Vec<&str> = if dir.is_empty() {
         Vec::new()
     } else {
@@ -123,7 +130,7 @@ fn join(dir: &str, rel: &str) -> String {
 /// Splits the repository into deployments. Without kustomizations there is one, as written.
 /// A kustomization is a deployment when no other includes it, or when a CD object deploys it
 /// (then as that object renders it: ArgoCD's `kustomize.namePrefix` around its own).
-pub fn deployments(files: Vec<FileFacts>) -> Deployments {
+pub fn deployments(files: Vec<FileFacts>, sources: &SourceMap) -> Deployments {
     let kusts: BTreeMap<String, usize> = files
         .iter()
         .enumerate()
@@ -166,6 +173,7 @@ pub fn deployments(files: Vec<FileFacts>) -> Deployments {
             default: 0,
             default_by,
             unmatched,
+            problems: Vec::new(),
         };
     }
     let by_display: BTreeMap<&str, usize> = files
@@ -190,6 +198,12 @@ pub fn deployments(files: Vec<FileFacts>) -> Deployments {
                 subs.push(sub);
             } else if let Some(&m) = by_display.get(path.as_str()) {
                 manifests.push(m);
+            }
+        }
+        // Components render inside the kustomization that lists them.
+        for (c, _) in &k.components {
+            if let Some(&sub) = kusts.get(&join(dir, c)) {
+                subs.push(sub);
             }
         }
         children.insert(ki, (subs, manifests));
@@ -261,18 +275,31 @@ pub fn deployments(files: Vec<FileFacts>) -> Deployments {
         && plans
             .iter()
             .all(|(_, m, _, _)| m.values().all(Rename::is_identity));
+    let texts: BTreeMap<&str, (FileId, &str)> = sources
+        .files()
+        .iter()
+        .map(|f| (f.display.as_str(), (f.id, f.text.as_str())))
+        .collect();
+    let mut problems: Vec<Problem> = Vec::new();
     let list: Vec<Deployment> = plans
         .into_iter()
         .map(|(top, renames, deployed_by, tell_by)| {
+            let patched = patched(&files, &children, top, &texts, &mut problems);
             let mut deployed: Vec<FileFacts> = files
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| {
                     (!covered.contains(i) && !unlisted.contains(i)) || renames.contains_key(i)
                 })
-                .map(|(i, f)| match renames.get(&i) {
-                    Some(r) => rendered(f, r),
-                    None => clone_facts(f),
+                .map(|(i, f)| {
+                    let f = match patched.get(&i) {
+                        Some(docs) => reread(f, docs, &texts, &mut problems),
+                        None => clone_facts(f),
+                    };
+                    match renames.get(&i) {
+                        Some(r) => rendered(&f, r),
+                        None => f,
+                    }
                 })
                 .collect();
             let has_content = renames.keys().any(|&i| {
@@ -323,11 +350,207 @@ pub fn deployments(files: Vec<FileFacts>) -> Deployments {
         })
         .collect();
     let (default, default_by) = crate::deployment::cd::default_of(&list);
+    let mut seen = BTreeSet::new();
+    problems.retain(|p| seen.insert((p.span, p.message.clone())));
     Deployments {
         list,
         default,
         default_by,
         unmatched,
+        problems,
+    }
+}
+
+/// The documents of each manifest a deployment renders that its kustomizations' patches
+/// change (the others render as written). Empty when no kustomization of it patches.
+fn patched(
+    files: &[FileFacts],
+    children: &BTreeMap<usize, (Vec<usize>, Vec<usize>)>,
+    top: usize,
+    texts: &BTreeMap<&str, (FileId, &str)>,
+    problems: &mut Vec<Problem>,
+) -> BTreeMap<usize, Vec<Node>> {
+    fn patches_below(
+        files: &[FileFacts],
+        children: &BTreeMap<usize, (Vec<usize>, Vec<usize>)>,
+        k: usize,
+        depth: usize,
+    ) -> bool {
+        let own = files[k]
+            .facts
+            .kustomization
+            .as_ref()
+            .is_some_and(|k| !k.patch_entries.is_empty());
+        own || (depth < 16
+            && children.get(&k).is_some_and(|(subs, _)| {
+                subs.iter()
+                    .any(|&s| patches_below(files, children, s, depth + 1))
+            }))
+    }
+    if !patches_below(files, children, top, 0) {
+        return BTreeMap::new();
+    }
+    let mut resources = Vec::new();
+    render_into(
+        files,
+        children,
+        top,
+        texts,
+        problems,
+        0,
+        None,
+        &mut resources,
+    );
+    let changed: BTreeSet<usize> = resources
+        .iter()
+        .filter(|r| r.changed)
+        .map(|r| r.manifest)
+        .collect();
+    let mut out: BTreeMap<usize, Vec<(usize, Node)>> = BTreeMap::new();
+    for r in resources {
+        if changed.contains(&r.manifest) && !r.deleted {
+            out.entry(r.manifest).or_default().push((r.doc, r.node));
+        }
+    }
+    for m in &changed {
+        out.entry(*m).or_default();
+    }
+    out.into_iter()
+        .map(|(m, mut docs)| {
+            docs.sort_by_key(|(d, _)| *d);
+            (m, docs.into_iter().map(|(_, n)| n).collect())
+        })
+        .collect()
+}
+
+/// Adds to `out` everything kustomization `k` renders (its resources, its bases', then its
+/// components'), with its patches applied. A kustomization's patches and renaming apply to
+/// what it renders; a component's (`listed_in`: where the listing kustomization's objects
+/// start in `out`) to everything the kustomization listing it renders so far, as kustomize
+/// applies them. The names it tracks are only to match targets: facts are renamed afterwards
+/// ([`rendered`]).
+#[allow(clippy::too_many_arguments)]
+fn render_into(
+    files: &[FileFacts],
+    children: &BTreeMap<usize, (Vec<usize>, Vec<usize>)>,
+    k: usize,
+    texts: &BTreeMap<&str, (FileId, &str)>,
+    problems: &mut Vec<Problem>,
+    depth: usize,
+    listed_in: Option<usize>,
+    out: &mut Vec<Resource>,
+) {
+    let (Some(kust), Some((subs, manifests))) = (&files[k].facts.kustomization, children.get(&k))
+    else {
+        return;
+    };
+    let own = out.len();
+    for &m in manifests {
+        let Some((_, text)) = texts.get(files[m].display.as_str()) else {
+            continue;
+        };
+        let docs: Vec<Node> = if files[m].display.to_ascii_lowercase().ends_with(".json") {
+            crate::tree::parse_json(text).into_iter().collect()
+        } else {
+            crate::tree::parse_yaml(text)
+                .into_iter()
+                .filter_map(|d| d.result.ok())
+                .collect()
+        };
+        out.extend(
+            docs.into_iter()
+                .enumerate()
+                .map(|(d, n)| Resource::new(m, d, n)),
+        );
+    }
+    if depth < 16 {
+        // Bases first, then components (which see what the bases render).
+        let is_component = |s: usize| {
+            files[s]
+                .facts
+                .kustomization
+                .as_ref()
+                .is_some_and(|k| k.component)
+        };
+        for &s in subs.iter().filter(|&&s| !is_component(s)) {
+            render_into(files, children, s, texts, problems, depth + 1, None, out);
+        }
+        for &s in subs.iter().filter(|&&s| is_component(s)) {
+            render_into(
+                files,
+                children,
+                s,
+                texts,
+                problems,
+                depth + 1,
+                Some(own),
+                out,
+            );
+        }
+    }
+    // A component nothing lists patches nothing: it is no deployment of its own to kustomize.
+    let scope = match (kust.component, listed_in) {
+        (true, Some(start)) => start,
+        (true, None) => return,
+        (false, _) => own,
+    };
+    let dir = dir_of(&files[k].display);
+    let mut renamed = false;
+    let rename = |out: &mut [Resource]| {
+        for r in out.iter_mut() {
+            r.name = r
+                .name
+                .as_ref()
+                .map(|n| format!("{}{n}{}", kust.name_prefix, kust.name_suffix));
+            if kust.namespace.is_some() {
+                r.namespace = kust.namespace.clone();
+            }
+        }
+    };
+    for entry in &kust.patch_entries {
+        // `patchesJson6902` runs after the names are prefixed.
+        if entry.json6902 && !renamed {
+            rename(&mut out[scope..]);
+            renamed = true;
+        }
+        let file = entry.path.as_ref().and_then(|(p, _)| {
+            let path = join(dir, p);
+            texts
+                .get_key_value(path.as_str())
+                .map(|(d, (id, t))| (*id, *d, *t))
+        });
+        match patch::read(entry, file) {
+            Ok(p) => patch::apply(&p, &mut out[scope..], problems),
+            Err(p) => problems.push(p),
+        }
+    }
+    if !renamed {
+        rename(&mut out[scope..]);
+    }
+}
+
+/// A manifest's facts read again from its patched documents. Problems the patched values
+/// raise are the patches'; the file's own were reported when it was read.
+fn reread(
+    f: &FileFacts,
+    docs: &[Node],
+    texts: &BTreeMap<&str, (FileId, &str)>,
+    problems: &mut Vec<Problem>,
+) -> FileFacts {
+    let text = texts.get(f.display.as_str()).map_or("", |(_, t)| t);
+    let input = crate::sources::input::Input {
+        file: f.file,
+        path: &f.display,
+        text,
+    };
+    let mut facts = crate::sources::k8s::extract_documents(input, docs);
+    problems.extend(facts.problems.drain(..).filter(|p| p.span.file != f.file));
+    facts.problems = f.facts.problems.clone();
+    FileFacts {
+        file: f.file,
+        display: f.display.clone(),
+        project: f.project.clone(),
+        facts,
     }
 }
 

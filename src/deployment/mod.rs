@@ -5,4 +5,5 @@
 pub mod cd;
 pub mod envsubst;
 pub mod kustomize;
+pub mod patch;
 pub mod workloads;

@@ -8,7 +8,9 @@ declare_rule! {
     /// A file routelint recognised as routing configuration, an API description or client
     /// code, which does not parse or has fields of the wrong type: broken YAML, a
     /// VirtualService whose `http` is not a list, an OpenAPI document that is a list, a Go or
-    /// JavaScript file with a syntax error.
+    /// JavaScript file with a syntax error. Also a kustomize patch that cannot apply: its
+    /// target matches nothing the kustomization renders, its JSON pointer leads nowhere, or
+    /// its file is not there (reported at the patch; the objects are checked unpatched).
     ///
     /// ## Why it matters
     /// What routelint cannot read, it cannot check: routes in that file are missing from the
@@ -16,7 +18,8 @@ declare_rule! {
     ///
     /// ## Fix
     /// Fix the syntax at the location shown, or exclude the file if it is not meant to be
-    /// read (a template, a fixture of another tool).
+    /// read (a template, a fixture of another tool). For a patch, make its target or pointer
+    /// name what the kustomization really renders, or remove the patch.
     pub struct ParseError {
         name: "parse-error",
         code: "RL001",

@@ -357,9 +357,55 @@ pub struct Kustomization {
     /// Patch files (`patches[].path`, `patchesStrategicMerge`, `patchesJson6902[].path`),
     /// relative to the kustomization's directory: patches, not objects.
     pub patches: Vec<String>,
+    /// Every patch entry, in the order kustomize applies them: `patchesStrategicMerge`, then
+    /// `patches`, then `patchesJson6902`.
+    pub patch_entries: Vec<PatchEntry>,
+    /// `components:` entries, relative to the kustomization's directory.
+    pub components: Vec<(String, Span)>,
+    /// A `kind: Component` (kustomize.config.k8s.io/v1alpha1): its resources and patches apply
+    /// inside the kustomization that lists it under `components:`.
+    pub component: bool,
     pub name_prefix: String,
     pub name_suffix: String,
     pub namespace: Option<String>,
+}
+
+/// One patch of a kustomization: where its text is (a file, or inline), what it targets.
+#[derive(Clone, Debug)]
+pub struct PatchEntry {
+    /// `path:` (or a `patchesStrategicMerge` string that names a file), relative to the
+    /// kustomization's directory, with the span of that value.
+    pub path: Option<(String, Span)>,
+    /// An inline patch: its text, and where each of its lines starts in the kustomization
+    /// (offset in the text, offset in the file), so its values point into the file.
+    pub inline: Option<InlinePatch>,
+    pub target: Option<PatchTarget>,
+    /// From `patchesJson6902`: a JSON 6902 operations list, whatever it looks like.
+    pub json6902: bool,
+    /// The entry itself (where a patch that cannot apply is reported without a better place).
+    pub span: Span,
+}
+
+/// An inline `patch:` (or a `patchesStrategicMerge` entry that is a document, not a file).
+#[derive(Clone, Debug)]
+pub struct InlinePatch {
+    pub text: String,
+    /// (offset in `text`, offset in the kustomization file) of each line of `text`.
+    pub lines: Vec<(usize, usize)>,
+}
+
+/// A patch's `target:` selector. `name` and `namespace` are anchored regular expressions.
+#[derive(Clone, Debug, Default)]
+pub struct PatchTarget {
+    pub group: Option<String>,
+    pub version: Option<String>,
+    pub kind: Option<String>,
+    pub name: Option<String>,
+    pub namespace: Option<String>,
+    pub label_selector: Option<String>,
+    pub annotation_selector: Option<String>,
+    /// The target's `name`, else the `target:` mapping.
+    pub span: Span,
 }
 
 /// Which tool says a directory of the repository is deployed.

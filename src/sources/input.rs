@@ -15,8 +15,18 @@ pub struct Input<'a> {
 
 impl Input<'_> {
     /// A span from byte offsets within this file.
+    /// Offsets of nodes a kustomize patch brought in carry their file above 32 bits
+    /// ([`crate::tree::ORIGIN_SHIFT`]): such a span points into the patch.
     pub fn span(&self, start: usize, end: usize) -> Span {
-        Span::new(self.file, start, end)
+        match crate::tree::origin_of(start) {
+            Some((file, start)) => {
+                let end = crate::tree::origin_of(end)
+                    .filter(|(f, _)| *f == file)
+                    .map_or(start, |(_, e)| e);
+                Span::new(file, start, end)
+            }
+            None => Span::new(self.file, start, end),
+        }
     }
 
     /// The span of a node of this file's document tree.

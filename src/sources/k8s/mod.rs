@@ -6,7 +6,10 @@ pub mod cd;
 pub mod object;
 
 use crate::sources::edge::{gateway_api, ingress, istio, kong, traefik};
-use crate::sources::facts::{ComponentFact, ComponentKind, Facts, SelectorFact, WorkloadFact};
+use crate::sources::facts::{
+    ComponentFact, ComponentKind, Facts, InlinePatch, PatchEntry, PatchTarget, SelectorFact,
+    WorkloadFact,
+};
 use crate::sources::input::Input;
 use crate::tree::Node;
 use object::Object;
@@ -123,18 +126,24 @@ fn unknown_version(obj: &Object<'_>) -> Option<&'static str> {
     (kinds.contains(&obj.kind) && !versions.contains(&version)).then_some(known)
 }
 
-/// `resources`, `bases`, `namePrefix`, `nameSuffix`, `namespace` of a kustomization.
+/// `resources`, `bases`, `components`, the patches, `namePrefix`, `nameSuffix`, `namespace` of
+/// a kustomization.
 fn kustomization(input: Input<'_>, node: &Node, facts: &mut Facts) {
     let mut k = crate::sources::facts::Kustomization::default();
-    for key in ["resources", "bases"] {
+    for key in ["resources", "bases", "components"] {
         match node.get(key) {
             None => {}
             Some(list) => match list.as_seq() {
-                Some(items) => k.resources.extend(
-                    items
+                Some(items) => {
+                    let listed = items
                         .iter()
-                        .filter_map(|i| i.as_str().map(|s| (s.to_owned(), input.node_span(i)))),
-                ),
+                        .filter_map(|i| i.as_str().map(|s| (s.to_owned(), input.node_span(i))));
+                    if key == "components" {
+                        k.components.extend(listed);
+                    } else {
+                        k.resources.extend(listed);
+                    }
+                }
                 None if list.is_null() => {}
                 None => facts.problem(
                     input.node_span(list),
@@ -146,19 +155,97 @@ fn kustomization(input: Input<'_>, node: &Node, facts: &mut Facts) {
             },
         }
     }
-    for key in ["patches", "patchesStrategicMerge", "patchesJson6902"] {
+    // kustomize applies `patchesStrategicMerge`, then `patches`, then (after the names are
+    // prefixed) `patchesJson6902`.
+    for key in ["patchesStrategicMerge", "patches", "patchesJson6902"] {
         for p in node.get(key).and_then(Node::as_seq).unwrap_or_default() {
             // A file name, or an entry whose `path` names one (inline `patch:` is no file).
-            if let Some(path) = p.as_str().or_else(|| p.get("path").and_then(Node::as_str)) {
+            let path = match p.as_str() {
+                // A `patchesStrategicMerge` entry may be the patch itself.
+                Some(s) if s.contains('\n') => None,
+                Some(_) => Some(p),
+                None => p.get("path").filter(|n| n.as_str().is_some()),
+            };
+            if let Some(path) = path.and_then(Node::as_str) {
                 k.patches.push(path.to_owned());
             }
+            let inline = match p.as_str() {
+                Some(s) if s.contains('\n') => Some(p),
+                Some(_) => None,
+                None => p.get("patch").filter(|n| n.as_str().is_some()),
+            };
+            let target = p.get("target").filter(|t| t.as_map().is_some());
+            k.patch_entries.push(PatchEntry {
+                path: path.and_then(|n| Some((n.as_str()?.to_owned(), input.node_span(n)))),
+                inline: inline.and_then(|n| Some(inline_patch(input.text, n.as_str()?, n))),
+                target: target.map(|t| patch_target(input, t)),
+                json6902: key == "patchesJson6902",
+                span: input.node_span(p),
+            });
         }
     }
     let text = |key: &str| node.get(key).and_then(Node::as_str).map(str::to_owned);
+    k.component = text("kind").as_deref() == Some("Component");
     k.name_prefix = text("namePrefix").unwrap_or_default();
     k.name_suffix = text("nameSuffix").unwrap_or_default();
     k.namespace = text("namespace");
     facts.kustomization = Some(k);
+}
+
+/// A `target:` selector.
+fn patch_target(input: Input<'_>, t: &Node) -> PatchTarget {
+    let text = |key: &str| t.get(key).and_then(Node::scalar_text);
+    PatchTarget {
+        group: text("group"),
+        version: text("version"),
+        kind: text("kind"),
+        name: text("name"),
+        namespace: text("namespace"),
+        label_selector: text("labelSelector"),
+        annotation_selector: text("annotationSelector"),
+        // Where a target that matches nothing is reported: its name, the selector else.
+        span: input.node_span(t.get("name").unwrap_or(t)),
+    }
+}
+
+/// An inline patch's text, with where each of its lines sits in the kustomization: a block
+/// scalar's lines are the file's lines without their indentation, found in order.
+fn inline_patch(file: &str, text: &str, node: &Node) -> InlinePatch {
+    let mut lines = Vec::new();
+    let mut cursor = node.range.start.min(file.len());
+    let mut at = 0usize;
+    for line in text.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        let found = if content.trim().is_empty() {
+            None
+        } else {
+            file.get(cursor..)
+                .and_then(|rest| rest.find(content))
+                .map(|i| cursor + i)
+        };
+        match found {
+            Some(pos) => {
+                lines.push((at, pos));
+                cursor = pos + content.len();
+            }
+            None => lines.push((at, cursor)),
+        }
+        at += line.len();
+    }
+    InlinePatch {
+        text: text.to_owned(),
+        lines,
+    }
+}
+
+/// Extracts the objects of already parsed (and patched) documents of a manifest: what a
+/// kustomization renders from it.
+pub fn extract_documents(input: Input<'_>, docs: &[Node]) -> Facts {
+    let mut facts = Facts::default();
+    for doc in docs {
+        visit(input, doc, &mut facts, 0);
+    }
+    facts
 }
 
 /// A `Service` is a name other layers forward to: `blog-service`, `blog-service.blog`,
