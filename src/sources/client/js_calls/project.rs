@@ -221,6 +221,54 @@ pub fn extract_set(
         }
     }
 
+    // A generated SDK's base set in one module of an app applies to the SDK calls of every
+    // module of the app.
+    let mut sdk_bases: Vec<(String, super::sdk::SdkBase)> = Vec::new();
+    for (i, o) in outs.iter().enumerate() {
+        for base in &o.sdk_bases {
+            let entry = (project_of(inputs[i].path), base.clone());
+            let same = |(p, (k, b)): &(String, super::sdk::SdkBase)| {
+                *p == entry.0
+                    && *k == entry.1.0
+                    && match (b, &entry.1.1) {
+                        (Ok((x, _)), Ok((y, _))) => x == y,
+                        (x, y) => x == y,
+                    }
+            };
+            if !sdk_bases.iter().any(same) {
+                sdk_bases.push(entry);
+            }
+        }
+    }
+    for (i, out) in outs.iter_mut().enumerate() {
+        let project = project_of(inputs[i].path);
+        for (call, kind, url) in std::mem::take(&mut out.sdk_calls) {
+            let set: Vec<&ModuleBase> = sdk_bases
+                .iter()
+                .filter(|(p, (k, _))| *p == project && *k == kind)
+                .map(|(_, (_, b))| b)
+                .collect();
+            let Some(c) = out.facts.calls.get_mut(call) else {
+                continue;
+            };
+            let why;
+            // A base set to a value routelint cannot see makes it unknown, whatever else sets it.
+            let unknown = set.iter().find_map(|b| b.as_ref().err());
+            let base = match (set.as_slice(), unknown) {
+                ([], _) => continue,
+                (_, Some(e)) => Err(e.as_str()),
+                ([Ok((base, _))], None) => Ok(Some(base.as_slice())),
+                _ => {
+                    why = format!("the app sets {} to different values", kind.setting());
+                    Err(why.as_str())
+                }
+            };
+            if let Some(u) = super::sdk::call_url(base, &url) {
+                c.url = u;
+            }
+        }
+    }
+
     let used: HashSet<(usize, u32)> = outs.iter().flat_map(|o| o.used.iter().copied()).collect();
     for (i, out) in outs.iter_mut().enumerate() {
         for &call in &out.angular {
@@ -329,15 +377,28 @@ impl Plan {
                 resolved(&specs, &|spec: &str| resolve_module(path, spec, index))
             })
             .collect();
-        Plan::new(&skipped, &sends, imports)
+        let barrels: Vec<bool> = modules.iter().map(|(path, _)| is_index(path)).collect();
+        Plan::new(&skipped, &sends, &barrels, imports)
     }
 
-    /// `sends`: the module may send a request by its bytes; `imports`: the project modules
-    /// each one imports.
-    fn new(skipped: &[bool], sends: &[bool], imports: Vec<Vec<usize>>) -> Plan {
+    /// `sends`: the module may send a request by its bytes; `barrels`: the module is an
+    /// `index` file (its imports are likely re-exports, so a module importing it calls what
+    /// they send); `imports`: the project modules each one imports.
+    fn new(skipped: &[bool], sends: &[bool], barrels: &[bool], imports: Vec<Vec<usize>>) -> Plan {
+        let sends_through: Vec<bool> = (0..sends.len())
+            .map(|i| {
+                sends[i]
+                    || (barrels.get(i) == Some(&true)
+                        && imports[i].iter().any(|&d| sends.get(d) == Some(&true)))
+            })
+            .collect();
         let candidates: Vec<bool> = (0..sends.len())
             .map(|i| {
-                sends[i] || (!skipped[i] && imports[i].iter().any(|&d| sends.get(d) == Some(&true)))
+                sends[i]
+                    || (!skipped[i]
+                        && imports[i]
+                            .iter()
+                            .any(|&d| sends_through.get(d) == Some(&true)))
             })
             .collect();
         let mut reached = vec![false; sends.len()];
@@ -353,6 +414,13 @@ impl Plan {
             imports,
         }
     }
+}
+
+/// Whether a module is a directory's `index` file.
+fn is_index(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.split_once('.')
+        .is_some_and(|(stem, _)| stem == "index")
 }
 
 /// The project modules named by some specifiers, sorted, each once.
@@ -466,7 +534,7 @@ fn levels(deps: &[Option<Vec<usize>>]) -> Vec<Vec<usize>> {
 }
 
 /// Client names.
-const MARKERS: &str = r"fetch|axios|[hH]ttp|ajax|\$\.get|\$\.post|superagent|XMLHttpRequest|ky\.|'ky'|createClient|request";
+const MARKERS: &str = r"fetch|axios|[hH]ttp|ajax|\$\.get|\$\.post|superagent|XMLHttpRequest|ky\.|'ky'|createClient|request|client \?\?";
 
 /// Whether a script may send a request or call a wrapper another module declares: a cheap
 /// byte test before parsing.
@@ -662,6 +730,13 @@ impl Linker<'_> {
                     .map(|(k, v)| (k.clone(), self.val(v, depth + 1)))
                     .collect(),
             ),
+            Val::Operation(op) => {
+                let mut op = op.clone();
+                if let Ok(Some(b)) = &op.base {
+                    op.base = Ok(Some(self.parts(b, depth + 1)));
+                }
+                Val::Operation(op)
+            }
             Val::Instance(Ok(Some(parts)), at) => {
                 Val::Instance(Ok(Some(self.parts(parts, depth + 1))), *at)
             }
