@@ -533,8 +533,8 @@ fn levels(deps: &[Option<Vec<usize>>]) -> Vec<Vec<usize>> {
     out
 }
 
-/// Client names.
-const MARKERS: &str = r"fetch|axios|[hH]ttp|ajax|\$\.get|\$\.post|superagent|XMLHttpRequest|ky\.|'ky'|createClient|request|client \?\?";
+/// Client names (and the settings of generated SDK clients: their bases apply to other modules).
+const MARKERS: &str = r"fetch|axios|[hH]ttp|ajax|\$\.get|\$\.post|superagent|XMLHttpRequest|ky\.|'ky'|createClient|request|client \?\?|setConfig|OpenAPI\.BASE";
 
 /// Whether a script may send a request or call a wrapper another module declares: a cheap
 /// byte test before parsing.
