@@ -556,6 +556,164 @@ mod tests {
         Part::Lit(s.into())
     }
 
+    /// Every call of a set of files: `path:line METHOD url-or-why [client]`.
+    fn calls(files: &[(&str, &str)]) -> Vec<String> {
+        let inputs = crate::sources::testing::test_inputs(files);
+        let facts = super::super::extract_set(&inputs);
+        let mut out = Vec::new();
+        for (f, (path, text)) in facts.iter().zip(files) {
+            assert!(f.problems.is_empty(), "{path}: {:?}", f.problems);
+            for c in &f.calls {
+                let method = c.method.map_or("*".to_owned(), |m| m.to_string());
+                let url = match &c.url {
+                    CallUrl::Resolved { origin, path } => {
+                        format!("{}{path}", origin.as_deref().unwrap_or_default())
+                    }
+                    CallUrl::Unresolved { why } => format!("? {why}"),
+                };
+                let line = text[..c.span.start as usize].matches('\n').count() + 1;
+                out.push(format!("{path}:{line} {method} {url} [{}]", c.client));
+            }
+        }
+        out
+    }
+
+    const OPENAPI: (&str, &str) = (
+        "src/client/core/OpenAPI.ts",
+        "export const OpenAPI = { BASE: 'https://api.example.com', VERSION: '1' };\n",
+    );
+    const REQUEST: (&str, &str) = (
+        "src/client/core/request.ts",
+        "export const request = (config, options, axiosClient = axios) => axiosClient.request(options);\n",
+    );
+    const LEGACY: (&str, &str) = (
+        "src/client/services.ts",
+        "import { OpenAPI } from './core/OpenAPI';\nimport { request as __request } from './core/request';\n\
+         export class PetsService {\n\
+           public static getPet(data) {\n\
+             return __request(OpenAPI, { method: 'get', url: '/pets/{petId}', path: { petId: data.petId } });\n\
+           }\n\
+           public static unused() { return __request(OpenAPI, { method: 'DELETE', url: '/pets' }); }\n\
+           public helper(data) { return data; }\n\
+         }\n",
+    );
+
+    #[test]
+    fn legacy_operations_are_called_with_the_generated_base_unless_the_app_sets_one() {
+        let app = (
+            "src/app.ts",
+            "import { PetsService } from './client/services';\n\nexport const load = (id) =>\n  PetsService.getPet({ petId: id });\n",
+        );
+        assert_eq!(
+            calls(&[OPENAPI, REQUEST, LEGACY, app]),
+            ["src/app.ts:4 GET https://api.example.com/pets/{petId} [PetsService.getPet]"]
+        );
+        // The app's `OpenAPI.BASE` replaces it in every module of the app.
+        let main = (
+            "src/main.ts",
+            "import { OpenAPI } from './client/core/OpenAPI';\nOpenAPI.BASE = '/pets-api';\n",
+        );
+        assert_eq!(
+            calls(&[OPENAPI, REQUEST, LEGACY, app, main]),
+            ["src/app.ts:4 GET /pets-api/pets/{petId} [PetsService.getPet]"]
+        );
+        // A base from an environment variable no `.env` sets leaves the call unresolved.
+        let env_main = (
+            "src/main.ts",
+            "import { OpenAPI } from './client/core/OpenAPI';\nOpenAPI.BASE = import.meta.env.VITE_PETS;\n",
+        );
+        let got = calls(&[OPENAPI, REQUEST, LEGACY, app, env_main]);
+        assert_eq!(got.len(), 1);
+        assert!(
+            got[0].starts_with("src/app.ts:4 GET ? `OpenAPI.BASE` is `import.meta.env.VITE_PETS`, which is an environment variable"),
+            "{got:?}"
+        );
+        // Two different constants: not guessed either.
+        let other = (
+            "src/other.ts",
+            "import { OpenAPI } from './client/core/OpenAPI';\nOpenAPI.BASE = '/elsewhere';\n",
+        );
+        assert_eq!(
+            calls(&[OPENAPI, REQUEST, LEGACY, app, main, other]),
+            [
+                "src/app.ts:4 GET ? the app sets `OpenAPI.BASE` to different values [PetsService.getPet]"
+            ]
+        );
+    }
+
+    #[test]
+    fn only_the_generated_shapes_are_operations() {
+        // `__request` from a module not named `request`, a `??` on something other than the
+        // options' client, a non-constant URL: none is an operation; their calls stay what
+        // they were (nothing here is a known client).
+        let lib = (
+            "src/lib.ts",
+            "import { send as __request } from './transport';\nimport { client } from './client.gen';\n\
+             export class A { static a(data) { return __request(OpenAPI, { method: 'GET', url: '/a' }); } }\n\
+             export const b = (options) => (options.cache ?? client).get({ url: '/b' });\n\
+             export const c = (options) => (options.client ?? client).get({ url: options.path });\n",
+        );
+        let generated = (
+            "src/client.gen.ts",
+            "import { createClient } from '@hey-api/client-axios';\nexport const client = createClient({ baseURL: '/api' });\n",
+        );
+        let app = (
+            "src/app.ts",
+            "import { A, b, c } from './lib';\nA.a({}); b({}); c({ path: '/x' });\n",
+        );
+        assert_eq!(calls(&[lib, generated, app]), Vec::<String>::new());
+    }
+
+    #[test]
+    fn client_operations_join_the_clients_base_and_its_set_config() {
+        let generated = (
+            "web/src/client/client.gen.ts",
+            "import { createClient, createConfig } from './client';\n\
+             export const client = createClient(createConfig({ baseURL: 'http://localhost:8000' }));\n",
+        );
+        let sdk = (
+            "web/src/client/sdk.gen.ts",
+            "import { client } from './client.gen';\n\
+             export const readItem = (options) => (options?.client ?? client).get({ url: '/items/{id}', ...options });\n\
+             export function dropItem(options) { return (options.client ?? client).delete({ ...options, url: '/items/{id}' }); }\n",
+        );
+        let index = ("web/src/client/index.ts", "export * from './sdk.gen';\n");
+        let app = (
+            "web/src/items.ts",
+            "import { readItem, dropItem } from './client';\nconst q = { queryFn: readItem };\ndropItem({ path: { id: 1 } });\n",
+        );
+        assert_eq!(
+            calls(&[generated, sdk, index, app]),
+            [
+                "web/src/items.ts:2 GET http://localhost:8000/items/{id} [readItem]",
+                "web/src/items.ts:3 DELETE http://localhost:8000/items/{id} [dropItem]",
+            ]
+        );
+        let main = (
+            "web/src/main.ts",
+            "import { client } from './client/client.gen';\nclient.setConfig({ baseURL: '' });\n",
+        );
+        assert_eq!(
+            calls(&[generated, sdk, index, app, main]),
+            [
+                "web/src/items.ts:2 GET /items/{id} [readItem]",
+                "web/src/items.ts:3 DELETE /items/{id} [dropItem]",
+            ]
+        );
+        // Another app of the repository keeps its own base.
+        let other = (
+            "admin/src/main.ts",
+            "import { client } from '../../web/src/client/client.gen';\nclient.setConfig({ baseURL: '/admin' });\n",
+        );
+        assert_eq!(
+            calls(&[generated, sdk, index, app, main, other]),
+            [
+                "web/src/items.ts:2 GET /items/{id} [readItem]",
+                "web/src/items.ts:3 DELETE /items/{id} [dropItem]",
+            ]
+        );
+    }
+
     #[test]
     fn braces_in_a_generated_url_are_path_parameters() {
         let parts = templated(vec![lit("/api/v1/users/{user_id}/items/{id}")]);
