@@ -153,6 +153,11 @@ fn own_prop<'a>(object: &'a js::ObjectExpression<'a>, key: &str) -> Option<&'a j
     })
 }
 
+/// A hey-api client package (`@hey-api/client-fetch`, `@hey-api/client-axios`, …).
+fn is_client_package(from: &str) -> bool {
+    from.starts_with("@hey-api/client-")
+}
+
 /// `options.client` or `options?.client`: the member's object.
 fn client_option<'a>(expr: &'a js::Expression<'a>) -> Option<&'a js::Expression<'a>> {
     let m = match expr.get_inner_expression() {
@@ -384,6 +389,8 @@ impl<'a> Reader<'a, '_> {
             return unknown();
         };
         match self.lookup(id.name.as_str(), self.scopes.len()) {
+            // The client package's own default client (hey-api before `client.gen.ts`).
+            Some((_, Binding::Import(from))) if is_client_package(from) => Ok(None),
             Some((_, Binding::Import(_))) => match self.imports.get(id.name.as_str()) {
                 Some(Val::Sdk(base)) => base.clone(),
                 _ => unknown(),
@@ -458,6 +465,7 @@ impl<'a> Reader<'a, '_> {
             return;
         };
         let is_client = match self.lookup(id.name.as_str(), self.scopes.len()) {
+            Some((_, Binding::Import(from))) if is_client_package(from) => true,
             Some((_, Binding::Import(_))) => {
                 matches!(self.imports.get(id.name.as_str()), Some(Val::Sdk(_)))
             }
@@ -638,6 +646,24 @@ mod tests {
             [
                 "src/app.ts:4 GET ? the app sets `OpenAPI.BASE` to different values [PetsService.getPet]"
             ]
+        );
+    }
+
+    #[test]
+    fn the_client_packages_default_client_takes_the_apps_base() {
+        let sdk = (
+            "src/client/services.gen.ts",
+            "import { client } from '@hey-api/client-fetch';\n\
+             export const getPet = (options) => (options.client ?? client).get({ url: '/pets/{id}', ...options });\n",
+        );
+        let app = (
+            "src/app.ts",
+            "import { client } from '@hey-api/client-fetch';\nimport { getPet } from './client/services.gen';\n\
+             client.setConfig({ baseUrl: 'https://pets.example.com/v2' });\ngetPet({ path: { id: 1 } });\n",
+        );
+        assert_eq!(
+            calls(&[sdk, app]),
+            ["src/app.ts:4 GET https://pets.example.com/v2/pets/{id} [getPet]"]
         );
     }
 
