@@ -221,53 +221,9 @@ pub fn extract_set(
         }
     }
 
-    // A generated SDK's base set in one module of an app applies to the SDK calls of every
-    // module of the app.
-    let mut sdk_bases: Vec<(String, super::sdk::SdkBase)> = Vec::new();
-    for (i, o) in outs.iter().enumerate() {
-        for base in &o.sdk_bases {
-            let entry = (project_of(inputs[i].path), base.clone());
-            let same = |(p, (k, b)): &(String, super::sdk::SdkBase)| {
-                *p == entry.0
-                    && *k == entry.1.0
-                    && match (b, &entry.1.1) {
-                        (Ok((x, _)), Ok((y, _))) => x == y,
-                        (x, y) => x == y,
-                    }
-            };
-            if !sdk_bases.iter().any(same) {
-                sdk_bases.push(entry);
-            }
-        }
-    }
-    for (i, out) in outs.iter_mut().enumerate() {
-        let project = project_of(inputs[i].path);
-        for (call, kind, url) in std::mem::take(&mut out.sdk_calls) {
-            let set: Vec<&ModuleBase> = sdk_bases
-                .iter()
-                .filter(|(p, (k, _))| *p == project && *k == kind)
-                .map(|(_, (_, b))| b)
-                .collect();
-            let Some(c) = out.facts.calls.get_mut(call) else {
-                continue;
-            };
-            let why;
-            // A base set to a value routelint cannot see makes it unknown, whatever else sets it.
-            let unknown = set.iter().find_map(|b| b.as_ref().err());
-            let base = match (set.as_slice(), unknown) {
-                ([], _) => continue,
-                (_, Some(e)) => Err(e.as_str()),
-                ([Ok((base, _))], None) => Ok(Some(base.as_slice())),
-                _ => {
-                    why = format!("the app sets {} to different values", kind.setting());
-                    Err(why.as_str())
-                }
-            };
-            if let Some(u) = super::sdk::call_url(base, &url) {
-                c.url = u;
-            }
-        }
-    }
+    // A generated SDK's base set in one module of an app applies to its other modules.
+    let projects: Vec<String> = inputs.iter().map(|i| project_of(i.path)).collect();
+    super::sdk::apply_app_bases(&mut outs, &projects);
 
     let used: HashSet<(usize, u32)> = outs.iter().flat_map(|o| o.used.iter().copied()).collect();
     for (i, out) in outs.iter_mut().enumerate() {

@@ -140,6 +140,58 @@ pub(crate) fn call_url(base: Result<Option<&[Part]>, &str>, url: &[Part]) -> Opt
     }
 }
 
+/// Applies the bases an app sets (`OpenAPI.BASE = ...`, `client.setConfig(...)`) to the SDK
+/// calls of every module of the same app (`projects`: each file's app). A base set to a value
+/// routelint cannot see makes it unknown, whatever else sets it; two constants disagree.
+pub(crate) fn apply_app_bases(outs: &mut [super::FileOut], projects: &[String]) {
+    let mut bases: Vec<(&str, &SdkBase)> = Vec::new();
+    for (o, project) in outs.iter().zip(projects) {
+        for base in &o.sdk_bases {
+            let same = |(p, (k, b)): &(&str, &SdkBase)| {
+                *p == project.as_str()
+                    && *k == base.0
+                    && match (b, &base.1) {
+                        (Ok((x, _)), Ok((y, _))) => x == y,
+                        (x, y) => x == y,
+                    }
+            };
+            if !bases.iter().any(same) {
+                bases.push((project.as_str(), base));
+            }
+        }
+    }
+    let bases: Vec<(String, SdkBase)> = bases
+        .into_iter()
+        .map(|(p, b)| (p.to_owned(), b.clone()))
+        .collect();
+    for (out, project) in outs.iter_mut().zip(projects) {
+        for (call, kind, url) in std::mem::take(&mut out.sdk_calls) {
+            let set: Vec<&ModuleBase> = bases
+                .iter()
+                .filter(|(p, (k, _))| p == project && *k == kind)
+                .map(|(_, (_, b))| b)
+                .collect();
+            let Some(c) = out.facts.calls.get_mut(call) else {
+                continue;
+            };
+            let why;
+            let unknown = set.iter().find_map(|b| b.as_ref().err());
+            let base = match (set.as_slice(), unknown) {
+                ([], _) => continue,
+                (_, Some(e)) => Err(e.as_str()),
+                ([Ok((base, _))], None) => Ok(Some(base.as_slice())),
+                _ => {
+                    why = format!("the app sets {} to different values", kind.setting());
+                    Err(why.as_str())
+                }
+            };
+            if let Some(u) = call_url(base, &url) {
+                c.url = u;
+            }
+        }
+    }
+}
+
 /// A property written in an object literal itself (spreads ignored: the generated code
 /// spreads the caller's options, which do not carry the URL or the method).
 fn own_prop<'a>(object: &'a js::ObjectExpression<'a>, key: &str) -> Option<&'a js::Expression<'a>> {
