@@ -205,6 +205,22 @@ fn own_prop<'a>(object: &'a js::ObjectExpression<'a>, key: &str) -> Option<&'a j
     })
 }
 
+/// The member of an imported value a member chain (`UsersService.readUser`) reads, borrowed;
+/// the chain's root is the import.
+fn chain_val<'v>(root: &'v Val, expr: &js::Expression<'_>, depth: usize) -> Option<&'v Val> {
+    match expr.get_inner_expression() {
+        js::Expression::Identifier(_) => Some(root),
+        js::Expression::StaticMemberExpression(m) if depth < super::MAX_OBJECT_HOPS => {
+            let Val::Obj(members) = chain_val(root, &m.object, depth + 1)? else {
+                return None;
+            };
+            let key = m.property.name.as_str();
+            members.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+        }
+        _ => None,
+    }
+}
+
 /// A hey-api client package (`@hey-api/client-fetch`, `@hey-api/client-axios`, …).
 fn is_client_package(from: &str) -> bool {
     from.starts_with("@hey-api/client-")
@@ -225,27 +241,34 @@ impl<'a> Reader<'a, '_> {
     /// (extract pass); `client.setConfig({ baseURL })` sets the app's base. Whether the call
     /// was an SDK request or operation call (nothing else reads it then).
     pub(super) fn sdk_call(&mut self, call: &'a js::CallExpression<'a>) -> bool {
-        if self.pass == Pass::Extract {
-            self.note_set_config(call);
-        }
-        if self.pass == Pass::Collect {
-            return false;
-        }
-        if let Some(op) = self.inner_operation(call) {
-            if self.pass == Pass::Wrappers
-                && let Some(&func) = self.functions.last()
-            {
+        match self.pass {
+            Pass::Collect => false,
+            Pass::Wrappers => {
+                let Some(&func) = self.functions.last() else {
+                    return false;
+                };
+                let Some(op) = self.inner_operation(call) else {
+                    return false;
+                };
                 self.operations.insert(func, op);
+                true
             }
-            return true;
+            Pass::Extract => {
+                self.note_set_config(call);
+                let in_operation = self
+                    .functions
+                    .last()
+                    .is_some_and(|f| self.operations.contains_key(f));
+                if in_operation && self.inner_operation(call).is_some() {
+                    return true;
+                }
+                let Some((label, op)) = self.operation_called(&call.callee) else {
+                    return false;
+                };
+                self.emit_operation(&label, &op, call.span);
+                true
+            }
         }
-        let Some((label, op)) = self.operation_called(&call.callee) else {
-            return false;
-        };
-        if self.pass == Pass::Extract {
-            self.emit_operation(&label, &op, call.span);
-        }
-        true
     }
 
     /// An operation given to TanStack Query as it is (`queryFn: UsersService.readUserMe`):
@@ -287,35 +310,43 @@ impl<'a> Reader<'a, '_> {
     /// The operation a callee names: an imported one (`UsersService.readUser`, `readUser`)
     /// or a function of this file found to be one; with the name to report.
     fn operation_called(&self, callee: &'a js::Expression<'a>) -> Option<(String, Operation)> {
-        let (root, path) = self.member_path(callee)?;
-        let label = std::iter::once(root.to_owned())
-            .chain(path.iter().cloned())
-            .collect::<Vec<_>>()
-            .join(".");
-        let op = match self.lookup(root, self.scopes.len())? {
-            (_, Binding::Import(_)) => match val_at(self.imports.get(root)?, &path) {
-                Val::Operation(op) => *op,
-                _ => return None,
-            },
-            (_, Binding::Function(f)) if path.is_empty() => {
-                self.operations.get(&f.span.start)?.clone()
+        // Most calls are not of an operation: decide without allocating first.
+        let mut e = callee.get_inner_expression();
+        while let js::Expression::StaticMemberExpression(m) = e {
+            e = m.object.get_inner_expression();
+        }
+        let js::Expression::Identifier(root) = e else {
+            return None;
+        };
+        let direct = matches!(callee.get_inner_expression(), js::Expression::Identifier(_));
+        let op = match self.lookup(root.name.as_str(), self.scopes.len())?.1 {
+            Binding::Import(_) => {
+                match chain_val(self.imports.get(root.name.as_str())?, callee, 0)? {
+                    Val::Operation(op) => op,
+                    _ => return None,
+                }
             }
-            (_, Binding::Value { init, .. }) if path.is_empty() => {
+            Binding::Function(f) if direct => self.operations.get(&f.span.start)?,
+            Binding::Value { init, .. } if direct => {
                 let func = match init.get_inner_expression() {
                     js::Expression::ArrowFunctionExpression(f) => f.span.start,
                     js::Expression::FunctionExpression(f) => f.span.start,
                     _ => return None,
                 };
-                self.operations.get(&func)?.clone()
+                self.operations.get(&func)?
             }
             _ => return None,
         };
-        Some((label, op))
+        let (root, path) = self.member_path(callee)?;
+        let label = std::iter::once(root.to_owned())
+            .chain(path)
+            .collect::<Vec<_>>()
+            .join(".");
+        Some((label, op.clone()))
     }
 
     /// The request an SDK operation's body sends, in either generated shape.
     fn inner_operation(&self, call: &'a js::CallExpression<'a>) -> Option<Operation> {
-        self.functions.last()?;
         self.legacy_request(call)
             .or_else(|| self.client_request(call))
     }
@@ -325,12 +356,6 @@ impl<'a> Reader<'a, '_> {
         let js::Expression::Identifier(id) = call.callee.get_inner_expression() else {
             return None;
         };
-        let (_, Binding::Import(from)) = self.lookup(id.name.as_str(), self.scopes.len())? else {
-            return None;
-        };
-        if from.rsplit('/').next() != Some("request") {
-            return None;
-        }
         let config = call.arguments.first()?.as_expression()?;
         let js::Expression::ObjectExpression(options) = call
             .arguments
@@ -340,6 +365,12 @@ impl<'a> Reader<'a, '_> {
         else {
             return None;
         };
+        let (_, Binding::Import(from)) = self.lookup(id.name.as_str(), self.scopes.len())? else {
+            return None;
+        };
+        if from.rsplit('/').next() != Some("request") {
+            return None;
+        }
         let method = self.constant(own_prop(options, "method")?)?;
         let method = Method::parse(&method.to_ascii_uppercase())?;
         let url = self.url_of(own_prop(options, "url")?)?;
