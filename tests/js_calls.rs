@@ -219,3 +219,39 @@ fn routelint_toml_supplies_env_values_and_the_page_base_the_repository_lacks() {
          3 calls, 0 unresolved\n"
     );
 }
+
+#[test]
+fn legacy_sdk_service_methods_are_calls_where_the_app_calls_them() {
+    let expected = "\
+frontend/src/pages/Notes.tsx:8:20   GET     /api/v1/notes/  [NotesService.listNotes]
+frontend/src/pages/Notes.tsx:10:56  GET     /api/v1/tags/  [TagsService.listTags]
+frontend/src/pages/Notes.tsx:13:7   PUT     /api/v1/notes/{note_id}  [NotesService.updateNote]
+frontend/src/pages/Notes.tsx:16:11  POST    /api/v1/notes/{note_id}/archive  [NotesService.archiveNote]
+4 calls, 0 unresolved
+";
+    assert_eq!(calls_of("hey-api-legacy"), expected);
+    let (code, findings) = common::findings_of("frontends/hey-api-legacy");
+    assert_eq!(
+        findings,
+        ["no-route 404 frontend/src/pages/Notes.tsx:16:11 POST /api/v1/notes/{note_id}/archive"]
+    );
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn hey_api_client_operations_take_the_base_the_app_sets() {
+    let expected = "\
+web/src/views/books.ts:4:26   GET     /store/api/books  [listBooks]
+web/src/views/books.ts:8:39   POST    /store/api/books  [createBook]
+web/src/views/books.ts:11:3   PATCH   /store/api/books/{book_id}  [patchBook]
+web/src/views/books.ts:13:40  GET     /store/api/shelves/{shelf}  [ShelvesService.readShelf]
+4 calls, 0 unresolved
+";
+    assert_eq!(calls_of("hey-api-client"), expected);
+    let (code, findings) = common::findings_of("frontends/hey-api-client");
+    assert_eq!(
+        findings,
+        ["method-not-allowed 405 web/src/views/books.ts:11:3 PATCH /store/api/books/{book_id}"]
+    );
+    assert_eq!(code, 1);
+}

@@ -24,6 +24,7 @@
 
 mod markup;
 mod project;
+mod sdk;
 pub(crate) use project::{Index, resolve_module};
 pub use project::{keep, needed};
 
@@ -176,6 +177,9 @@ pub(crate) struct FileOut {
     pub module_default_calls: Vec<usize>,
     /// `axios.defaults.baseURL` (or a Vue plugin's) values this file sets.
     pub module_bases: Vec<ModuleBase>,
+    /// Calls of generated SDK operations, and the SDK bases this file sets ([`sdk`]).
+    pub sdk_calls: Vec<sdk::SdkCall>,
+    pub sdk_bases: Vec<sdk::SdkBase>,
 }
 
 /// Reads one file on a thread with a stack sized for it.
@@ -354,6 +358,8 @@ fn extract_in(allocator: &Allocator, input: Input<'_>, env: &Env<'_>, summary: b
     out.relative = std::mem::take(&mut reader.relative);
     out.module_default_calls = std::mem::take(&mut reader.module_default_calls);
     out.module_bases = std::mem::take(&mut reader.module_bases);
+    out.sdk_calls = std::mem::take(&mut reader.sdk_calls);
+    out.sdk_bases = std::mem::take(&mut reader.sdk_bases);
     if let Some(span) = reader.too_deep {
         out.facts.problem(
             input.span(span.start as usize, span.end as usize),
@@ -423,6 +429,9 @@ pub(crate) enum Val {
         Option<crate::source_file::Span>,
     ),
     Wrapper(Box<Wrapper>),
+    /// An operation of a generated SDK, and a generated SDK's client with its base ([`sdk`]).
+    Operation(Box<sdk::Operation>),
+    Sdk(Result<Option<Vec<Part>>, String>),
     Link(Link),
     Unknown(Unknown),
 }
@@ -1032,6 +1041,11 @@ struct Reader<'a, 's> {
     imports: FxHashMap<&'a str, Val>,
     /// Wrappers by the span start of their function.
     wrappers: FxHashMap<u32, Wrapper>,
+    /// Generated SDK operations by the span start of their function, the calls of them, and
+    /// the SDK bases this file sets.
+    operations: FxHashMap<u32, sdk::Operation>,
+    sdk_calls: Vec<sdk::SdkCall>,
+    sdk_bases: Vec<sdk::SdkBase>,
     /// Default values of functions' parameters, by the function's span start.
     param_defaults: FxHashMap<u32, Vec<(usize, &'a js::Expression<'a>)>>,
     /// The functions whose wrapper a wrappers pass looked up (hit or miss).
@@ -1075,6 +1089,9 @@ impl<'a, 's> Reader<'a, 's> {
             pass: Pass::Collect,
             imports: FxHashMap::default(),
             wrappers: FxHashMap::default(),
+            operations: FxHashMap::default(),
+            sdk_calls: Vec::new(),
+            sdk_bases: Vec::new(),
             consulted: std::cell::RefCell::new(FxHashSet::default()),
             param_defaults: FxHashMap::default(),
             functions: Vec::new(),
@@ -1822,6 +1839,7 @@ impl<'a, 's> Reader<'a, 's> {
                     match prop {
                         js::ObjectPropertyKind::ObjectProperty(p) => {
                             self.computed_key(&p.key, p.computed, d);
+                            self.sdk_reference(p);
                             self.expression(&p.value, d);
                         }
                         js::ObjectPropertyKind::SpreadProperty(s) => {
@@ -1929,6 +1947,11 @@ impl<'a, 's> Reader<'a, 's> {
     }
 
     fn call(&mut self, call: &'a js::CallExpression<'a>, depth: usize) {
+        if self.sdk_call(call) {
+            self.expression(&call.callee, depth);
+            self.arguments(&call.arguments, depth);
+            return;
+        }
         if self.pass == Pass::Wrappers {
             self.note_interceptor(call);
         }
@@ -2008,6 +2031,7 @@ impl<'a, 's> Reader<'a, 's> {
     }
 
     fn assignment(&mut self, a: &'a js::AssignmentExpression<'a>, depth: usize) {
+        self.note_base_assignment(a);
         if self.pass == Pass::Extract
             && a.operator == js::AssignmentOperator::Assign
             && let Some(owner) = defaults_base_owner(&a.left)
@@ -3218,6 +3242,16 @@ impl<'a, 's> Reader<'a, 's> {
                         if let (Some(id), Some(w)) = (&f.id, self.wrappers.get(&f.span.start)) {
                             out.exports
                                 .push((id.name.to_string(), Val::Wrapper(Box::new(w.clone()))));
+                        } else if let (Some(id), Some(op)) =
+                            (&f.id, self.operations.get(&f.span.start))
+                        {
+                            let op = Val::Operation(Box::new(op.clone()));
+                            out.exports.push((id.name.to_string(), op));
+                        }
+                    }
+                    js::Declaration::ClassDeclaration(c) => {
+                        if let (Some(id), Some(val)) = (&c.id, self.class_val(c)) {
+                            out.exports.push((id.name.to_string(), val));
                         }
                     }
                     _ => {}
@@ -3394,6 +3428,9 @@ impl<'a, 's> Reader<'a, 's> {
                 }
             }
             js::Expression::CallExpression(_) => {
+                if let Some(client) = self.created_client(expr, limit) {
+                    return client;
+                }
                 if let Binding::Instance { config } = self.classify_init(expr, true) {
                     return self.instance_val("the instance", config, limit.saturating_sub(1));
                 }
@@ -3433,6 +3470,9 @@ impl<'a, 's> Reader<'a, 's> {
 
     fn wrapper_val(&self, func: u32, expr: &'a js::Expression<'a>) -> Val {
         self.consulted.borrow_mut().insert(func);
+        if let Some(op) = self.operations.get(&func) {
+            return Val::Operation(Box::new(op.clone()));
+        }
         match self.wrappers.get(&func) {
             Some(w) => Val::Wrapper(Box::new(w.clone())),
             None => Val::Unknown(self.opaque_unknown(&self.source(expr.span()))),
@@ -3487,6 +3527,18 @@ impl<'a, 's> Reader<'a, 's> {
                 self.bounded(expr, parts)
             }
             E::Identifier(id) => self.eval_identifier(expr, id.name.as_str(), next, fuel),
+            // `a ?? b`, `a || b`: a string `a` is not nullish (nor falsy unless empty).
+            E::LogicalExpression(l) if l.operator != js::LogicalOperator::And => {
+                match self.eval(&l.left, next, fuel) {
+                    Value::Known(a)
+                        if l.operator == js::LogicalOperator::Or
+                            && literal_text(&a).is_some_and(|t| t.is_empty()) =>
+                    {
+                        self.eval(&l.right, next, fuel)
+                    }
+                    left => left,
+                }
+            }
             E::ConditionalExpression(c)
                 if self.choice.get().is_some_and(|(at, _)| at == c.span.start) =>
             {

@@ -221,6 +221,10 @@ pub fn extract_set(
         }
     }
 
+    // A generated SDK's base set in one module of an app applies to its other modules.
+    let projects: Vec<String> = inputs.iter().map(|i| project_of(i.path)).collect();
+    super::sdk::apply_app_bases(&mut outs, &projects);
+
     let used: HashSet<(usize, u32)> = outs.iter().flat_map(|o| o.used.iter().copied()).collect();
     for (i, out) in outs.iter_mut().enumerate() {
         for &call in &out.angular {
@@ -329,15 +333,28 @@ impl Plan {
                 resolved(&specs, &|spec: &str| resolve_module(path, spec, index))
             })
             .collect();
-        Plan::new(&skipped, &sends, imports)
+        let barrels: Vec<bool> = modules.iter().map(|(path, _)| is_index(path)).collect();
+        Plan::new(&skipped, &sends, &barrels, imports)
     }
 
-    /// `sends`: the module may send a request by its bytes; `imports`: the project modules
-    /// each one imports.
-    fn new(skipped: &[bool], sends: &[bool], imports: Vec<Vec<usize>>) -> Plan {
+    /// `sends`: the module may send a request by its bytes; `barrels`: the module is an
+    /// `index` file (its imports are likely re-exports, so a module importing it calls what
+    /// they send); `imports`: the project modules each one imports.
+    fn new(skipped: &[bool], sends: &[bool], barrels: &[bool], imports: Vec<Vec<usize>>) -> Plan {
+        let sends_through: Vec<bool> = (0..sends.len())
+            .map(|i| {
+                sends[i]
+                    || (barrels.get(i) == Some(&true)
+                        && imports[i].iter().any(|&d| sends.get(d) == Some(&true)))
+            })
+            .collect();
         let candidates: Vec<bool> = (0..sends.len())
             .map(|i| {
-                sends[i] || (!skipped[i] && imports[i].iter().any(|&d| sends.get(d) == Some(&true)))
+                sends[i]
+                    || (!skipped[i]
+                        && imports[i]
+                            .iter()
+                            .any(|&d| sends_through.get(d) == Some(&true)))
             })
             .collect();
         let mut reached = vec![false; sends.len()];
@@ -353,6 +370,13 @@ impl Plan {
             imports,
         }
     }
+}
+
+/// Whether a module is a directory's `index` file.
+fn is_index(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.split_once('.')
+        .is_some_and(|(stem, _)| stem == "index")
 }
 
 /// The project modules named by some specifiers, sorted, each once.
@@ -465,8 +489,8 @@ fn levels(deps: &[Option<Vec<usize>>]) -> Vec<Vec<usize>> {
     out
 }
 
-/// Client names.
-const MARKERS: &str = r"fetch|axios|[hH]ttp|ajax|\$\.get|\$\.post|superagent|XMLHttpRequest|ky\.|'ky'|createClient|request";
+/// Client names (and the settings of generated SDK clients: their bases apply to other modules).
+const MARKERS: &str = r"fetch|axios|[hH]ttp|ajax|\$\.get|\$\.post|superagent|XMLHttpRequest|ky\.|'ky'|createClient|request|client \?\?|setConfig|OpenAPI\.BASE";
 
 /// Whether a script may send a request or call a wrapper another module declares: a cheap
 /// byte test before parsing.
@@ -662,6 +686,13 @@ impl Linker<'_> {
                     .map(|(k, v)| (k.clone(), self.val(v, depth + 1)))
                     .collect(),
             ),
+            Val::Operation(op) => {
+                let mut op = op.clone();
+                if let Ok(Some(b)) = &op.base {
+                    op.base = Ok(Some(self.parts(b, depth + 1)));
+                }
+                Val::Operation(op)
+            }
             Val::Instance(Ok(Some(parts)), at) => {
                 Val::Instance(Ok(Some(self.parts(parts, depth + 1))), *at)
             }
