@@ -2914,7 +2914,7 @@ impl<'a, 's> Reader<'a, 's> {
     fn emit(&mut self, request: Request<'a>) {
         let test_of = |c: &js::ConditionalExpression<'_>| self.source(c.test.span());
         let conditional = match &request.url {
-            UrlArg::Expr(e) => first_conditional(e, 0),
+            UrlArg::Expr(e) => first_conditional(self.through_const(e), 0),
             _ => None,
         };
         let urls: Vec<(Option<String>, Branch)> = match conditional {
@@ -2999,7 +2999,9 @@ impl<'a, 's> Reader<'a, 's> {
         let Lookup::Found(expr, _) = lookup else {
             return None;
         };
-        let js::Expression::ConditionalExpression(c) = expr.get_inner_expression() else {
+        let js::Expression::ConditionalExpression(c) =
+            self.through_const(expr).get_inner_expression()
+        else {
             return None;
         };
         Some((
@@ -3007,6 +3009,28 @@ impl<'a, 's> Reader<'a, 's> {
             self.literal_method(&c.consequent),
             self.literal_method(&c.alternate),
         ))
+    }
+
+    /// What a constant name stands for (`const url = a ? b : c` for `url`, also through a
+    /// `{ method }` shorthand): the initializer of a binding never reassigned, followed a few
+    /// names deep; any other expression is itself. A condition there gives one call per branch.
+    fn through_const(&self, expr: &'a js::Expression<'a>) -> &'a js::Expression<'a> {
+        let mut e = expr;
+        for _ in 0..4 {
+            let js::Expression::Identifier(id) = e.get_inner_expression() else {
+                break;
+            };
+            let name = id.name.as_str();
+            match self.lookup(name, self.here().limit) {
+                Some((_, Binding::Value { init, constant }))
+                    if constant || !self.reassigned.contains(name) =>
+                {
+                    e = init;
+                }
+                _ => break,
+            }
+        }
+        e
     }
 
     fn emit_one(&mut self, request: Request<'a>) {
@@ -3143,10 +3167,18 @@ impl<'a, 's> Reader<'a, 's> {
         method: Option<Method>,
         angular: bool,
     ) {
+        let span = self.input.span(span.start as usize, span.end as usize);
+        // Two branches that send the same request (`?category=` dropped) are one call.
+        if self
+            .calls
+            .last()
+            .is_some_and(|c| c.span == span && c.method == method && c.url == url)
+        {
+            return;
+        }
         if angular {
             self.angular.push(self.calls.len());
         }
-        let span = self.input.span(span.start as usize, span.end as usize);
         self.calls.push(CallFact {
             method,
             url,
@@ -4558,6 +4590,28 @@ mod tests {
                 (Some(Post), "/p".to_owned())
             ]
         );
+    }
+
+    #[test]
+    fn a_condition_in_a_constant_gives_one_call_per_branch_paired_with_the_method() {
+        // The blog's editor: `url` and `method` constants of one condition, a shorthand
+        // `{ method }`; both branches of a query-only difference are one call.
+        let src = "async function save(mode, id) {\n  const url = mode === 'edit' ? `/blog/api/posts/${id}` : '/blog/api/posts';\n  const method = mode === 'edit' ? 'PATCH' : 'POST';\n  await fetch(url, { method, body: '{}' });\n  const list = cat ? `/blog/api/posts?category=${cat}` : '/blog/api/posts';\n  await fetch(list);\n  let moving = mode ? '/a' : '/b';\n  moving = '/c';\n  await fetch(moving);\n}\n";
+        let calls: Vec<_> = seen("a.js", src)
+            .into_iter()
+            .map(|c| (c.method, c.url))
+            .collect();
+        assert_eq!(
+            calls[..3],
+            [
+                (Some(Patch), "/blog/api/posts/{id}".to_owned()),
+                (Some(Post), "/blog/api/posts".to_owned()),
+                (Some(Get), "/blog/api/posts".to_owned()),
+            ]
+        );
+        // A reassigned `let` is not followed.
+        assert_eq!(calls.len(), 4, "{calls:?}");
+        assert!(calls[3].1.contains("reassigned"), "{calls:?}");
     }
 
     #[test]
