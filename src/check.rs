@@ -80,6 +80,9 @@ pub enum CheckError {
     MissingRoot(PathBuf),
     #[error("nothing to check: no routing config, API description or client code found under {0}")]
     NoInputs(String),
+    /// Nothing was read, and something could not be: the first such entry and why.
+    #[error("{0}")]
+    Unreadable(String),
     #[error("{}", unknown_deployment(.wanted, .known))]
     UnknownDeployment { wanted: String, known: Vec<String> },
 }
@@ -147,14 +150,30 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
     );
     let mut templated = 0;
     let mut kept: Vec<Kept> = Vec::new();
+    let mut skipped = walked.skipped;
     for r in walked.found {
         match r {
             Ok(r) => kept.push(r),
-            Err(Some(Skip::Templated)) => templated += 1,
-            Err(_) => {}
+            Err(NotRead::Skip(Skip::Templated)) => templated += 1,
+            Err(NotRead::Skip(_)) => {}
+            Err(NotRead::Note(path, reason)) => skipped.push((path, reason)),
         }
     }
+    skipped.sort();
     if kept.is_empty() {
+        // A root that could not be read says why, not "nothing to check".
+        let roots: Vec<String> = opts.roots.iter().map(|r| r.display().to_string()).collect();
+        if let Some((path, reason)) = skipped.first() {
+            let path = if path.is_empty() { &roots[0] } else { path };
+            let more = match skipped.len() {
+                1 => String::new(),
+                n => format!(" (and {} more, --show-skipped)", n - 1),
+            };
+            return Err(CheckError::Unreadable(format!(
+                "{path}: {reason}{more}; nothing else to check under {}",
+                roots.join(", ")
+            )));
+        }
         let roots: Vec<String> = opts.roots.iter().map(|r| r.display().to_string()).collect();
         return Err(CheckError::NoInputs(roots.join(", ")));
     }
@@ -180,6 +199,7 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
         files: read_files,
         files_by_kind,
         templated,
+        skipped,
         ..Summary::default()
     };
     summary.unresolved_endpoints = facts
@@ -568,7 +588,7 @@ fn load_needed(kept: Vec<Kept>, client: &ClientSettings) -> Vec<Read> {
             Kept::Text(r) => Some(r),
             Kept::Imports { cand, kind, .. } if want => {
                 let mut buf = Vec::new();
-                let (text, bad_bytes) = read_text(&cand.path, &mut buf)?;
+                let (text, bad_bytes) = read_text(&cand.path, &mut buf).ok()?;
                 Some(Read {
                     text: Arc::new(text.into_owned()),
                     cand,
@@ -591,10 +611,32 @@ thread_local! {
 }
 
 /// A file's text read into `buf` (borrowed when it is valid UTF-8, else with the bad bytes
-/// replaced) and where its bytes go bad, if they do. `None` when it cannot be read or is
-/// larger than [`discover::MAX_FILE_BYTES`].
-fn read_text<'b>(path: &std::path::Path, buf: &'b mut Vec<u8>) -> Option<(Cow<'b, str>, BadBytes)> {
-    let file = std::fs::File::open(path).ok()?;
+/// replaced) and where its bytes go bad, if they do. `Err` says why it was not read: it
+/// cannot be read, is not a regular file (a FIFO would block) or is larger than
+/// [`discover::MAX_FILE_BYTES`].
+fn read_text<'b>(
+    path: &std::path::Path,
+    buf: &'b mut Vec<u8>,
+) -> Result<(Cow<'b, str>, BadBytes), String> {
+    let io = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "permission denied: not read".to_owned(),
+        _ => format!("could not be read: {e}"),
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err("not a regular file (a FIFO, socket or device): not read".to_owned());
+    }
+    let too_large = |len: u64| {
+        format!(
+            "larger than {} MiB ({} MiB): not read",
+            discover::MAX_FILE_BYTES >> 20,
+            len.div_ceil(1 << 20)
+        )
+    };
+    if meta.len() > discover::MAX_FILE_BYTES {
+        return Err(too_large(meta.len()));
+    }
+    let file = std::fs::File::open(path).map_err(io)?;
     buf.clear();
     // A buffer with room for most files: no size query, one read and one at the end.
     buf.reserve(64 * 1024);
@@ -602,9 +644,9 @@ fn read_text<'b>(path: &std::path::Path, buf: &'b mut Vec<u8>) -> Option<(Cow<'b
         &mut std::io::Read::take(file, discover::MAX_FILE_BYTES + 1),
         buf,
     )
-    .ok()?;
+    .map_err(io)?;
     if buf.len() as u64 > discover::MAX_FILE_BYTES {
-        return None;
+        return Err(too_large(buf.len() as u64));
     }
     let (text, bad) = match std::str::from_utf8(buf) {
         Ok(s) => (Cow::Borrowed(s), None),
@@ -616,13 +658,22 @@ fn read_text<'b>(path: &std::path::Path, buf: &'b mut Vec<u8>) -> Option<(Cow<'b
     let bad = bad.or_else(|| {
         memchr::memchr(0, text.as_bytes()).map(|at| (at, "the file holds binary data (a NUL byte)"))
     });
-    Some((text, bad))
+    Ok((text, bad))
 }
 
-fn read_one(cand: Candidate) -> Result<Kept, Option<Skip>> {
-    let ext = discover::extension_kind(&cand.path).ok_or(None)?;
+/// Why the read phase did not keep a file.
+enum NotRead {
+    /// Classified as nothing to read (or templated).
+    Skip(Skip),
+    /// Not read at all: (display path, reason), listed by `--show-skipped`.
+    Note(String, String),
+}
+
+fn read_one(cand: Candidate) -> Result<Kept, NotRead> {
+    let ext = discover::extension_kind(&cand.path).ok_or(NotRead::Skip(Skip::NotRelevant))?;
     BUFFER.with_borrow_mut(|buffer| {
-        let (text, bad_bytes) = read_text(&cand.path, buffer).ok_or(None)?;
+        let (text, bad_bytes) = read_text(&cand.path, buffer)
+            .map_err(|reason| NotRead::Note(cand.display.clone(), reason))?;
         let is_kustomization = cand.path.file_name().is_some_and(|n| {
             matches!(
                 n.to_str(),
@@ -632,7 +683,7 @@ fn read_one(cand: Candidate) -> Result<Kept, Option<Skip>> {
         let kind = if is_kustomization {
             SourceKind::Kubernetes
         } else {
-            discover::classify(&cand.display, ext, &text).map_err(Some)?
+            discover::classify(&cand.display, ext, &text).map_err(NotRead::Skip)?
         };
         // A file with bad bytes is kept: its problem is reported.
         let keep = if bad_bytes.is_none() {

@@ -119,6 +119,7 @@ pub fn load(repo: &RepoArgs, coverage: bool) -> Result<(Analysis, Config), u8> {
         Err(
             e @ (CheckError::MissingRoot(_)
             | CheckError::NoInputs(_)
+            | CheckError::Unreadable(_)
             | CheckError::UnknownDeployment { .. }),
         ) => {
             eprintln!("routelint: error: {e}");
@@ -278,6 +279,7 @@ fn render(
                 report::human::Options {
                     color,
                     show_info: args.show_unresolved || fail_on == Severity::Info || args.coverage,
+                    show_skipped: args.show_skipped,
                 },
             );
             if args.quiet {
