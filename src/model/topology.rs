@@ -106,11 +106,29 @@ struct Builder<'a> {
     project_names: BTreeMap<String, Vec<String>>,
     /// Directories named by docker-compose `build` contexts: (directory, component).
     component_dirs: Vec<(String, String)>,
+    /// The first component each name or alias names, as [`Graph::find`] answers: thousands
+    /// of Services cost no scan of every component per lookup.
+    names: std::collections::HashMap<String, usize>,
 }
 
 impl Builder<'_> {
+    /// [`Graph::find`] by the index.
+    fn find(&self, name: &str) -> Option<ComponentId> {
+        self.names.get(name).map(|&i| ComponentId(i))
+    }
+
+    /// Records that component `i` answers to `name`.
+    fn name(&mut self, name: &str, i: usize) {
+        match self.names.get_mut(name) {
+            Some(at) => *at = (*at).min(i),
+            None => {
+                self.names.insert(name.to_owned(), i);
+            }
+        }
+    }
+
     fn component(&mut self, name: &str, role: Role) -> ComponentId {
-        if let Some(id) = self.graph.find(name) {
+        if let Some(id) = self.find(name) {
             let c = &mut self.graph.components[id.0];
             if role < c.role {
                 c.role = role;
@@ -120,6 +138,11 @@ impl Builder<'_> {
         let mut aliases = Vec::new();
         if let Some(cfg) = self.config.components.get(name) {
             aliases.extend(cfg.hosts.iter().cloned());
+        }
+        let at = self.graph.components.len();
+        self.name(name, at);
+        for a in &aliases {
+            self.name(a, at);
         }
         self.graph.components.push(Component {
             name: name.to_owned(),
@@ -238,6 +261,7 @@ pub fn build(files: &[FileFacts], config: &GraphSettings) -> Graph {
         graph: Graph::default(),
         known: BTreeSet::new(),
         project_names: BTreeMap::new(),
+        names: Default::default(),
         component_dirs: files
             .iter()
             .flat_map(|f| &f.facts.component_dirs)
@@ -281,6 +305,9 @@ pub fn build(files: &[FileFacts], config: &GraphSettings) -> Graph {
                 ComponentKind::Service => Role::Service,
             };
             let id = b.component(&c.name, role);
+            for a in &c.aliases {
+                b.name(a, id.0);
+            }
             let comp = &mut b.graph.components[id.0];
             for a in &c.aliases {
                 if !comp.aliases.contains(a) {
@@ -521,7 +548,6 @@ pub fn build(files: &[FileFacts], config: &GraphSettings) -> Graph {
         }
         if !f.facts.unresolved_endpoints.is_empty() || !f.facts.opaque_mounts.is_empty() {
             let id = b
-                .graph
                 .find(&owner)
                 .unwrap_or_else(|| b.component(&owner, Role::Service));
             let c = &mut b.graph.components[id.0];
@@ -575,7 +601,7 @@ pub fn build(files: &[FileFacts], config: &GraphSettings) -> Graph {
                     Role::Edge | Role::Mesh => None,
                 };
                 via_mesh
-                    .or_else(|| cands.iter().find_map(|h| b.graph.find(h)))
+                    .or_else(|| cands.iter().find_map(|h| b.find(h)))
                     .map(Dest::Component)
                     .unwrap_or_else(|| Dest::Unlinked(host.clone()))
             }
@@ -595,15 +621,14 @@ pub fn build(files: &[FileFacts], config: &GraphSettings) -> Graph {
         for shape in &f.facts.error_shapes {
             let ids: Vec<ComponentId> = match &shape.owner {
                 ShapeOwner::File => vec![
-                    b.graph
-                        .find(&owner)
+                    b.find(&owner)
                         .unwrap_or_else(|| b.component(&owner, Role::Service)),
                 ],
                 ShapeOwner::EveryIstioProxy => (0..b.graph.components.len())
                     .map(ComponentId)
                     .filter(|c| b.graph.component(*c).kind.starts_with("Istio"))
                     .collect(),
-                ShapeOwner::Named(n) => b.graph.find(n).into_iter().collect(),
+                ShapeOwner::Named(n) => b.find(n).into_iter().collect(),
             };
             for id in ids {
                 let errors = &mut b.graph.components[id.0].errors;
@@ -912,9 +937,8 @@ fn place_gateway_route(b: &mut Builder<'_>, r: &RouteFact) {
             continue;
         }
         let name = gw.rsplit('/').next().unwrap_or(gw);
-        let id = b.graph.find(gw).or_else(|| {
-            b.graph
-                .find(name)
+        let id = b.find(gw).or_else(|| {
+            b.find(name)
                 .filter(|id| b.graph.component(*id).role == Role::Edge)
         });
         if let Some(id) = id.filter(|id| b.graph.component(*id).role == Role::Edge) {
@@ -1164,6 +1188,7 @@ mod tests {
                 known: BTreeSet::new(),
                 project_names: BTreeMap::new(),
                 component_dirs: Vec::new(),
+                names: Default::default(),
             };
             let id = b.component("gw", Role::Gateway);
             spring_gateway_for_version(&mut r, &mut b.graph.components[id.0], version);
