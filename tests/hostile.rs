@@ -267,3 +267,58 @@ fn deep_code_in_every_language_does_not_crash() {
         assert_eq!(kinds[kind], 1, "{kind} file read: {kinds}");
     }
 }
+
+/// Services and the Deployments they select, `n` of each, as one multi-document YAML.
+fn services(n: usize) -> String {
+    let mut s = String::new();
+    for i in 0..n {
+        s.push_str(&format!(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: svc-{i}\nspec:\n  selector: {{app: dep-{i}}}\n  ports:\n  - port: 80\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: dep-{i}\nspec:\n  selector:\n    matchLabels: {{app: dep-{i}}}\n  template:\n    metadata:\n      labels: {{app: dep-{i}}}\n    spec:\n      containers:\n      - name: c\n        image: dep-{i}:1\n---\n"
+        ));
+    }
+    s
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_a_parse_error_naming_the_limit() {
+    let dir = scratch("too-large");
+    // 2 MB of Kubernetes objects against a 1 MB limit; a 2 MB script that routelint would not
+    // read anyway is only a note.
+    let big = services(6_000);
+    assert!(big.len() > 2 << 20 && big.len() < 3 << 20, "{}", big.len());
+    write(&dir, "deploy/all.yaml", &big);
+    write(&dir, "web/bundle.js", &"var x = 1;\n".repeat(200_000));
+    write(&dir, "web/ok.js", "fetch('/a');\n");
+    write(&dir, "routelint.toml", "[limits]\nfile-size-mb = 1\n");
+    let v = check(&dir);
+    assert_findings(
+        &v,
+        &[
+            "parse-error deploy/all.yaml:1:1 too large: 3 MB, limit 1 MB; raise it with `[limits] file-size-mb` in routelint.toml",
+            "unresolved-call web/ok.js:1:7 the repository has no routes or endpoints",
+        ],
+    );
+    assert_eq!(
+        v["summary"]["skipped"],
+        serde_json::json!([{"path": "web/bundle.js", "reason": "too large: 3 MB, limit 1 MB; raise it with `[limits] file-size-mb` in routelint.toml"}])
+    );
+    // Raised, the file is read.
+    write(&dir, "routelint.toml", "[limits]\nfile-size-mb = 8\n");
+    let v = check(&dir);
+    assert!(
+        findings(&v).iter().all(|f| !f.starts_with("parse-error")),
+        "{:?}",
+        findings(&v)
+    );
+    assert_eq!(v["summary"]["files_by_kind"]["kubernetes"], 1);
+}
+
+#[test]
+fn an_unknown_limit_is_a_config_error() {
+    let dir = scratch("bad-limit");
+    write(&dir, "web/ok.js", "fetch('/a');\n");
+    write(&dir, "routelint.toml", "[limits]\nfile-size = 1\n");
+    let (code, _, stderr) = run_with_deadline(&["check", dir.to_str().unwrap()], None, 60);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("unknown field `file-size`"), "{stderr}");
+}
