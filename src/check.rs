@@ -657,10 +657,13 @@ fn read_text<'b>(
     if buf.len() as u64 > limit {
         return Err(Unread::TooLarge(buf.len() as u64));
     }
-    let (text, bad) = match std::str::from_utf8(buf) {
+    // A UTF-8 byte order mark is not text: sniffs that look at the first line, and line-1
+    // columns, see the file as an editor shows it.
+    let bytes = buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(buf);
+    let (text, bad) = match std::str::from_utf8(bytes) {
         Ok(s) => (Cow::Borrowed(s), None),
         Err(e) => (
-            String::from_utf8_lossy(buf),
+            String::from_utf8_lossy(bytes),
             Some((e.valid_up_to(), "the file is not valid UTF-8".to_owned())),
         ),
     };

@@ -417,7 +417,7 @@ pub fn path_selected(display: &str, include: &[String], exclude: &[String]) -> b
     let matches_any = |globs: &[String]| {
         let mut p = display;
         loop {
-            if globs.iter().any(|g| crate::glob::matches(g, p)) {
+            if crate::glob::any_matches(globs, p) {
                 return true;
             }
             match p.rsplit_once('/') {

@@ -283,9 +283,7 @@ fn walk_root<T: Send>(
         let (base, exclude) = &*excluded;
         if e.depth() > 0
             && !exclude.is_empty()
-            && exclude
-                .iter()
-                .any(|g| crate::glob::matches(g, &display_path(e.path(), base)))
+            && crate::glob::any_matches(exclude, &display_path(e.path(), base))
         {
             return false;
         }

@@ -322,3 +322,32 @@ fn an_unknown_limit_is_a_config_error() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("unknown field `file-size`"), "{stderr}");
 }
+
+#[test]
+fn a_byte_order_mark_hides_nothing_and_shifts_no_column() {
+    let dir = scratch("bom");
+    let bom = "\u{feff}";
+    write(
+        &dir,
+        "kong/kong.yaml",
+        &format!(
+            "{bom}_format_version: \"3.0\"\nservices:\n- name: api\n  url: http://api:8080\n  routes:\n  - name: r\n    paths: [/api]\n"
+        ),
+    );
+    write(
+        &dir,
+        "traefik/dynamic.toml",
+        &format!(
+            "{bom}[http.routers.r]\nrule = \"PathPrefix(`/t`)\"\nservice = \"s\"\n[http.services.s.loadBalancer]\n[[http.services.s.loadBalancer.servers]]\nurl = \"http://t:80\"\n"
+        ),
+    );
+    write(&dir, "web/a.js", &format!("{bom}fetch('/nowhere');\n"));
+    let v = check(&dir);
+    let kinds = &v["summary"]["files_by_kind"];
+    assert_eq!(kinds["kong"], 1, "{kinds}");
+    assert_eq!(kinds["traefik"], 1, "{kinds}");
+    assert_eq!(v["summary"]["routes"], 2);
+    // The call's URL is at column 7 of line 1, as an editor shows it.
+    let f = findings(&v);
+    assert!(f.iter().any(|f| f.contains(" web/a.js:1:7 ")), "{f:?}");
+}
