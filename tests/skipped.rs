@@ -148,3 +148,20 @@ fn an_unreadable_root_says_permission_denied() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("permission denied"), "{stderr}");
 }
+
+#[test]
+fn a_file_argument_outside_the_checked_directory_gets_a_note() {
+    let dir = scratch("outside");
+    write(&dir, "here/a.js", "fetch('/a');\n");
+    write(&dir, "there/b.js", "fetch('/b');\n");
+    let (code, _, stderr) = run_with_deadline(&["check", "../there/b.js"], &dir.join("here"), 60);
+    assert_eq!(code, 0, "{stderr}");
+    let b = std::path::absolute(dir.join("here/../there/b.js")).expect("absolute");
+    assert_eq!(
+        stderr,
+        format!(
+            "routelint: note: {} is outside the checked directory (.): it is not read and no finding can point at it; give its directory to check it\n",
+            b.display()
+        )
+    );
+}
