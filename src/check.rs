@@ -194,6 +194,12 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
         .map(|f| sources.add(f.cand.display.clone(), &f.cand.path, f.text.clone()))
         .collect();
     let facts = extract_all(&files, &ids, &walked.projects, &client);
+    skipped.extend(
+        facts
+            .iter()
+            .filter_map(|f| Some((f.display.clone(), f.facts.not_read.clone()?))),
+    );
+    skipped.sort();
 
     let mut summary = Summary {
         files: read_files,

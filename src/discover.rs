@@ -26,9 +26,6 @@ const SKIP_DIRS: &[&str] = &[
     ".nuxt",
 ];
 
-/// Largest file read: a generated bundle or data dump beyond this is not routing config.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
-
 /// The directory display paths are relative to: the root itself for one directory, else the
 /// deepest common ancestor of the roots.
 pub fn base_of(roots: &[PathBuf]) -> PathBuf {

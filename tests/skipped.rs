@@ -165,3 +165,28 @@ fn a_file_argument_outside_the_checked_directory_gets_a_note() {
         )
     );
 }
+
+#[test]
+fn a_minified_bundle_is_listed_as_not_read() {
+    let dir = scratch("minified");
+    // 3,000-deep JS on one line reads as a minified bundle: listed, not silently dropped.
+    write(
+        &dir,
+        "web/app.js",
+        &format!(
+            "fetch('/a');\nconst x = {}{};\n",
+            "[".repeat(3000),
+            "]".repeat(3000)
+        ),
+    );
+    write(&dir, "web/ok.js", "fetch('/b');\n");
+    let (code, stdout, stderr) = run_with_deadline(&["check", "--show-skipped", "."], &dir, 60);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stdout.lines().collect::<Vec<_>>(),
+        vec![
+            "skipped: web/app.js: a minified bundle (a line over 5000 bytes): not read for calls",
+            "routelint: 2 files (2 js/ts) · 1 call, 0 routes, 0 endpoints · no problems · 1 call unresolved (--show-unresolved) · 1 entry not read",
+        ]
+    );
+}
