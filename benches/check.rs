@@ -99,5 +99,44 @@ fn bench_synthetic(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench, bench_synthetic);
+/// A rendered chart: one multi-document YAML of `n` Services and the Deployments they select
+/// (issue #23: 60 MB of these took over 300 s while Services × workloads were scanned).
+fn chart_repo(n: usize) -> PathBuf {
+    let dir = root().join(format!("target/bench-data/chart-{n}"));
+    if dir.join("all.yaml").is_file() {
+        return dir;
+    }
+    let mut s = String::new();
+    for i in 0..n {
+        s.push_str(&format!(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: svc-{i}\nspec:\n  selector: {{app: dep-{i}}}\n  ports:\n  - port: 80\n    targetPort: 8080\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: dep-{i}\nspec:\n  replicas: 1\n  selector:\n    matchLabels: {{app: dep-{i}}}\n  template:\n    metadata:\n      labels: {{app: dep-{i}}}\n    spec:\n      containers:\n      - name: c\n        image: nginx:1.25\n        ports:\n        - containerPort: 8080\n---\n"
+        ));
+    }
+    std::fs::create_dir_all(&dir).expect("bench dir");
+    std::fs::write(dir.join("all.yaml"), s).expect("chart");
+    dir
+}
+
+/// The chart at two sizes: the time should double with the size, not quadruple.
+fn bench_chart(c: &mut Criterion) {
+    let mut g = c.benchmark_group("chart");
+    g.sample_size(10);
+    for n in [2_500, 5_000] {
+        let dir = chart_repo(n);
+        let mb = std::fs::metadata(dir.join("all.yaml")).map_or(0, |m| m.len()) >> 20;
+        g.bench_function(format!("check {n} Services + Deployments ({mb} MB)"), |b| {
+            b.iter(|| {
+                let a = check(&Options {
+                    roots: vec![dir.clone()],
+                    ..Options::default()
+                })
+                .expect("chart");
+                assert_eq!(a.summary.files, 1);
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench, bench_synthetic, bench_chart);
 criterion_main!(benches);

@@ -80,6 +80,9 @@ pub enum CheckError {
     MissingRoot(PathBuf),
     #[error("nothing to check: no routing config, API description or client code found under {0}")]
     NoInputs(String),
+    /// Nothing was read, and something could not be: the first such entry and why.
+    #[error("{0}")]
+    Unreadable(String),
     #[error("{}", unknown_deployment(.wanted, .known))]
     UnknownDeployment { wanted: String, known: Vec<String> },
 }
@@ -100,7 +103,7 @@ struct Read {
 }
 
 /// Where a text stops being valid UTF-8 or holds binary bytes, and which, if it does.
-type BadBytes = Option<(usize, &'static str)>;
+type BadBytes = Option<(usize, String)>;
 
 /// What the read phase kept of a file ([`Keep`]).
 enum Kept {
@@ -143,18 +146,34 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
         &base,
         &opts.config.include,
         &opts.config.exclude,
-        |cand| Some(read_one(cand)),
+        |cand| Some(read_one(cand, &opts.config.limits)),
     );
     let mut templated = 0;
     let mut kept: Vec<Kept> = Vec::new();
+    let mut skipped = walked.skipped;
     for r in walked.found {
         match r {
             Ok(r) => kept.push(r),
-            Err(Some(Skip::Templated)) => templated += 1,
-            Err(_) => {}
+            Err(NotRead::Skip(Skip::Templated)) => templated += 1,
+            Err(NotRead::Skip(_)) => {}
+            Err(NotRead::Note(path, reason)) => skipped.push((path, reason)),
         }
     }
+    skipped.sort();
     if kept.is_empty() {
+        // A root that could not be read says why, not "nothing to check".
+        let roots: Vec<String> = opts.roots.iter().map(|r| r.display().to_string()).collect();
+        if let Some((path, reason)) = skipped.first() {
+            let path = if path.is_empty() { &roots[0] } else { path };
+            let more = match skipped.len() {
+                1 => String::new(),
+                n => format!(" (and {} more, --show-skipped)", n - 1),
+            };
+            return Err(CheckError::Unreadable(format!(
+                "{path}: {reason}{more}; nothing else to check under {}",
+                roots.join(", ")
+            )));
+        }
         let roots: Vec<String> = opts.roots.iter().map(|r| r.display().to_string()).collect();
         return Err(CheckError::NoInputs(roots.join(", ")));
     }
@@ -168,7 +187,7 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
         page_base: opts.config.client.page_base.clone(),
         read_tests: opts.config.client.read_tests,
     };
-    let files = load_needed(kept, &client);
+    let files = load_needed(kept, &client, &opts.config.limits);
     let mut sources = SourceMap::default();
     let ids: Vec<FileId> = files
         .iter()
@@ -176,11 +195,18 @@ pub fn check(opts: &Options) -> Result<Analysis, CheckError> {
         .collect();
     let facts = extract_all(&files, &ids, &walked.projects, &client);
     load_patches(&facts, &files, &mut sources);
+    skipped.extend(
+        facts
+            .iter()
+            .filter_map(|f| Some((f.display.clone(), f.facts.not_read.clone()?))),
+    );
+    skipped.sort();
 
     let mut summary = Summary {
         files: read_files,
         files_by_kind,
         templated,
+        skipped,
         ..Summary::default()
     };
     summary.unresolved_endpoints = facts
@@ -503,8 +529,9 @@ fn extract_all(
             let f = &files[i];
             let mut facts = facts.unwrap_or_else(|| {
                 let mut facts = Facts::default();
-                if let Some((at, what)) = f.bad_bytes {
-                    facts.problem(input(i).span(at, at + 1), what);
+                if let Some((at, what)) = &f.bad_bytes {
+                    let end = (*at + 1).min(f.text.len()).max(*at);
+                    facts.problem(input(i).span(*at, end), what.clone());
                 }
                 facts
             });
@@ -562,7 +589,11 @@ fn extract_guarded(kind: SourceKind, input: Input<'_>, env: &BTreeMap<String, St
 /// The files whose text an extractor needs: every file kept as text, and the files kept as
 /// imports that [`SourceKind::needed`] asks for, read again (in parallel). A file that cannot
 /// be read again is left out.
-fn load_needed(kept: Vec<Kept>, client: &ClientSettings) -> Vec<Read> {
+fn load_needed(
+    kept: Vec<Kept>,
+    client: &ClientSettings,
+    limits: &crate::config::LimitsConfig,
+) -> Vec<Read> {
     let mut wanted = vec![true; kept.len()];
     // The kinds with files kept as imports, each with all its files.
     let mut by_kind: BTreeMap<SourceKind, Vec<usize>> = kept
@@ -596,7 +627,8 @@ fn load_needed(kept: Vec<Kept>, client: &ClientSettings) -> Vec<Read> {
             Kept::Text(r) => Some(r),
             Kept::Imports { cand, kind, .. } if want => {
                 let mut buf = Vec::new();
-                let (text, bad_bytes) = read_text(&cand.path, &mut buf)?;
+                let (text, bad_bytes) =
+                    read_text(&cand.path, &mut buf, limits.file_size_bytes()).ok()?;
                 Some(Read {
                     text: Arc::new(text.into_owned()),
                     cand,
@@ -618,39 +650,118 @@ thread_local! {
     static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
+/// Why [`read_text`] did not read a file.
+enum Unread {
+    /// Larger than the limit: its size in bytes.
+    TooLarge(u64),
+    /// Not a regular file, or unreadable: why.
+    Other(String),
+}
+
 /// A file's text read into `buf` (borrowed when it is valid UTF-8, else with the bad bytes
-/// replaced) and where its bytes go bad, if they do. `None` when it cannot be read or is
-/// larger than [`discover::MAX_FILE_BYTES`].
-fn read_text<'b>(path: &std::path::Path, buf: &'b mut Vec<u8>) -> Option<(Cow<'b, str>, BadBytes)> {
-    let file = std::fs::File::open(path).ok()?;
+/// replaced) and where its bytes go bad, if they do. `Err` says why it was not read: it
+/// cannot be read, is not a regular file (a FIFO would block) or is larger than `limit`
+/// bytes (`[limits] file-size-mb`).
+fn read_text<'b>(
+    path: &std::path::Path,
+    buf: &'b mut Vec<u8>,
+    limit: u64,
+) -> Result<(Cow<'b, str>, BadBytes), Unread> {
+    let io = |e: std::io::Error| {
+        Unread::Other(match e.kind() {
+            std::io::ErrorKind::PermissionDenied => "permission denied: not read".to_owned(),
+            _ => format!("could not be read: {e}"),
+        })
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(Unread::Other(
+            "not a regular file (a FIFO, socket or device): not read".to_owned(),
+        ));
+    }
+    if meta.len() > limit {
+        return Err(Unread::TooLarge(meta.len()));
+    }
+    let file = std::fs::File::open(path).map_err(io)?;
     buf.clear();
     // A buffer with room for most files: no size query, one read and one at the end.
     buf.reserve(64 * 1024);
-    std::io::Read::read_to_end(
-        &mut std::io::Read::take(file, discover::MAX_FILE_BYTES + 1),
-        buf,
-    )
-    .ok()?;
-    if buf.len() as u64 > discover::MAX_FILE_BYTES {
-        return None;
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, limit.saturating_add(1)), buf)
+        .map_err(io)?;
+    if buf.len() as u64 > limit {
+        return Err(Unread::TooLarge(buf.len() as u64));
     }
-    let (text, bad) = match std::str::from_utf8(buf) {
+    // A UTF-8 byte order mark is not text: sniffs that look at the first line, and line-1
+    // columns, see the file as an editor shows it.
+    let bytes = buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(buf);
+    let (text, bad) = match std::str::from_utf8(bytes) {
         Ok(s) => (Cow::Borrowed(s), None),
         Err(e) => (
-            String::from_utf8_lossy(buf),
-            Some((e.valid_up_to(), "the file is not valid UTF-8")),
+            String::from_utf8_lossy(bytes),
+            Some((e.valid_up_to(), "the file is not valid UTF-8".to_owned())),
         ),
     };
     let bad = bad.or_else(|| {
-        memchr::memchr(0, text.as_bytes()).map(|at| (at, "the file holds binary data (a NUL byte)"))
+        memchr::memchr(0, text.as_bytes())
+            .map(|at| (at, "the file holds binary data (a NUL byte)".to_owned()))
     });
-    Some((text, bad))
+    Ok((text, bad))
 }
 
-fn read_one(cand: Candidate) -> Result<Kept, Option<Skip>> {
-    let ext = discover::extension_kind(&cand.path).ok_or(None)?;
+/// Why the read phase did not keep a file.
+enum NotRead {
+    /// Classified as nothing to read (or templated).
+    Skip(Skip),
+    /// Not read at all: (display path, reason), listed by `--show-skipped`.
+    Note(String, String),
+}
+
+/// How much of a file over the size limit is read to tell what it is.
+const HEAD_BYTES: u64 = 64 * 1024;
+
+/// A file over the size limit: a `parse-error` when its first bytes say it is something
+/// routelint reads, else a note (a data dump or bundle).
+fn too_large(
+    cand: Candidate,
+    ext: discover::ExtKind,
+    len: u64,
+    limit: u64,
+) -> Result<Kept, NotRead> {
+    let mut head = Vec::new();
+    if let Ok(file) = std::fs::File::open(&cand.path) {
+        let _ = std::io::Read::read_to_end(&mut std::io::Read::take(file, HEAD_BYTES), &mut head);
+    }
+    let mut text = String::from_utf8_lossy(&head).into_owned();
+    // The last line may be cut: keep whole lines.
+    if let Some(i) = text.rfind('\n') {
+        text.truncate(i + 1);
+    }
+    let mb = |b: u64| b.div_ceil(1 << 20);
+    let message = format!(
+        "too large: {} MB, limit {} MB; raise it with `[limits] file-size-mb` in routelint.toml",
+        mb(len),
+        mb(limit)
+    );
+    match discover::classify(&cand.display, ext, &text) {
+        Ok(kind) => Ok(Kept::Text(Read {
+            text: Arc::new(text),
+            cand,
+            kind,
+            bad_bytes: Some((0, message)),
+        })),
+        Err(_) => Err(NotRead::Note(cand.display, message)),
+    }
+}
+
+fn read_one(cand: Candidate, limits: &crate::config::LimitsConfig) -> Result<Kept, NotRead> {
+    let ext = discover::extension_kind(&cand.path).ok_or(NotRead::Skip(Skip::NotRelevant))?;
+    let limit = limits.file_size_bytes();
     BUFFER.with_borrow_mut(|buffer| {
-        let (text, bad_bytes) = read_text(&cand.path, buffer).ok_or(None)?;
+        let (text, bad_bytes) = match read_text(&cand.path, buffer, limit) {
+            Ok(read) => read,
+            Err(Unread::TooLarge(len)) => return too_large(cand, ext, len, limit),
+            Err(Unread::Other(reason)) => return Err(NotRead::Note(cand.display, reason)),
+        };
         let is_kustomization = cand.path.file_name().is_some_and(|n| {
             matches!(
                 n.to_str(),
@@ -660,7 +771,7 @@ fn read_one(cand: Candidate) -> Result<Kept, Option<Skip>> {
         let kind = if is_kustomization {
             SourceKind::Kubernetes
         } else {
-            discover::classify(&cand.display, ext, &text).map_err(Some)?
+            discover::classify(&cand.display, ext, &text).map_err(NotRead::Skip)?
         };
         // A file with bad bytes is kept: its problem is reported.
         let keep = if bad_bytes.is_none() {

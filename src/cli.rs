@@ -180,6 +180,10 @@ pub struct CheckArgs {
     /// Also list the calls routelint could not check, and why.
     #[arg(long)]
     pub show_unresolved: bool,
+    /// Also list what was not read and why: FIFOs, sockets and devices, symbolic links,
+    /// unreadable files and directories, files over the size limit.
+    #[arg(long)]
+    pub show_skipped: bool,
     /// When to use colors (`auto`: on a terminal, unless NO_COLOR; CLICOLOR_FORCE forces them).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

@@ -58,6 +58,29 @@ pub struct Config {
     /// Error-shape policy: `"problem-details"` turns on `not-problem-details`.
     #[serde(default)]
     pub errors: Option<ErrorPolicy>,
+    /// How much work one input may cost.
+    #[serde(default)]
+    pub limits: LimitsConfig,
+}
+
+/// `[limits]`: bounds on the work one input may cost; past one, the input is a `parse-error`
+/// that names the key to raise.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LimitsConfig {
+    /// Largest file read, in MB (MiB); default [`LimitsConfig::DEFAULT_FILE_SIZE_MB`].
+    pub file_size_mb: Option<u64>,
+}
+
+impl LimitsConfig {
+    pub const DEFAULT_FILE_SIZE_MB: u64 = 64;
+
+    /// The largest file read, in bytes.
+    pub fn file_size_bytes(&self) -> u64 {
+        self.file_size_mb
+            .unwrap_or(Self::DEFAULT_FILE_SIZE_MB)
+            .saturating_mul(1 << 20)
+    }
 }
 
 /// What the system's error responses must look like.
@@ -255,6 +278,13 @@ pub enum ConfigError {
 impl Config {
     /// Reads and validates a configuration file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        // A FIFO would block the read forever.
+        if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+            return Err(ConfigError::Read {
+                path: path.to_path_buf(),
+                source: std::io::Error::other("not a regular file"),
+            });
+        }
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
             path: path.to_path_buf(),
             source,
@@ -387,7 +417,7 @@ pub fn path_selected(display: &str, include: &[String], exclude: &[String]) -> b
     let matches_any = |globs: &[String]| {
         let mut p = display;
         loop {
-            if globs.iter().any(|g| crate::glob::matches(g, p)) {
+            if crate::glob::any_matches(globs, p) {
                 return true;
             }
             match p.rsplit_once('/') {

@@ -26,9 +26,6 @@ const SKIP_DIRS: &[&str] = &[
     ".nuxt",
 ];
 
-/// Largest file read: a generated bundle or data dump beyond this is not routing config.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
-
 /// The directory display paths are relative to: the root itself for one directory, else the
 /// deepest common ancestor of the roots.
 pub fn base_of(roots: &[PathBuf]) -> PathBuf {
@@ -65,6 +62,10 @@ pub fn base_of(roots: &[PathBuf]) -> PathBuf {
 pub struct Walk<T> {
     pub found: Vec<T>,
     pub projects: Vec<String>,
+    /// What the walk passed over that a user may expect read, and why (display path,
+    /// reason): files that are not regular (FIFOs, sockets, devices), symbolic links,
+    /// entries it could not read, ignore files it could not use. Sorted.
+    pub skipped: Vec<(String, String)>,
 }
 
 /// Files whose directory is one project (a component's code).
@@ -95,6 +96,53 @@ pub fn project_of(display: &str, projects: &[String]) -> Option<String> {
     }
 }
 
+/// The ignore files the walker reads in each directory.
+const IGNORE_FILES: &[&str] = &[".gitignore", ".ignore", ".routelintignore"];
+
+/// The ignore files of `dir` that exist but are not regular files (a FIFO named
+/// `.gitignore`): opening one could block forever, so a directory holding one is walked
+/// without reading ignore files.
+fn blocking_ignore_files(dir: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = IGNORE_FILES
+        .iter()
+        .map(|n| dir.join(n))
+        .chain([dir.join(".git").join("info").join("exclude")])
+        .filter(|p| std::fs::metadata(p).is_ok_and(|m| !m.is_file()))
+        .collect();
+    found.sort();
+    found
+}
+
+/// Why an entry that is neither a regular file nor a directory is passed over.
+fn not_regular_reason(path: &Path, ft: std::fs::FileType) -> Option<String> {
+    if ft.is_symlink() {
+        let target = std::fs::metadata(path).ok()?;
+        // Only links to what routelint would read are worth a word.
+        if target.is_dir() {
+            return Some("a symbolic link to a directory: not followed".to_owned());
+        }
+        extension_kind(path)?;
+        return Some(
+            "a symbolic link: not followed (routelint reads regular files only)".to_owned(),
+        );
+    }
+    Some("not a regular file (a FIFO, socket or device): not read".to_owned())
+}
+
+/// The path and message of a walk error.
+fn walk_error(err: &ignore::Error) -> (Option<PathBuf>, String) {
+    match err {
+        ignore::Error::WithPath { path, err } => (Some(path.clone()), walk_error(err).1),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            walk_error(err)
+        }
+        ignore::Error::Io(io) if io.kind() == std::io::ErrorKind::PermissionDenied => {
+            (None, "permission denied: not read".to_owned())
+        }
+        other => (None, format!("could not be read: {other}")),
+    }
+}
+
 ///
 /// `visit` runs on the walker's threads as each candidate is found, so reading files overlaps
 /// walking directories; it returns `None` for a file it drops.
@@ -105,93 +153,206 @@ pub fn walk<T: Send>(
     exclude: &[String],
     visit: impl Fn(Candidate) -> Option<T> + Sync,
 ) -> Walk<T> {
-    let mut out = Vec::new();
-    let mut projects = Vec::new();
-    let excluded_dirs: std::sync::Arc<(PathBuf, Vec<String>)> =
-        std::sync::Arc::new((base.to_path_buf(), exclude.to_vec()));
+    let found = std::sync::Mutex::new((Vec::new(), Vec::new()));
+    let skipped = std::sync::Mutex::new(Vec::new());
+    let deferred = std::sync::Mutex::new(Vec::new());
+    let note = |path: &Path, reason: String| {
+        skipped
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((display_path(path, base), reason));
+    };
+    let mut pending: Vec<(PathBuf, bool)> = Vec::new();
     for root in roots {
         // Absolute from the start: each file's display path is then a prefix strip.
         let root = std::path::absolute(root).unwrap_or_else(|_| root.clone());
-        let mut builder = ignore::WalkBuilder::new(&root);
-        let excluded = excluded_dirs.clone();
-        builder
-            // Hidden entries are skipped below, except `.env*` files (frontend build values).
-            .hidden(false)
-            .git_ignore(true)
-            .git_exclude(true)
-            .require_git(false)
-            .add_custom_ignore_filename(".routelintignore")
-            .filter_entry(move |e| {
-                let name = e.file_name().to_string_lossy();
-                if e.depth() > 0 && name.starts_with('.') {
-                    let env = name == ".env" || name.starts_with(".env.");
-                    return env && !e.file_type().is_some_and(|t| t.is_dir());
-                }
-                if !e.file_type().is_some_and(|t| t.is_dir()) {
-                    return true;
-                }
-                if SKIP_DIRS.contains(&e.file_name().to_string_lossy().as_ref()) {
-                    return false;
-                }
-                let (base, exclude) = &*excluded;
-                if exclude.is_empty() || e.depth() == 0 {
-                    return true;
-                }
-                let display = display_path(e.path(), base);
-                !exclude.iter().any(|g| crate::glob::matches(g, &display))
-            });
-        // Walked in parallel; the order is fixed by the sort below.
-        let found = std::sync::Mutex::new((Vec::new(), Vec::new()));
-        let visit = &visit;
-        builder.build_parallel().run(|| {
-            let found = &found;
-            Box::new(move |entry| {
-                let Ok(entry) = entry else {
-                    return ignore::WalkState::Continue;
-                };
-                if !entry.file_type().is_some_and(|t| t.is_file()) {
-                    return ignore::WalkState::Continue;
-                }
-                let path = entry.into_path();
-                let project = path
-                    .file_name()
-                    .is_some_and(|n| PROJECT_MARKERS.contains(&n.to_string_lossy().as_ref()))
-                    .then(|| {
-                        let display = display_path(&path, base);
-                        display
-                            .rsplit_once('/')
-                            .map(|(d, _)| d)
-                            .unwrap_or("")
-                            .to_owned()
-                    });
-                let candidate = extension_kind(&path).and_then(|_| {
-                    let display = display_path(&path, base);
-                    if !crate::config::path_selected(&display, include, exclude) {
-                        return None;
-                    }
-                    let key = display.clone();
-                    Some((key, visit(Candidate { path, display })?))
-                });
-                if project.is_some() || candidate.is_some() {
-                    let mut f = found.lock().unwrap_or_else(|e| e.into_inner());
-                    f.0.extend(candidate);
-                    f.1.extend(project);
-                }
-                ignore::WalkState::Continue
-            })
-        });
-        let (c, p) = found.into_inner().unwrap_or_else(|e| e.into_inner());
-        out.extend(c);
-        projects.extend(p);
+        pending.push((root, false));
     }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
+    while !pending.is_empty() {
+        for (root, plain) in std::mem::take(&mut pending) {
+            let plain = plain || {
+                let blocking = if root.is_dir() {
+                    blocking_ignore_files(&root)
+                } else {
+                    Vec::new()
+                };
+                for b in &blocking {
+                    note(b, ignore_file_reason(&root, base));
+                }
+                !blocking.is_empty()
+            };
+            let parents_blocked = root
+                .ancestors()
+                .skip(1)
+                .any(|a| !blocking_ignore_files(a).is_empty());
+            walk_root(
+                &root,
+                plain,
+                !parents_blocked,
+                base,
+                include,
+                exclude,
+                &visit,
+                &found,
+                &note,
+                &deferred,
+            );
+        }
+        for dir in std::mem::take(&mut *deferred.lock().unwrap_or_else(|e| e.into_inner())) {
+            for b in blocking_ignore_files(&dir) {
+                note(&b, ignore_file_reason(&dir, base));
+            }
+            pending.push((dir, true));
+        }
+    }
+    let (mut out, mut projects) = found.into_inner().unwrap_or_else(|e| e.into_inner());
+    out.sort_by(|a: &(String, T), b| a.0.cmp(&b.0));
     out.dedup_by(|a, b| a.0 == b.0);
     projects.sort();
     projects.dedup();
+    let mut skipped = skipped.into_inner().unwrap_or_else(|e| e.into_inner());
+    skipped.sort();
+    skipped.dedup();
     Walk {
         found: out.into_iter().map(|(_, t)| t).collect(),
         projects,
+        skipped,
     }
+}
+
+fn ignore_file_reason(dir: &Path, base: &Path) -> String {
+    let shown = display_path(dir, base);
+    let shown = if shown.is_empty() { "." } else { &shown };
+    format!(
+        "not a regular file (a FIFO, socket or device): not read, so no ignore file applies in `{shown}` and below"
+    )
+}
+
+/// Found files and project directories, keyed by display path.
+type Found<T> = std::sync::Mutex<(Vec<(String, T)>, Vec<String>)>;
+
+/// Walks one root. `plain`: read no ignore files at all (the root holds one that is not a
+/// regular file); `parents`: read the ignore files of the root's parents. A directory found
+/// holding an ignore file that is not regular is not entered but put in `deferred`, to be
+/// walked plain.
+#[allow(clippy::too_many_arguments)]
+fn walk_root<T: Send>(
+    root: &Path,
+    plain: bool,
+    parents: bool,
+    base: &Path,
+    include: &[String],
+    exclude: &[String],
+    visit: &(impl Fn(Candidate) -> Option<T> + Sync),
+    found: &Found<T>,
+    note: &(impl Fn(&Path, String) + Sync),
+    deferred: &std::sync::Mutex<Vec<PathBuf>>,
+) {
+    let mut builder = ignore::WalkBuilder::new(root);
+    let excluded: std::sync::Arc<(PathBuf, Vec<String>)> =
+        std::sync::Arc::new((base.to_path_buf(), exclude.to_vec()));
+    builder
+        // Hidden entries are skipped below, except `.env*` files (frontend build values).
+        .hidden(false)
+        .git_ignore(!plain)
+        .git_exclude(!plain)
+        .git_global(!plain)
+        .ignore(!plain)
+        .parents(parents && !plain)
+        .require_git(false);
+    if !plain {
+        builder.add_custom_ignore_filename(".routelintignore");
+    }
+    let to_defer: std::sync::Arc<std::sync::Mutex<Vec<PathBuf>>> = Default::default();
+    let defer = to_defer.clone();
+    builder.filter_entry(move |e| {
+        let name = e.file_name().to_string_lossy();
+        if e.depth() > 0 && name.starts_with('.') {
+            let env = name == ".env" || name.starts_with(".env.");
+            return env && !e.file_type().is_some_and(|t| t.is_dir());
+        }
+        if !e.file_type().is_some_and(|t| t.is_dir()) {
+            return true;
+        }
+        if SKIP_DIRS.contains(&e.file_name().to_string_lossy().as_ref()) {
+            return false;
+        }
+        let (base, exclude) = &*excluded;
+        if e.depth() > 0
+            && !exclude.is_empty()
+            && crate::glob::any_matches(exclude, &display_path(e.path(), base))
+        {
+            return false;
+        }
+        // The walker opens a directory's ignore files as it enters it: one that is a FIFO
+        // would block forever. Such a directory is walked on its own, reading none.
+        if !plain && e.depth() > 0 && !blocking_ignore_files(e.path()).is_empty() {
+            defer
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(e.path().to_path_buf());
+            return false;
+        }
+        true
+    });
+    // Walked in parallel; the order is fixed by the caller's sort.
+    builder.build_parallel().run(|| {
+        Box::new(move |entry| {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(err) => {
+                    let (path, reason) = walk_error(&err);
+                    note(path.as_deref().unwrap_or(root), reason);
+                    return ignore::WalkState::Continue;
+                }
+            };
+            let Some(ft) = entry.file_type() else {
+                return ignore::WalkState::Continue;
+            };
+            if ft.is_dir() {
+                // An unreadable directory is reported by the walker as an error entry.
+                return ignore::WalkState::Continue;
+            }
+            if !ft.is_file() {
+                if let Some(reason) = not_regular_reason(entry.path(), ft) {
+                    note(entry.path(), reason);
+                }
+                return ignore::WalkState::Continue;
+            }
+            let path = entry.into_path();
+            let project = path
+                .file_name()
+                .is_some_and(|n| PROJECT_MARKERS.contains(&n.to_string_lossy().as_ref()))
+                .then(|| {
+                    let display = display_path(&path, base);
+                    display
+                        .rsplit_once('/')
+                        .map(|(d, _)| d)
+                        .unwrap_or("")
+                        .to_owned()
+                });
+            let candidate = extension_kind(&path).and_then(|_| {
+                let display = display_path(&path, base);
+                if !crate::config::path_selected(&display, include, exclude) {
+                    return None;
+                }
+                let key = display.clone();
+                Some((key, visit(Candidate { path, display })?))
+            });
+            if project.is_some() || candidate.is_some() {
+                let mut f = found.lock().unwrap_or_else(|e| e.into_inner());
+                f.0.extend(candidate);
+                f.1.extend(project);
+            }
+            ignore::WalkState::Continue
+        })
+    });
+    deferred
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .extend(std::mem::take(
+            &mut *to_defer.lock().unwrap_or_else(|e| e.into_inner()),
+        ));
 }
 
 /// A path relative to the base, `/`-separated.

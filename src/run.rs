@@ -119,6 +119,7 @@ pub fn load(repo: &RepoArgs, coverage: bool) -> Result<(Analysis, Config), u8> {
         Err(
             e @ (CheckError::MissingRoot(_)
             | CheckError::NoInputs(_)
+            | CheckError::Unreadable(_)
             | CheckError::UnknownDeployment { .. }),
         ) => {
             eprintln!("routelint: error: {e}");
@@ -278,6 +279,7 @@ fn render(
                 report::human::Options {
                     color,
                     show_info: args.show_unresolved || fail_on == Severity::Info || args.coverage,
+                    show_skipped: args.show_skipped,
                 },
             );
             if args.quiet {
@@ -345,12 +347,23 @@ fn split_focus(repo: &mut RepoArgs) -> Option<Vec<PathBuf>> {
     } else {
         dirs
     };
-    Some(
-        files
-            .iter()
-            .map(|f| std::path::absolute(f).unwrap_or_else(|_| f.clone()))
-            .collect(),
-    )
+    let abs = |p: &PathBuf| std::path::absolute(p).unwrap_or_else(|_| p.clone());
+    // `..` and links resolved: `here/../there/b.js` is not under `here`.
+    let real = |p: &PathBuf| std::fs::canonicalize(p).unwrap_or_else(|_| abs(p));
+    let roots: Vec<PathBuf> = repo.paths.iter().map(real).collect();
+    let files: Vec<PathBuf> = files.iter().map(abs).collect();
+    // A file outside what is read would focus on nothing: say so rather than report nothing.
+    for f in &files {
+        if !roots.iter().any(|r| real(f).starts_with(r)) {
+            let shown: Vec<String> = repo.paths.iter().map(|p| p.display().to_string()).collect();
+            eprintln!(
+                "routelint: note: {} is outside the checked directory ({}): it is not read and no finding can point at it; give its directory to check it",
+                f.display(),
+                shown.join(", ")
+            );
+        }
+    }
+    Some(files)
 }
 
 /// Files git reports as changed: staged, unstaged and untracked (absolute paths).

@@ -52,6 +52,7 @@ pub fn run(args: &CoverageArgs, analysis: &Analysis) -> u8 {
                 report::human::Options {
                     color: crate::run::auto_color(),
                     show_info: true,
+                    show_skipped: false,
                 },
             );
             emit(&text);

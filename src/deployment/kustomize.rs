@@ -285,10 +285,24 @@ pub fn deployments(files: Vec<FileFacts>, sources: &SourceMap) -> Deployments {
         .into_iter()
         .map(|(top, renames, deployed_by, tell_by)| {
             let patched = patched(&files, &children, top, &texts, &mut problems);
+            // The kustomizations this one renders: the others' files are none of its
+            // business (each in every deployment cost memory in the square of the overlays).
+            let mut own_kusts = BTreeSet::new();
+            let mut stack = vec![top];
+            while let Some(k) = stack.pop() {
+                if own_kusts.insert(k)
+                    && let Some((subs, _)) = children.get(&k)
+                {
+                    stack.extend(subs.iter().copied());
+                }
+            }
             let mut deployed: Vec<FileFacts> = files
                 .iter()
                 .enumerate()
-                .filter(|(i, _)| {
+                .filter(|(i, f)| {
+                    if f.facts.kustomization.is_some() && !own_kusts.contains(i) {
+                        return false;
+                    }
                     (!covered.contains(i) && !unlisted.contains(i)) || renames.contains_key(i)
                 })
                 .map(|(i, f)| {
@@ -706,12 +720,59 @@ fn rendered(f: &FileFacts, r: &Rename) -> FileFacts {
 
 #[cfg(test)]
 mod tests {
-    use super::join;
+    use super::*;
 
     #[test]
     fn resource_paths_join_like_kustomize() {
         assert_eq!(join("deploy/overlays/prod", "../../base"), "deploy/base");
         assert_eq!(join("deploy", "./istio/vs.yaml"), "deploy/istio/vs.yaml");
         assert_eq!(join("", "k8s"), "k8s");
+    }
+
+    #[test]
+    fn each_overlay_holds_only_its_own_files() {
+        let mut texts: Vec<(String, String)> = vec![
+            ("base/kustomization.yaml".into(), "resources:\n- svc.yaml\n".into()),
+            (
+                "base/svc.yaml".into(),
+                "apiVersion: v1\nkind: Service\nmetadata: {name: api}\nspec: {selector: {app: api}}\n".into(),
+            ),
+        ];
+        for i in 0..300 {
+            texts.push((
+                format!("overlays/o{i}/kustomization.yaml"),
+                "resources:\n- ../../base\n".into(),
+            ));
+        }
+        let mut sources = SourceMap::default();
+        let files: Vec<FileFacts> = texts
+            .iter()
+            .map(|(path, text)| {
+                let id = sources.add(
+                    path.clone(),
+                    std::path::Path::new(path),
+                    std::sync::Arc::new(text.clone()),
+                );
+                FileFacts {
+                    file: id,
+                    display: path.clone(),
+                    project: None,
+                    facts: crate::sources::k8s::extract(crate::sources::testing::test_input(
+                        path, text,
+                    )),
+                }
+            })
+            .collect();
+        let d = deployments(files, &sources);
+        assert_eq!(d.list.len(), 300);
+        for dep in &d.list {
+            // Its kustomization, the base's and the Service: not the 299 other overlays.
+            let shown: Vec<&str> = dep.files.iter().map(|f| f.display.as_str()).collect();
+            let own = format!("{}/kustomization.yaml", dep.name.as_deref().unwrap_or(""));
+            assert_eq!(
+                shown,
+                vec!["base/kustomization.yaml", "base/svc.yaml", own.as_str()]
+            );
+        }
     }
 }

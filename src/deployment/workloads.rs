@@ -85,12 +85,36 @@ pub fn link_code(files: &mut [FileFacts]) {
             .then(|| dirs.iter().next().cloned())
             .flatten()
     };
+    // The workloads carrying each label, in order: a selector is matched against those of
+    // its rarest label only, so thousands of Services cost no Services × workloads scan.
+    let mut by_label: std::collections::HashMap<&(String, String), Vec<usize>> =
+        std::collections::HashMap::new();
+    for (i, w) in workloads.iter().enumerate() {
+        for l in &w.labels {
+            let list = by_label.entry(l).or_default();
+            if list.last() != Some(&i) {
+                list.push(i);
+            }
+        }
+    }
+    let all: Vec<usize> = (0..workloads.len()).collect();
     // (file, Service, directory), in file order.
     let mut links: Vec<(usize, String, String)> = Vec::new();
     for (fi, f) in files.iter().enumerate() {
         for sel in &f.facts.selectors {
-            let picked: Vec<&WorkloadFact> = workloads
+            // An empty selector picks every workload.
+            let pool: &[usize] = match sel
+                .labels
                 .iter()
+                .map(|l| by_label.get(l).map_or(&[][..], Vec::as_slice))
+                .min_by_key(|list| list.len())
+            {
+                Some(list) => list,
+                None => &all,
+            };
+            let picked: Vec<&WorkloadFact> = pool
+                .iter()
+                .map(|&i| &workloads[i])
                 .filter(|w| sel.labels.iter().all(|l| w.labels.contains(l)))
                 .collect();
             if picked.is_empty() {

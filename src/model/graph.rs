@@ -166,3 +166,24 @@ impl Graph {
             .map(ComponentId)
     }
 }
+
+/// The first component each name or alias names, as [`Graph::find`] answers, for the graph's
+/// builder: thousands of Services cost no scan of every component per lookup.
+#[derive(Debug, Default)]
+pub struct NameIndex(std::collections::HashMap<String, usize>);
+
+impl NameIndex {
+    pub fn find(&self, name: &str) -> Option<ComponentId> {
+        self.0.get(name).map(|&i| ComponentId(i))
+    }
+
+    /// Records that component `i` answers to `name`.
+    pub fn add(&mut self, name: &str, i: usize) {
+        match self.0.get_mut(name) {
+            Some(at) => *at = (*at).min(i),
+            None => {
+                self.0.insert(name.to_owned(), i);
+            }
+        }
+    }
+}

@@ -15,6 +15,8 @@ pub struct Options {
     pub color: bool,
     /// Show info findings (unresolved calls).
     pub show_info: bool,
+    /// List what was not read, and why.
+    pub show_skipped: bool,
 }
 
 struct Styles {
@@ -71,7 +73,13 @@ pub fn render(
         render_finding(&mut out, f, sources, &st);
         out.push('\n');
     }
-    out.push_str(&summary_line(summary, opts.show_info, &st));
+    if opts.show_skipped {
+        for (path, reason) in &summary.skipped {
+            let path = if path.is_empty() { "." } else { path };
+            let _ = writeln!(out, "{}: {path}: {reason}", "skipped".style(st.bold));
+        }
+    }
+    out.push_str(&summary_line(summary, opts, &st));
     out.push('\n');
     out
 }
@@ -205,7 +213,8 @@ fn snippet(
 }
 
 /// `routelint: 14 files (…) · 12 calls, 9 routes, 8 endpoints · 5 errors, 1 warning · 2 calls unresolved`.
-fn summary_line(s: &Summary, show_info: bool, st: &Styles) -> String {
+fn summary_line(s: &Summary, opts: Options, st: &Styles) -> String {
+    let show_info = opts.show_info;
     let kinds: Vec<String> = s
         .files_by_kind
         .iter()
@@ -272,6 +281,17 @@ fn summary_line(s: &Summary, show_info: bool, st: &Styles) -> String {
         line.push_str(&format!(
             " · {} templated skipped",
             plural(s.templated, "file", "files")
+        ));
+    }
+    if !s.skipped.is_empty() {
+        line.push_str(&format!(
+            " · {} not read{}",
+            plural(s.skipped.len(), "entry", "entries"),
+            if opts.show_skipped {
+                ""
+            } else {
+                " (--show-skipped)"
+            }
         ));
     }
     line

@@ -121,6 +121,13 @@ pub fn render(
         },
         "findings": findings.iter().map(|f| finding(f, sources)).collect::<Vec<_>>(),
     });
+    if !summary.skipped.is_empty() {
+        doc["summary"]["skipped"] = summary
+            .skipped
+            .iter()
+            .map(|(path, reason)| json!({"path": path, "reason": reason}))
+            .collect();
+    }
     if let Some(d) = &summary.default_deployment {
         doc["summary"]["default_deployment"] = json!(d);
     }

@@ -11,6 +11,9 @@ pub struct Summary {
     pub files: usize,
     pub files_by_kind: BTreeMap<&'static str, usize>,
     pub templated: usize,
+    /// What was not read that a user may expect read, and why (display path, reason):
+    /// non-regular files, symbolic links, unreadable entries, files over the size limit.
+    pub skipped: Vec<(String, String)>,
     pub calls: usize,
     pub routes: usize,
     pub endpoints: usize,

@@ -576,6 +576,9 @@ pub struct Facts {
     pub selectors: Vec<SelectorFact>,
     /// Directories CD objects (and skaffold) of this file deploy.
     pub cd_sources: Vec<CdSource>,
+    /// Why the file was passed over whole though its kind is read (a minified bundle):
+    /// listed by `--show-skipped`.
+    pub not_read: Option<String>,
 }
 
 /// A router mounted at `prefix` (`/`-separated, `""` for the root) whose routes routelint
@@ -627,6 +630,7 @@ impl Facts {
             && self.workloads.is_empty()
             && self.selectors.is_empty()
             && self.cd_sources.is_empty()
+            && self.not_read.is_none()
     }
 
     /// Appends another extractor's facts for the same file.
@@ -654,7 +658,9 @@ impl Facts {
             workloads,
             selectors,
             cd_sources,
+            not_read,
         } = other;
+        self.not_read = self.not_read.take().or(not_read);
         self.routes.extend(routes);
         self.endpoints.extend(endpoints);
         self.calls.extend(calls);

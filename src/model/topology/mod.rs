@@ -106,11 +106,12 @@ struct Builder<'a> {
     project_names: BTreeMap<String, Vec<String>>,
     /// Directories named by docker-compose `build` contexts: (directory, component).
     component_dirs: Vec<(String, String)>,
+    names: crate::model::graph::NameIndex,
 }
 
 impl Builder<'_> {
     fn component(&mut self, name: &str, role: Role) -> ComponentId {
-        if let Some(id) = self.graph.find(name) {
+        if let Some(id) = self.names.find(name) {
             let c = &mut self.graph.components[id.0];
             if role < c.role {
                 c.role = role;
@@ -121,6 +122,9 @@ impl Builder<'_> {
         if let Some(cfg) = self.config.components.get(name) {
             aliases.extend(cfg.hosts.iter().cloned());
         }
+        let at = self.graph.components.len();
+        self.names.add(name, at);
+        aliases.iter().for_each(|a| self.names.add(a, at));
         self.graph.components.push(Component {
             name: name.to_owned(),
             role,
@@ -238,6 +242,7 @@ pub fn build(files: &[FileFacts], config: &GraphSettings) -> Graph {
         graph: Graph::default(),
         known: BTreeSet::new(),
         project_names: BTreeMap::new(),
+        names: Default::default(),
         component_dirs: files
             .iter()
             .flat_map(|f| &f.facts.component_dirs)
@@ -281,6 +286,7 @@ pub fn build(files: &[FileFacts], config: &GraphSettings) -> Graph {
                 ComponentKind::Service => Role::Service,
             };
             let id = b.component(&c.name, role);
+            c.aliases.iter().for_each(|a| b.names.add(a, id.0));
             let comp = &mut b.graph.components[id.0];
             for a in &c.aliases {
                 if !comp.aliases.contains(a) {
@@ -521,7 +527,7 @@ pub fn build(files: &[FileFacts], config: &GraphSettings) -> Graph {
         }
         if !f.facts.unresolved_endpoints.is_empty() || !f.facts.opaque_mounts.is_empty() {
             let id = b
-                .graph
+                .names
                 .find(&owner)
                 .unwrap_or_else(|| b.component(&owner, Role::Service));
             let c = &mut b.graph.components[id.0];
@@ -578,7 +584,7 @@ pub fn build(files: &[FileFacts], config: &GraphSettings) -> Graph {
                     Role::Edge | Role::Mesh => None,
                 };
                 via_mesh
-                    .or_else(|| cands.iter().find_map(|h| b.graph.find(h)))
+                    .or_else(|| cands.iter().find_map(|h| b.names.find(h)))
                     .map(Dest::Component)
                     .unwrap_or_else(|| Dest::Unlinked(host.clone()))
             }
@@ -598,7 +604,7 @@ pub fn build(files: &[FileFacts], config: &GraphSettings) -> Graph {
         for shape in &f.facts.error_shapes {
             let ids: Vec<ComponentId> = match &shape.owner {
                 ShapeOwner::File => vec![
-                    b.graph
+                    b.names
                         .find(&owner)
                         .unwrap_or_else(|| b.component(&owner, Role::Service)),
                 ],
@@ -606,7 +612,7 @@ pub fn build(files: &[FileFacts], config: &GraphSettings) -> Graph {
                     .map(ComponentId)
                     .filter(|c| b.graph.component(*c).kind.starts_with("Istio"))
                     .collect(),
-                ShapeOwner::Named(n) => b.graph.find(n).into_iter().collect(),
+                ShapeOwner::Named(n) => b.names.find(n).into_iter().collect(),
             };
             for id in ids {
                 let errors = &mut b.graph.components[id.0].errors;
@@ -915,8 +921,8 @@ fn place_gateway_route(b: &mut Builder<'_>, r: &RouteFact) {
             continue;
         }
         let name = gw.rsplit('/').next().unwrap_or(gw);
-        let id = b.graph.find(gw).or_else(|| {
-            b.graph
+        let id = b.names.find(gw).or_else(|| {
+            b.names
                 .find(name)
                 .filter(|id| b.graph.component(*id).role == Role::Edge)
         });

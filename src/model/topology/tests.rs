@@ -1,4 +1,5 @@
-//! Tests of the graph builder: components, names, context paths, Spring builds, links.
+//! Unit tests of the graph builder: host reduction, component naming, context paths, Spring
+//! builds and version semantics.
 
 use super::*;
 
@@ -32,6 +33,7 @@ fn spring_gateway_5_drops_the_trailing_slash_leniency() {
             known: BTreeSet::new(),
             project_names: BTreeMap::new(),
             component_dirs: Vec::new(),
+            names: Default::default(),
         };
         let id = b.component("gw", Role::Gateway);
         spring_gateway_for_version(&mut r, &mut b.graph.components[id.0], version);

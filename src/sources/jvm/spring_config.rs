@@ -28,7 +28,17 @@ pub fn extract(input: Input<'_>) -> Facts {
     let mut docs: Vec<Node> = Vec::new();
     if input.path.to_ascii_lowercase().ends_with(".properties") {
         for entries in properties::documents(input.text) {
-            docs.push(properties::tree(&entries));
+            let (doc, too_deep) = properties::tree(&entries);
+            for r in too_deep {
+                facts.problem(
+                    input.span(r.start, r.end),
+                    format!(
+                        "properties key nested more than {} levels deep: it was not read",
+                        properties::MAX_KEY_PARTS
+                    ),
+                );
+            }
+            docs.push(doc);
         }
     } else {
         input.for_each_document(&mut facts, |n, _| docs.push(n.clone()));

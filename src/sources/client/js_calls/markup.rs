@@ -41,10 +41,15 @@ fn is_test(path: &str) -> bool {
     test_name || test_dir
 }
 
+/// Why a minified file is not read, for `--show-skipped`.
+pub(crate) fn minified_note() -> String {
+    format!("a minified bundle (a line over {MINIFIED_LINE} bytes): not read for calls")
+}
+
 /// Whether a line of the text is longer than [`MINIFIED_LINE`] bytes: from each line start,
 /// the last newline within the next `MINIFIED_LINE + 1` bytes starts the next window, so a
 /// file of short lines takes a step per window, not per line.
-fn minified(text: &str) -> bool {
+pub(crate) fn minified(text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut start = 0;
     while bytes.len() - start > MINIFIED_LINE {

@@ -185,6 +185,9 @@ pub fn extract_set(
             {
                 out.facts.calls.extend(markup::forms(inputs[i]));
             }
+            if !candidates[i] && may_send(inputs[i].text) && markup::minified(inputs[i].text) {
+                out.facts.not_read = Some(markup::minified_note());
+            }
             out
         })
         .collect();

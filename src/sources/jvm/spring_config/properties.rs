@@ -163,18 +163,28 @@ fn unescape(cs: &[(usize, char)]) -> (String, usize) {
     }
 }
 
+/// The most parts (`a`, `.b`, `[0]`) a key may have: as deep as a YAML document may nest.
+/// Deeper keys are reported and left out, so no walk of the tree can overflow the stack.
+pub const MAX_KEY_PARTS: usize = 256;
+
 /// Builds one document tree from the entries: `a.b[0].c=v` → `{a: {b: [{c: v}]}}`; `a[x.y]`
-/// keeps `x.y` as one key.
-pub fn tree(entries: &[Entry]) -> Node {
+/// keeps `x.y` as one key. Keys of more than [`MAX_KEY_PARTS`] parts are left out; their
+/// ranges are returned so that the caller reports each.
+pub fn tree(entries: &[Entry]) -> (Node, Vec<Range>) {
     let mut root = Build::Map(Vec::new(), Range::default());
+    let mut too_deep = Vec::new();
     for e in entries {
         let path = split_key(&e.key);
         if path.is_empty() {
             continue;
         }
+        if path.len() > MAX_KEY_PARTS {
+            too_deep.push(e.key_range);
+            continue;
+        }
         insert(&mut root, &path, e);
     }
-    root.into_node()
+    (root.into_node(), too_deep)
 }
 
 enum Build {
@@ -384,7 +394,8 @@ mod tests {
     fn keys_become_a_tree() {
         let text = "spring.cloud.gateway.routes[0].id=x\nspring.cloud.gateway.routes[0].predicates[0]=Path=/api/**\nspring.cloud.gateway.routes[1].id=y\nm[a.b]=1\n";
         let docs = documents(text);
-        let root = tree(&docs[0]);
+        let (root, too_deep) = tree(&docs[0]);
+        assert!(too_deep.is_empty());
         let routes = root.at(&["spring", "cloud", "gateway", "routes"]).unwrap();
         let items = routes.as_seq().unwrap();
         assert_eq!(items.len(), 2);
@@ -392,5 +403,30 @@ mod tests {
         assert_eq!(p[0].as_str(), Some("Path=/api/**"));
         assert_eq!(&text[p[0].range.start..p[0].range.end], "Path=/api/**");
         assert_eq!(root.at(&["m", "a.b"]).and_then(|n| n.as_str()), Some("1"));
+    }
+
+    #[test]
+    fn a_key_deeper_than_the_limit_is_left_out_and_reported() {
+        let deep = format!("a{}", "[0]".repeat(30_000));
+        let text = format!("ok.x=1\n{deep}=v\n");
+        // On a thread with the default 2 MiB stack: the limit, not a large stack, keeps it safe.
+        let (root, too_deep) = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                let docs = documents(&text);
+                tree(&docs[0])
+            })
+            .expect("thread")
+            .join()
+            .expect("no overflow");
+        assert_eq!(root.at(&["ok", "x"]).and_then(|n| n.as_str()), Some("1"));
+        assert!(root.get("a").is_none());
+        assert_eq!(
+            too_deep,
+            vec![Range {
+                start: 7,
+                end: 7 + deep.len()
+            }]
+        );
     }
 }
