@@ -140,8 +140,22 @@ pub(crate) fn forms(input: Input<'_>) -> Vec<CallFact> {
         if !submittable(&lower[end..body_end]) && !lower.contains("submit()") {
             continue;
         }
-        let Some(url) = finish(vec![Part::Lit(action)]) else {
-            continue;
+        // A server-rendered template's page URL is the controller's, not its file's: a
+        // relative action (`.`, `save`) resolves against a URL routelint does not know.
+        let relative =
+            !(action.starts_with('/') || action.starts_with('#') || action.contains("://"));
+        let template = input.path.starts_with("templates/") || input.path.contains("/templates/");
+        let url = if relative && template {
+            crate::sources::facts::CallUrl::Unresolved {
+                why: format!(
+                    "the form's action `{action}` is relative to the URL of the page the server renders this template at, which the template does not say"
+                ),
+            }
+        } else {
+            let Some(url) = finish(vec![Part::Lit(action)]) else {
+                continue;
+            };
+            url
         };
         calls.push(CallFact {
             method: Some(method),
@@ -277,6 +291,28 @@ pub(crate) fn env_vars(inputs: &[Input<'_>]) -> HashMap<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_relative_action_of_a_server_template_is_unresolved() {
+        let page = "<form action=\".\" method=\"post\"><button>Add</button></form>\n<form action=\"/order/line\" method=\"post\"><button>Line</button></form>\n";
+        let got: Vec<String> = forms(crate::sources::testing::test_input(
+            "order/src/main/resources/templates/orderForm.html",
+            page,
+        ))
+        .into_iter()
+        .map(|c| match c.url {
+            crate::sources::facts::CallUrl::Resolved { path, .. } => path.to_string(),
+            crate::sources::facts::CallUrl::Unresolved { why } => why,
+        })
+        .collect();
+        assert_eq!(
+            got,
+            [
+                "the form's action `.` is relative to the URL of the page the server renders this template at, which the template does not say",
+                "/order/line",
+            ]
+        );
+    }
 
     #[test]
     fn a_form_is_a_request_only_when_the_user_can_send_it() {
