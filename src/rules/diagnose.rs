@@ -197,7 +197,12 @@ pub fn diagnose(sim: &Sim<'_>, trace: &Trace) -> Option<Diagnosis> {
                     &t.request,
                 )
             };
-            let (score, progressed) = score(&t, &next, k);
+            let (mut score, progressed) = score(&t, &next, k);
+            // A path the web server's static files take (an SPA's fallback serves any path)
+            // is not where an API request was meant to go.
+            if serves_files(sim, &next) {
+                score = 0;
+            }
             let keep = score > 0 || (progressed && matches!(next.outcome, Outcome::NotFound(_)));
             if !keep {
                 continue;
@@ -243,6 +248,12 @@ fn path_len(t: &Trace) -> usize {
         .first()
         .map(|h| h.path_in.to_string().len())
         .unwrap_or(0)
+}
+
+fn serves_files(sim: &Sim<'_>, t: &Trace) -> bool {
+    matches!(t.outcome, Outcome::Served(r)
+        if matches!(&sim.graph.route(r).fact.target,
+            crate::sources::facts::Target::Serve { handler } if handler == "static files"))
 }
 
 /// 3: reaches an endpoint or handler; 2: reaches a hop routelint cannot follow; 1: ends in a

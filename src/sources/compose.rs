@@ -5,6 +5,7 @@
 //! context and the host paths it mounts (the values its envsubst templates are rendered
 //! with). Reads one file; links nothing itself.
 
+use crate::sources::edge::traefik::MwEntry;
 use crate::sources::{
     facts::ComponentDir, facts::ComponentFact, facts::ComponentKind, facts::DirEnv, facts::Facts,
     input::Input,
@@ -20,6 +21,54 @@ pub fn sniff(name: &str) -> bool {
 
 /// Reads the services of one compose file.
 pub fn extract(input: Input<'_>) -> Facts {
+    extract_with(input, &[])
+}
+
+/// Reads every compose file, each knowing the Traefik middlewares the compose files of its
+/// directory define (the Docker provider sees every container's labels: a proxy stack in
+/// `docker-compose.traefik.yml` defines the `https-redirect` the app's routers use).
+pub(crate) fn extract_set(inputs: &[Input<'_>]) -> Vec<Facts> {
+    let dir = |i: &Input<'_>| i.path.rsplit_once('/').map_or("", |(d, _)| d).to_owned();
+    let defined: Vec<(String, Vec<MwEntry>)> = inputs
+        .iter()
+        .map(|i| (dir(i), labelled_middlewares(*i)))
+        .collect();
+    inputs
+        .iter()
+        .enumerate()
+        .map(|(n, i)| {
+            let here = dir(i);
+            let shared: Vec<MwEntry> = defined
+                .iter()
+                .enumerate()
+                .filter(|(m, (d, _))| *m != n && *d == here)
+                .flat_map(|(_, (_, e))| e.iter().cloned())
+                .collect();
+            extract_with(*i, &shared)
+        })
+        .collect()
+}
+
+/// The Traefik middlewares a compose file's labels define.
+fn labelled_middlewares(input: Input<'_>) -> Vec<MwEntry> {
+    let mut out = Vec::new();
+    for doc in crate::tree::parse_yaml(input.text) {
+        let Ok(root) = doc.result else { continue };
+        let Some(entries) = root.get("services").and_then(Node::as_map) else {
+            continue;
+        };
+        let labelled: Vec<(&str, &Node)> = entries
+            .iter()
+            .filter_map(|(k, s)| Some((k.as_str()?, s.get("labels")?)))
+            .collect();
+        out.extend(crate::sources::edge::traefik_labels::middlewares(
+            input, &labelled,
+        ));
+    }
+    out
+}
+
+fn extract_with(input: Input<'_>, shared: &[MwEntry]) -> Facts {
     let mut facts = Facts::default();
     let base = input.path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
     input.for_each_document(&mut facts, |root, facts| {
@@ -99,7 +148,7 @@ pub fn extract(input: Input<'_>) -> Facts {
                 span: input.node_span(key),
             });
         }
-        crate::sources::edge::traefik_labels::read_all(input, &labelled, facts);
+        crate::sources::edge::traefik_labels::read_all(input, &labelled, shared, facts);
     });
     facts
 }

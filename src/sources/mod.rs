@@ -165,6 +165,7 @@ impl SourceKind {
         match self {
             SourceKind::Go => go::project::extract_set(inputs),
             SourceKind::Python => service::python::extract_set(inputs),
+            SourceKind::Compose => compose::extract_set(inputs),
             SourceKind::JavaScript => {
                 let calls = client::js_calls::extract_set_with(inputs, client);
                 let routes = service::js_routes::extract_set(inputs);
@@ -202,7 +203,7 @@ impl SourceKind {
     pub fn cross_file(self) -> bool {
         matches!(
             self,
-            SourceKind::Go | SourceKind::Python | SourceKind::JavaScript
+            SourceKind::Go | SourceKind::Python | SourceKind::JavaScript | SourceKind::Compose
         )
     }
 }

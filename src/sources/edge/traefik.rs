@@ -351,6 +351,24 @@ struct FileConfig<'a> {
 }
 
 pub(crate) fn file_provider(input: Input<'_>, root: &Node, facts: &mut Facts) {
+    file_provider_with(input, root, facts, &[]);
+}
+
+/// The middlewares a dynamic configuration defines (their problems are its own file's).
+pub(crate) fn middlewares_of(input: Input<'_>, root: &Node) -> Vec<MwEntry> {
+    let mut scratch = Facts::default();
+    let section = get_ci(root, "http").and_then(|h| get_ci(h, "middlewares"));
+    file_middlewares(input, &mut scratch, section).entries
+}
+
+/// [`file_provider`], where the provider also knows middlewares another file defines (the
+/// Docker provider: every container's labels are one namespace).
+pub(crate) fn file_provider_with(
+    input: Input<'_>,
+    root: &Node,
+    facts: &mut Facts,
+    shared: &[MwEntry],
+) {
     let Some(http) = get_ci(root, "http") else {
         return;
     };
@@ -369,7 +387,12 @@ pub(crate) fn file_provider(input: Input<'_>, root: &Node, facts: &mut Facts) {
     }
     let what = "Traefik dynamic configuration";
     let section = map_field(input, facts, what, http, "middlewares");
-    let middlewares = file_middlewares(input, facts, section);
+    let mut middlewares = file_middlewares(input, facts, section);
+    for e in shared {
+        if !middlewares.entries.iter().any(|m| m.name == e.name) {
+            middlewares.entries.push(e.clone());
+        }
+    }
     let cfg = FileConfig {
         input,
         services: map_field(input, facts, what, http, "services"),
@@ -1036,8 +1059,8 @@ enum MwDef {
     Opaque(String),
 }
 
-#[derive(Debug)]
-struct MwEntry {
+#[derive(Clone, Debug)]
+pub(crate) struct MwEntry {
     name: String,
     namespace: Option<String>,
     def: MwDef,

@@ -11,6 +11,7 @@
 //! Compose interpolation in label values: `${VAR:-default}` and `${VAR-default}` take the
 //! default (the host's environment is not seen); a bare `${VAR}` stays as written.
 
+use super::traefik::MwEntry;
 use crate::sources::{facts::Facts, input::Input};
 
 use crate::tree::{Node, Range, Value};
@@ -26,15 +27,33 @@ const LIST_FIELDS: &[&str] = &[
 
 /// Reads the Traefik labels of a compose file's services (`(service, labels:)`, each a
 /// mapping or a list of `key=value`). The Docker provider is one namespace: a router of one
-/// container may use a middleware another container's labels define.
-pub fn read_all(input: Input<'_>, containers: &[(&str, &Node)], facts: &mut Facts) {
+/// container may use a middleware another container's labels define, in this compose file
+/// or in another one beside it (`shared`).
+pub(crate) fn read_all(
+    input: Input<'_>,
+    containers: &[(&str, &Node)],
+    shared: &[MwEntry],
+    facts: &mut Facts,
+) {
+    if let Some(root) = tree(input, containers) {
+        super::traefik::file_provider_with(input, &root, facts, shared);
+    }
+}
+
+/// The middlewares a compose file's labels define, for the files beside it.
+pub(crate) fn middlewares(input: Input<'_>, containers: &[(&str, &Node)]) -> Vec<MwEntry> {
+    tree(input, containers).map_or_else(Vec::new, |root| {
+        super::traefik::middlewares_of(input, &root)
+    })
+}
+
+/// The labels of a compose file's services as one dynamic-configuration tree.
+fn tree(input: Input<'_>, containers: &[(&str, &Node)]) -> Option<Node> {
     let trees: Vec<Node> = containers
         .iter()
         .filter_map(|(name, labels)| container_tree(input, name, labels))
         .collect();
-    let Some(first) = trees.first() else {
-        return;
-    };
+    let first = trees.first()?;
     let mut root = Node {
         value: Value::Map(Vec::new()),
         range: first.range,
@@ -52,7 +71,7 @@ pub fn read_all(input: Input<'_>, containers: &[(&str, &Node)], facts: &mut Fact
             }
         }
     }
-    super::traefik::file_provider(input, &root, facts);
+    Some(root)
 }
 
 /// One container's labels as a dynamic-configuration tree, `None` when it has no Traefik
