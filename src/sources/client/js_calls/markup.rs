@@ -148,7 +148,7 @@ pub(crate) fn forms(input: Input<'_>) -> Vec<CallFact> {
         let url = if relative && template {
             crate::sources::facts::CallUrl::Unresolved {
                 why: format!(
-                    "the form's action `{action}` is relative to the URL of the page the server renders this template at, which the template does not say"
+                    "the form's action `{action}` is relative to the URL of the page the server renders this template at, which the template does not say; an absolute action (`/orders/`) can be checked"
                 ),
             }
         } else {
@@ -308,7 +308,7 @@ mod tests {
         assert_eq!(
             got,
             [
-                "the form's action `.` is relative to the URL of the page the server renders this template at, which the template does not say",
+                "the form's action `.` is relative to the URL of the page the server renders this template at, which the template does not say; an absolute action (`/orders/`) can be checked",
                 "/order/line",
             ]
         );
