@@ -3,9 +3,11 @@
 //! has a deadline, so a hang fails the test instead of stalling the suite. Inputs are
 //! generated, not committed.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+
+use common::run_with_deadline;
 
 use serde_json::Value;
 
@@ -28,49 +30,6 @@ fn write(dir: &Path, rel: &str, text: &str) {
         std::fs::create_dir_all(parent).expect("dir");
     }
     std::fs::write(p, text).expect("write");
-}
-
-/// Runs routelint with `args`, killed after `secs`: (exit code, stdout, stderr).
-pub fn run_with_deadline(args: &[&str], cwd: Option<&Path>, secs: u64) -> (i32, String, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_routelint"));
-    cmd.args(args)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    if let Some(dir) = cwd {
-        cmd.current_dir(dir);
-    }
-    let mut child = cmd.spawn().expect("spawn routelint");
-    // Read both pipes while waiting: a full pipe would stall the child.
-    let drain = |r: Option<Box<dyn std::io::Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut buf = Vec::new();
-            if let Some(mut r) = r {
-                let _ = r.read_to_end(&mut buf);
-            }
-            String::from_utf8_lossy(&buf).into_owned()
-        })
-    };
-    let stdout = drain(child.stdout.take().map(|s| Box::new(s) as _));
-    let stderr = drain(child.stderr.take().map(|s| Box::new(s) as _));
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("routelint {args:?} did not finish within {secs} s");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    (
-        status.code().unwrap_or(-1),
-        stdout.join().expect("stdout"),
-        stderr.join().expect("stderr"),
-    )
 }
 
 /// `check --format json` on `dir`: exits normally (no abort, no panic) with JSON.

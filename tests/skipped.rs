@@ -2,9 +2,12 @@
 //! symbolic links and unreadable entries are passed over with a note under `--show-skipped`.
 //! Every run has a deadline, so a hang fails the test. Inputs are generated.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+
+use common::run_with_deadline;
 
 fn scratch(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
@@ -32,47 +35,6 @@ fn mkfifo(path: &Path) {
     assert!(ok, "mkfifo {}", path.display());
 }
 
-/// Runs routelint in `cwd`, killed after `secs`: (exit code, stdout, stderr).
-fn run_with_deadline(args: &[&str], cwd: &Path, secs: u64) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_routelint"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn routelint");
-    let drain = |r: Option<Box<dyn std::io::Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut buf = Vec::new();
-            if let Some(mut r) = r {
-                let _ = r.read_to_end(&mut buf);
-            }
-            String::from_utf8_lossy(&buf).into_owned()
-        })
-    };
-    let stdout = drain(child.stdout.take().map(|s| Box::new(s) as _));
-    let stderr = drain(child.stderr.take().map(|s| Box::new(s) as _));
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("routelint {args:?} did not finish within {secs} s (a FIFO opened?)");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    (
-        status.code().unwrap_or(-1),
-        stdout.join().expect("stdout"),
-        stderr.join().expect("stderr"),
-    )
-}
-
 #[test]
 fn fifos_named_like_ignore_files_do_not_hang_and_are_listed() {
     let dir = scratch("fifo");
@@ -87,7 +49,8 @@ fn fifos_named_like_ignore_files_do_not_hang_and_are_listed() {
     mkfifo(&dir.join("web/pipe.js"));
     std::os::unix::fs::symlink("a.js", dir.join("web/link.js")).expect("symlink");
     let note = "not a regular file (a FIFO, socket or device): not read";
-    let (code, stdout, stderr) = run_with_deadline(&["check", "--show-skipped", "."], &dir, 60);
+    let (code, stdout, stderr) =
+        run_with_deadline(&["check", "--show-skipped", "."], Some(&dir), 60);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(
         stdout.lines().collect::<Vec<_>>(),
@@ -102,7 +65,8 @@ fn fifos_named_like_ignore_files_do_not_hang_and_are_listed() {
     );
     // One at the root: no ignore file applies anywhere (ignored.js is read).
     mkfifo(&dir.join(".routelintignore"));
-    let (code, stdout, stderr) = run_with_deadline(&["check", "--show-skipped", "."], &dir, 60);
+    let (code, stdout, stderr) =
+        run_with_deadline(&["check", "--show-skipped", "."], Some(&dir), 60);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(
         stdout.lines().collect::<Vec<_>>(),
@@ -114,7 +78,7 @@ fn fifos_named_like_ignore_files_do_not_hang_and_are_listed() {
         ]
     );
     // Without the flag, the count only.
-    let (_, stdout, _) = run_with_deadline(&["check", "."], &dir, 60);
+    let (_, stdout, _) = run_with_deadline(&["check", "."], Some(&dir), 60);
     assert!(
         stdout.ends_with(
             "5 calls unresolved (--show-unresolved) · 3 entries not read (--show-skipped)\n"
@@ -122,7 +86,7 @@ fn fifos_named_like_ignore_files_do_not_hang_and_are_listed() {
         "{stdout}"
     );
     // A FIFO given as the file to check is not opened either.
-    let (code, _, stderr) = run_with_deadline(&["check", "web/pipe.js"], &dir, 60);
+    let (code, _, stderr) = run_with_deadline(&["check", "web/pipe.js"], Some(&dir), 60);
     assert_eq!(code, 2, "{stderr}");
     assert_eq!(
         stderr,
@@ -138,7 +102,7 @@ fn an_unreadable_root_says_permission_denied() {
     let repo = dir.join("repo");
     std::fs::set_permissions(&repo, std::fs::Permissions::from_mode(0o000)).expect("chmod");
     let readable = std::fs::read_dir(&repo).is_ok();
-    let (code, _, stderr) = run_with_deadline(&["check", "repo"], &dir, 60);
+    let (code, _, stderr) = run_with_deadline(&["check", "repo"], Some(&dir), 60);
     std::fs::set_permissions(&repo, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     if readable {
         // Running as root: permissions do not apply, nothing to test.
@@ -154,7 +118,8 @@ fn a_file_argument_outside_the_checked_directory_gets_a_note() {
     let dir = scratch("outside");
     write(&dir, "here/a.js", "fetch('/a');\n");
     write(&dir, "there/b.js", "fetch('/b');\n");
-    let (code, _, stderr) = run_with_deadline(&["check", "../there/b.js"], &dir.join("here"), 60);
+    let (code, _, stderr) =
+        run_with_deadline(&["check", "../there/b.js"], Some(&dir.join("here")), 60);
     assert_eq!(code, 0, "{stderr}");
     let b = std::path::absolute(dir.join("here/../there/b.js")).expect("absolute");
     assert_eq!(
@@ -180,7 +145,8 @@ fn a_minified_bundle_is_listed_as_not_read() {
         ),
     );
     write(&dir, "web/ok.js", "fetch('/b');\n");
-    let (code, stdout, stderr) = run_with_deadline(&["check", "--show-skipped", "."], &dir, 60);
+    let (code, stdout, stderr) =
+        run_with_deadline(&["check", "--show-skipped", "."], Some(&dir), 60);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(
         stdout.lines().collect::<Vec<_>>(),
