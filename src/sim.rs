@@ -38,16 +38,13 @@ pub fn host_matches(pattern: &str, host: &str) -> bool {
     }
 }
 
-/// `http://api.example.com:8080` → `api.example.com`.
+/// `http://api.example.com:8080` → `api.example.com` (the first of the names
+/// [`crate::model::topology::host_candidates`] gives).
 pub fn host_of(origin: &str) -> Option<String> {
-    let rest = origin.split_once("://").map_or(origin, |(_, r)| r);
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let host = match host.rsplit_once(':') {
-        Some((h, p)) if p.chars().all(|c| c.is_ascii_digit()) => h,
-        _ => host,
-    };
-    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+    crate::model::topology::host_candidates(origin)
+        .into_iter()
+        .next()
+        .filter(|h| !h.is_empty())
 }
 
 impl fmt::Display for Request {
@@ -779,7 +776,7 @@ impl<'g> Sim<'g> {
             // A route for other hosts, or for every host (it answers when the host is not
             // the winner's).
             let elsewhere = !route.fact.hosts.iter().any(|h| win.fact.hosts.contains(h))
-                && format!("{:?}", route.dest) != format!("{:?}", win.dest)
+                && route.dest != win.dest
                 && self.step_methods(*s).allows(method);
             elsewhere.then_some(route)
         })?;

@@ -50,11 +50,15 @@ impl<'a> Context<'a> {
         sources: &'a SourceMap,
         problems: &'a [Problem],
     ) -> Context<'a> {
+        let page_hosts = page_hosts(graph);
         let results = graph
             .calls
             .iter()
             .enumerate()
-            .map(|(i, call)| analyse_call(graph, sim, CallId(i), &call.fact))
+            .map(|(i, call)| {
+                let page_host = page_hosts.get(call.owner.as_str()).cloned();
+                analyse_call(graph, sim, CallId(i), &call.fact, page_host)
+            })
             .collect();
         Context {
             graph,
@@ -467,6 +471,7 @@ fn analyse_call(
     sim: &Sim<'_>,
     id: CallId,
     call: &crate::sources::facts::CallFact,
+    page_host: Option<String>,
 ) -> CallResult {
     let mut result = CallResult {
         call: id,
@@ -484,7 +489,7 @@ fn analyse_call(
     };
     let host = match origin {
         Some(o) => crate::sim::host_of(o),
-        None => page_host(graph, &graph.call(id).owner),
+        None => page_host,
     };
     let request = Request {
         method: call.method,
@@ -512,25 +517,37 @@ fn analyse_call(
     result
 }
 
-/// The host a same-origin request of `owner`'s pages carries: the host of the edge routes
-/// that send to `owner` (Traefik `Host(`dashboard.example.com`)` → the frontend's nginx),
-/// when they name exactly one.
-fn page_host(graph: &Graph, owner: &str) -> Option<String> {
-    let id = graph.find(owner)?;
-    let mut hosts: Vec<&String> = graph
-        .routes
-        .iter()
-        .filter(|r| graph.component(r.component).role == crate::model::graph::Role::Edge)
-        .filter(|r| r.dest == crate::model::graph::Dest::Component(id))
-        .flat_map(|r| &r.fact.hosts)
-        .filter(|h| !h.contains('*'))
-        .collect();
-    hosts.sort();
-    hosts.dedup();
-    match hosts.as_slice() {
-        [one] => Some((*one).clone()),
-        _ => None,
+/// The host same-origin requests of each calling component's pages carry: the host of the
+/// edge routes that send to it (Traefik `Host(`dashboard.example.com`)` → the frontend's
+/// nginx), when they name exactly one. One pass over the routes for all calls.
+fn page_hosts(graph: &Graph) -> std::collections::HashMap<&str, String> {
+    let mut hosts: std::collections::HashMap<usize, std::collections::BTreeSet<&String>> =
+        Default::default();
+    for r in &graph.routes {
+        if graph.component(r.component).role != crate::model::graph::Role::Edge {
+            continue;
+        }
+        if let crate::model::graph::Dest::Component(c) = r.dest {
+            hosts
+                .entry(c.0)
+                .or_default()
+                .extend(r.fact.hosts.iter().filter(|h| !h.contains('*')));
+        }
     }
+    graph
+        .calls
+        .iter()
+        .map(|call| call.owner.as_str())
+        .collect::<std::collections::BTreeSet<&str>>()
+        .into_iter()
+        .filter_map(|owner| {
+            let set = hosts.get(&graph.find(owner)?.0)?;
+            match set.iter().collect::<Vec<_>>().as_slice() {
+                [one] => Some((owner, (**one).clone())),
+                _ => None,
+            }
+        })
+        .collect()
 }
 
 /// Where a request enters: the component an absolute URL's origin names

@@ -75,7 +75,8 @@ pub fn host_candidates(host: &str) -> Vec<String> {
         .trim_start_matches("http://")
         .trim_start_matches("https://")
         .trim_start_matches("lb://");
-    let h = h.split('/').next().unwrap_or(h);
+    let h = h.split(['/', '?', '#']).next().unwrap_or(h);
+    let h = h.rsplit_once('@').map_or(h, |(_, host)| host);
     let h = match h.rsplit_once(':') {
         Some((name, port)) if port.chars().all(|c| c.is_ascii_digit()) => name,
         _ => h,
